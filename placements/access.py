@@ -1,0 +1,95 @@
+"""Who may do what (SPEC section 1): the groups and the permissions each job needs.
+
+``GROUP_PERMISSIONS`` is the one place this is written. A migration creates the
+groups; ``sync_groups`` also runs after every ``migrate`` so permissions added by
+later apps and migrations reach the groups without a hand-kept step.
+"""
+
+from __future__ import annotations
+
+PLACEMENTS_OFFICER = "placements_officer"
+COMMISSIONING_MANAGER = "commissioning_manager"
+SENIOR_MANAGER = "senior_manager"
+PANEL_CHAIR = "panel_chair"
+PANEL_MEMBER = "panel_member"
+
+GROUP_LABELS = {
+    PLACEMENTS_OFFICER: "Placements support officer",
+    COMMISSIONING_MANAGER: "Commissioning hub manager",
+    SENIOR_MANAGER: "Senior manager / Director",
+    PANEL_CHAIR: "Panel chair",
+    PANEL_MEMBER: "Panel member",
+}
+
+_READ_CASEWORK = [
+    "placements.view_child",
+    "placements.view_placement",
+    "placements.view_costline",
+    "placements.view_deprivationofliberty",
+    "placements.view_provider",
+    "placements.view_framework",
+    "placements.view_frameworkmembership",
+    "placements.view_frameworkuplift",
+    "placements.view_ofstedinspection",
+]
+
+_OFFICER = _READ_CASEWORK + [
+    "placements.add_child",
+    "placements.change_child",
+    "placements.add_placement",
+    "placements.change_placement",
+    "placements.add_costline",
+    "placements.change_costline",
+    "placements.add_deprivationofliberty",
+    "placements.change_deprivationofliberty",
+]
+
+GROUP_PERMISSIONS: dict[str, list[str]] = {
+    PLACEMENTS_OFFICER: _OFFICER,
+    COMMISSIONING_MANAGER: _OFFICER
+    + [
+        "placements.add_provider",
+        "placements.change_provider",
+        "placements.add_framework",
+        "placements.change_framework",
+        "placements.add_frameworkmembership",
+        "placements.change_frameworkmembership",
+        "placements.add_frameworkuplift",
+        "placements.change_frameworkuplift",
+        "placements.add_ofstedinspection",
+        "placements.change_ofstedinspection",
+    ],
+    SENIOR_MANAGER: list(_READ_CASEWORK),
+    PANEL_CHAIR: list(_READ_CASEWORK),
+    # Panel members read agendas and minutes (panel app); they do not browse the children list.
+    PANEL_MEMBER: [],
+}
+
+
+def sync_groups(apps=None) -> None:
+    """Create the groups and give each exactly the permissions listed above.
+
+    ``apps`` is a migration's historical registry, or None for the live one.
+    Permissions not created yet (an app not migrated yet) are skipped and picked
+    up by the next run.
+    """
+    if apps is None:
+        from django.apps import apps as live_apps
+
+        apps = live_apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codes in GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+
+
+def user_groups_label(user) -> str:
+    if user.is_superuser:
+        return "Administrator"
+    names = [GROUP_LABELS.get(g.name, g.name) for g in user.groups.all()]
+    return ", ".join(names) or "No role yet"

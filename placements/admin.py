@@ -1,0 +1,72 @@
+from django.contrib import admin
+
+from placements.models import (
+    Child,
+    CostLine,
+    DeprivationOfLiberty,
+    Framework,
+    FrameworkMembership,
+    FrameworkUplift,
+    OfstedInspection,
+    Placement,
+    Provider,
+)
+
+
+class DeprivationOfLibertyInline(admin.TabularInline):
+    model = DeprivationOfLiberty
+    extra = 0
+
+
+@admin.register(Child)
+class ChildAdmin(admin.ModelAdmin):
+    list_display = ("case_ref", "given_name", "family_name", "date_of_birth", "legal_status", "team", "source")
+    list_filter = ("legal_status", "source", "uasc", "disabled")
+    search_fields = ("case_ref", "given_name", "family_name")
+    inlines = [DeprivationOfLibertyInline]
+
+
+class CostLineInline(admin.TabularInline):
+    model = CostLine
+    extra = 0
+
+
+@admin.register(Placement)
+class PlacementAdmin(admin.ModelAdmin):
+    list_display = ("child", "category", "provider", "route", "start", "end")
+    list_filter = ("category", "route")
+    search_fields = ("child__case_ref", "child__family_name", "provider__name")
+    list_select_related = ("child", "provider")
+    autocomplete_fields = ("child", "provider")
+    inlines = [CostLineInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = FrameworkMembership
+    extra = 0
+    autocomplete_fields = ("framework",)
+
+
+class InspectionInline(admin.TabularInline):
+    model = OfstedInspection
+    extra = 0
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ("name", "urn", "ownership", "provision", "regulated", "status")
+    list_filter = ("ownership", "provision", "regulated", "status")
+    search_fields = ("name", "urn")
+    inlines = [MembershipInline, InspectionInline]
+
+
+class UpliftInline(admin.TabularInline):
+    model = FrameworkUplift
+    extra = 0
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ("name", "category", "lead_authority")
+    search_fields = ("name",)
+    inlines = [UpliftInline]

@@ -1,0 +1,28 @@
+"""Navigation: each user sees the links their group can use, and no others."""
+
+from django.urls import reverse
+
+from placements.access import user_groups_label
+
+# (label, url name, permission needed or None for any logged-in user)
+NAVIGATION = [
+    ("Home", "home", None),
+    ("Children", "child_list", "placements.view_child"),
+    ("Placements", "placement_list", "placements.view_placement"),
+    ("Providers", "provider_list", "placements.view_provider"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    for label, url_name, permission in NAVIGATION:
+        if permission is None or user.has_perm(permission):
+            url = reverse(url_name)
+            current = request.path == url if url == "/" else request.path.startswith(url)
+            items.append({"label": label, "url": url, "current": current})
+    if user.is_staff:
+        items.append({"label": "Administration", "url": reverse("admin:index"), "current": request.path.startswith("/admin/")})
+    return {"navigation": items, "user_role": user_groups_label(user)}

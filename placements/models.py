@@ -1,0 +1,327 @@
+"""The placements domain (SPEC section 2).
+
+Rules that read these models (age, covers, weekly cost, spend) live in
+``placements.rules``; the methods here only delegate to them, so each rule has
+one home.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from placements import rules
+from placements.choices import (
+    CameFrom,
+    CommissioningRoute,
+    CostKind,
+    LegalStatus,
+    OfstedRating,
+    Ownership,
+    PlacementCategory,
+    ProviderStatus,
+    ProvisionKind,
+    ReasonEnded,
+    RecordSource,
+    Sex,
+)
+
+MONEY = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0.00"))]}
+
+
+class Child(models.Model):
+    case_ref = models.CharField(
+        "case reference",
+        max_length=32,
+        unique=True,
+        help_text="The child's ID in the case-management system (SSDA903 CHILD).",
+    )
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    ethnicity = models.CharField(max_length=50, blank=True)
+    legal_status = models.CharField(
+        "legal status", max_length=2, choices=LegalStatus.choices, help_text="Current SSDA903 legal status."
+    )
+    uasc = models.BooleanField("unaccompanied asylum-seeking child", default=False)
+    disabled = models.BooleanField("disability", default=False)
+    team = models.CharField("originating social work team", max_length=100, blank=True)
+    social_worker = models.CharField("allocated social worker", max_length=100, blank=True)
+    team_manager = models.CharField(max_length=100, blank=True)
+    iro = models.CharField("independent reviewing officer", max_length=100, blank=True)
+    source = models.CharField(max_length=10, choices=RecordSource.choices, default=RecordSource.MANUAL, editable=False)
+
+    class Meta:
+        ordering = ["family_name", "given_name", "case_ref"]
+        verbose_name_plural = "children"
+        indexes = [models.Index(fields=["date_of_birth"]), models.Index(fields=["team"])]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name} ({self.case_ref})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("child_detail", args=[self.pk])
+
+    def age_on(self, on: date) -> int:
+        return rules.age_on(self.date_of_birth, on)
+
+    def clean(self) -> None:
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            raise ValidationError({"date_of_birth": "Date of birth must be today or in the past."})
+
+
+class DeprivationOfLiberty(models.Model):
+    """A Deprivation of Liberty order. ``end`` is the last day the order has effect (inclusive)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="dol_orders")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True, help_text="Leave empty while the order is in force.")
+
+    class Meta:
+        verbose_name = "deprivation of liberty order"
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="dol_end_not_before_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"DoL order from {self.start:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "The order's end must be on or after its start."})
+
+
+class Framework(models.Model):
+    name = models.CharField(max_length=150, unique=True)
+    category = models.CharField("placement category it covers", max_length=30, choices=PlacementCategory.choices)
+    lead_authority = models.CharField(max_length=100)
+    source = models.CharField(max_length=10, choices=RecordSource.choices, default=RecordSource.MANUAL, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FrameworkUplift(models.Model):
+    """The fee uplift agreed for a framework in a financial year (e.g. 6% for 2023/24)."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="uplifts")
+    financial_year = models.PositiveSmallIntegerField(help_text="The year the financial year starts in: 2023 for 2023/24.")
+    percent = models.DecimalField(max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["framework", "financial_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "financial_year"], name="one_uplift_per_framework_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework}: {self.percent}% in {rules.financial_year_label(self.financial_year)}"
+
+
+class Provider(models.Model):
+    name = models.CharField(max_length=200)
+    urn = models.CharField(
+        "Ofsted URN", max_length=16, null=True, blank=True, help_text="Ofsted's unique reference number, if registered."
+    )
+    ownership = models.CharField(max_length=10, choices=Ownership.choices)
+    provision = models.CharField("provision kind", max_length=30, choices=ProvisionKind.choices)
+    regulated = models.BooleanField(default=True, help_text="Registered with and inspected by Ofsted.")
+    status = models.CharField(max_length=10, choices=ProviderStatus.choices, default=ProviderStatus.ACTIVE)
+    postcode = models.CharField(max_length=10, blank=True)
+    local_authority = models.CharField("local authority area", max_length=100, blank=True)
+    frameworks = models.ManyToManyField(Framework, through="FrameworkMembership", related_name="providers")
+    source = models.CharField(max_length=10, choices=RecordSource.choices, default=RecordSource.MANUAL, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["urn"], condition=Q(urn__isnull=False), name="unique_urn_when_present")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("provider_detail", args=[self.pk])
+
+    @property
+    def is_external(self) -> bool:
+        return rules.is_external(self.ownership)
+
+    def save(self, *args, **kwargs):
+        # A blank URN means "not registered": store NULL so the unique constraint ignores it.
+        if not self.urn:
+            self.urn = None
+        super().save(*args, **kwargs)
+
+
+class FrameworkMembership(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="memberships")
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="memberships")
+    start = models.DateField("member from")
+    end = models.DateField("member to", null=True, blank=True)
+
+    class Meta:
+        ordering = ["framework", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="membership_end_not_before_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} on {self.framework}"
+
+
+class OfstedInspection(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="inspections")
+    inspection_date = models.DateField()
+    overall = models.CharField("overall effectiveness", max_length=25, choices=OfstedRating.choices)
+
+    class Meta:
+        ordering = ["provider", "-inspection_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "inspection_date"], name="one_inspection_per_provider_day")
+        ]
+        indexes = [models.Index(fields=["provider", "inspection_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_overall_display()} on {self.inspection_date:%d/%m/%Y}"
+
+
+class Placement(models.Model):
+    """A child's stay with a provider. ``end`` is the day the child left (SSDA903 DEC), so it is not covered."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placements")
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="placements", null=True, blank=True,
+        help_text="Empty for a child placed with parents or family without a provider.",
+    )
+    category = models.CharField("placement category", max_length=30, choices=PlacementCategory.choices)
+    place_code = models.CharField("SSDA903 PLACE code", max_length=4, blank=True)
+    legal_status = models.CharField(
+        max_length=2, choices=LegalStatus.choices, help_text="Legal status during this placement (SSDA903 LS)."
+    )
+    start = models.DateField("start date")
+    end = models.DateField("end date", null=True, blank=True, help_text="The day the child left. Empty while open.")
+    reason_ended = models.CharField(max_length=30, choices=ReasonEnded.choices, blank=True)
+    came_from = models.CharField("where the child came from", max_length=30, choices=CameFrom.choices)
+    desired_category = models.CharField(max_length=30, choices=PlacementCategory.choices, blank=True)
+    desired_not_met_market = models.BooleanField(
+        "desired category not achieved because of market availability", default=False
+    )
+    route = models.CharField("commissioning route", max_length=10, choices=CommissioningRoute.choices)
+    planned_end = models.DateField("planned end date", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gt=F("start")), name="placement_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True) | Q(planned_end__gt=F("start")),
+                name="placement_planned_end_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["start", "end"]),
+            models.Index(fields=["end"]),
+            models.Index(fields=["child", "start"]),
+            models.Index(fields=["category"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} from {self.start:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("placement_detail", args=[self.pk])
+
+    def covers(self, on: date) -> bool:
+        return rules.covers(self.start, self.end, on)
+
+    def weekly_cost_on(self, on: date) -> Decimal:
+        """Rule C1 on this placement; uses prefetched ``cost_lines`` when present."""
+        return rules.weekly_cost_on(self, self.cost_lines.all(), on)
+
+    @property
+    def is_external(self) -> bool:
+        return self.provider is not None and self.provider.is_external
+
+    @property
+    def is_unregulated(self) -> bool:
+        return rules.is_unregulated(self.category, self.provider.regulated if self.provider else None)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = "The end date must be after the start date."
+        if self.start and self.planned_end and self.planned_end <= self.start:
+            errors["planned_end"] = "The planned end date must be after the start date."
+        if self.end and not self.reason_ended:
+            errors["reason_ended"] = "Say why the placement ended."
+        if self.desired_not_met_market and not self.desired_category:
+            errors["desired_category"] = "Say which category was wanted but not available."
+        if errors:
+            raise ValidationError(errors)
+
+
+class CostLine(models.Model):
+    """A weekly cost on a placement, as finance writes it: ``date_from`` and ``date_to`` are both inclusive.
+
+    Costs change over a placement's life: never overwrite a line, end it and start another.
+    """
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="cost_lines")
+    kind = models.CharField(max_length=10, choices=CostKind.choices)
+    description = models.CharField(max_length=200)
+    weekly_amount = models.DecimalField("weekly amount (£)", **MONEY)
+    date_from = models.DateField("from")
+    date_to = models.DateField("to", null=True, blank=True, help_text="Last day paid. Empty while in force.")
+
+    class Meta:
+        ordering = ["date_from", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekly_amount__gte=0), name="cost_line_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(date_to__isnull=True) | Q(date_to__gte=F("date_from")), name="cost_line_to_not_before_from"
+            ),
+        ]
+        indexes = [models.Index(fields=["date_from", "date_to"]), models.Index(fields=["placement", "date_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.description}: £{self.weekly_amount} a week"
+
+    def in_force_on(self, on: date) -> bool:
+        return rules.cost_line_in_force(self.date_from, self.date_to, on)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            errors["date_to"] = "The 'to' date must be on or after the 'from' date."
+        placement = self.placement if self.placement_id else None
+        if placement and self.date_from:
+            if self.date_from < placement.start:
+                errors["date_from"] = (
+                    f"The cost line starts before its placement, which started on {placement.start:%d/%m/%Y}."
+                )
+            elif placement.end and self.date_from >= placement.end:
+                errors["date_from"] = f"The cost line starts after its placement ended on {placement.end:%d/%m/%Y}."
+        if placement and placement.end and self.date_to and self.date_to > placement.end:
+            errors["date_to"] = f"The cost line runs past the end of its placement on {placement.end:%d/%m/%Y}."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,180 @@
+"""The rules of SPEC section 3, as plain functions on plain values.
+
+Each function names the rule it implements. Views, selectors, trackers and the
+panel call these; nothing else re-implements them. Money is ``Decimal`` and is
+only rounded to the penny when shown (``money_round``).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
+
+from placements.choices import SHORT_BREAK_LEGAL_STATUSES, Ownership, PlacementCategory
+
+PENNY = Decimal("0.01")
+ZERO = Decimal("0")
+
+
+# --- Dates -----------------------------------------------------------------
+
+
+def birthday_in_year(date_of_birth: date, year: int) -> date:
+    """The day a birthday falls in ``year``; 29 February counts on 1 March in a non-leap year (rule A1)."""
+    if date_of_birth.month == 2 and date_of_birth.day == 29 and not calendar.isleap(year):
+        return date(year, 3, 1)
+    return date_of_birth.replace(year=year)
+
+
+def age_on(date_of_birth: date, on: date) -> int:
+    """Rule A1: completed years on ``on``."""
+    years = on.year - date_of_birth.year
+    if on < birthday_in_year(date_of_birth, on.year):
+        years -= 1
+    return years
+
+
+def eighteenth_birthday(date_of_birth: date) -> date:
+    return birthday_in_year(date_of_birth, date_of_birth.year + 18)
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months later, clamped to the month's last day (31 Aug + 6 months = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def financial_year_start(on: date) -> date:
+    """Rule C2: a financial year runs 1 April to 31 March; this is the 1 April on or before ``on``."""
+    return date(on.year if on.month >= 4 else on.year - 1, 4, 1)
+
+
+def financial_year(on: date) -> tuple[date, date]:
+    """First and last day (both inclusive) of the financial year holding ``on``."""
+    start = financial_year_start(on)
+    return start, date(start.year + 1, 3, 31)
+
+
+def financial_year_label(start_year: int) -> str:
+    """2023 -> '2023/24'."""
+    return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+def week_ending(on: date) -> date:
+    """The Sunday that ends the Monday-to-Sunday week holding ``on`` (rule T)."""
+    return on + timedelta(days=6 - on.weekday())
+
+
+# --- Placements --------------------------------------------------------------
+
+
+def covers(start: date, end: date | None, on: date) -> bool:
+    """A placement covers ``on`` when start <= on and (no end, or on < end): ``end`` is the day the child left."""
+    return start <= on and (end is None or on < end)
+
+
+def is_external(ownership: str) -> bool:
+    """External: the provider's ownership is external (SSDA903 PLACE_PROVIDER PR4/PR5)."""
+    return ownership == Ownership.EXTERNAL
+
+
+def is_unregulated(category: str, provider_regulated: bool | None) -> bool:
+    """Unregulated provision: category ``unregulated``, or a provider recorded as not regulated."""
+    return category == PlacementCategory.UNREGULATED or provider_regulated is False
+
+
+def counts_as_looked_after(legal_status: str) -> bool:
+    """Short breaks (V3/V4) are kept but left out of looked-after counts, as DfE does."""
+    return legal_status not in SHORT_BREAK_LEGAL_STATUSES
+
+
+class PlacementLike(Protocol):
+    start: date
+    end: date | None
+    legal_status: str
+
+
+def is_looked_after(placements: Iterable[PlacementLike], on: date) -> bool:
+    """A child is looked after on ``on`` when a placement covers it, leaving out short breaks (V3/V4)."""
+    return any(covers(p.start, p.end, on) and counts_as_looked_after(p.legal_status) for p in placements)
+
+
+# --- Costs -------------------------------------------------------------------
+
+
+def cost_line_in_force(date_from: date, date_to: date | None, on: date) -> bool:
+    """A cost line is in force on ``on`` when from <= on and (no 'to', or on <= to): both dates inclusive."""
+    return date_from <= on and (date_to is None or on <= date_to)
+
+
+class CostLineLike(Protocol):
+    weekly_amount: Decimal
+    date_from: date
+    date_to: date | None
+
+
+def weekly_cost_on(placement: PlacementLike, cost_lines: Iterable[CostLineLike], on: date) -> Decimal:
+    """Rule C1: the sum of the placement's cost lines in force on ``on``, if the placement covers ``on``."""
+    if not covers(placement.start, placement.end, on):
+        return ZERO
+    return sum(
+        (line.weekly_amount for line in cost_lines if cost_line_in_force(line.date_from, line.date_to, on)), ZERO
+    )
+
+
+def days_charged(
+    *,
+    placement_start: date,
+    placement_end: date | None,
+    date_from: date,
+    date_to: date | None,
+    period_start: date,
+    period_end: date,
+) -> int:
+    """Days in [period_start, period_end] (inclusive) when the line is in force and its placement covers the day."""
+    first = max(placement_start, date_from, period_start)
+    last = period_end
+    if date_to is not None:
+        last = min(last, date_to)
+    if placement_end is not None:
+        last = min(last, placement_end - timedelta(days=1))
+    return max((last - first).days + 1, 0)
+
+
+def spend(
+    lines: Iterable[tuple[Decimal, date, date | None, date, date | None]], period_start: date, period_end: date
+) -> Decimal:
+    """Rule C2: each day a line is in force (on a day its placement covers) costs weekly/7.
+
+    ``lines`` are tuples (weekly_amount, date_from, date_to, placement_start, placement_end);
+    the period is inclusive at both ends. The result is exact (not rounded): round when shown.
+    """
+    weekly_days = ZERO
+    for weekly_amount, date_from, date_to, placement_start, placement_end in lines:
+        days = days_charged(
+            placement_start=placement_start,
+            placement_end=placement_end,
+            date_from=date_from,
+            date_to=date_to,
+            period_start=period_start,
+            period_end=period_end,
+        )
+        weekly_days += weekly_amount * days
+    return weekly_days / 7
+
+
+def money_round(amount: Decimal) -> Decimal:
+    """Round to the penny, halves up, for display and export."""
+    return Decimal(amount).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    """``part`` as a percentage of ``whole``, or None when there is no whole."""
+    if not whole:
+        return None
+    return Decimal(part) * 100 / Decimal(whole)

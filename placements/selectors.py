@@ -1,0 +1,172 @@
+"""Reads: querysets and figures for pages, each in a fixed number of queries.
+
+The SQL filters here are the query-side twins of ``placements.rules``
+(``covering`` is rule "covers", ``in_force`` is C1's "in force"); tests check
+that both sides agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from placements import rules
+from placements.choices import SHORT_BREAK_LEGAL_STATUSES, PlacementCategory
+from placements.models import Child, CostLine, OfstedInspection, Placement, Provider
+
+ZERO_MONEY = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
+
+
+def covering(on: date, prefix: str = "") -> Q:
+    """Placements that cover ``on`` (start <= on < end, or open)."""
+    return Q(**{f"{prefix}start__lte": on}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gt": on}))
+
+
+def in_force(on: date, prefix: str = "") -> Q:
+    """Cost lines in force on ``on`` (from <= on <= to, or no 'to')."""
+    return Q(**{f"{prefix}date_from__lte": on}) & (
+        Q(**{f"{prefix}date_to__isnull": True}) | Q(**{f"{prefix}date_to__gte": on})
+    )
+
+
+def looked_after_placements(on: date) -> QuerySet[Placement]:
+    """Placements that make their child looked after on ``on``: covering it, short breaks left out."""
+    return Placement.objects.filter(covering(on)).exclude(legal_status__in=SHORT_BREAK_LEGAL_STATUSES)
+
+
+def with_weekly_cost(placements: QuerySet[Placement], on: date, name: str = "weekly_cost") -> QuerySet[Placement]:
+    """Annotate rule C1 for ``on`` (the placement must also cover ``on`` for the figure to mean anything)."""
+    weekly = Sum("cost_lines__weekly_amount", filter=in_force(on, "cost_lines__"))
+    return placements.annotate(**{name: Coalesce(weekly, ZERO_MONEY)})
+
+
+def weekly_cost_subquery(on: date) -> Subquery:
+    """Rule C1 as a correlated subquery, for annotating a placement list without multiplying rows."""
+    lines = (
+        CostLine.objects.filter(placement=OuterRef("pk"))
+        .filter(in_force(on))
+        .values("placement")
+        .annotate(total=Sum("weekly_amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(lines, output_field=DecimalField(max_digits=12, decimal_places=2)), ZERO_MONEY)
+
+
+def spend_between(period_start: date, period_end: date, placements: QuerySet[Placement] | None = None) -> Decimal:
+    """Rule C2 over an inclusive period, for all placements or the ones given. One query."""
+    lines = CostLine.objects.filter(date_from__lte=period_end).filter(
+        Q(date_to__isnull=True) | Q(date_to__gte=period_start)
+    )
+    lines = lines.filter(placement__start__lte=period_end).filter(
+        Q(placement__end__isnull=True) | Q(placement__end__gt=period_start)
+    )
+    if placements is not None:
+        lines = lines.filter(placement__in=placements)
+    rows = lines.values_list("weekly_amount", "date_from", "date_to", "placement__start", "placement__end")
+    return rules.spend(rows.iterator(chunk_size=5000), period_start, period_end)
+
+
+@dataclass(frozen=True)
+class HeadlineFigures:
+    on: date
+    looked_after: int
+    in_paid_placements: int
+    weekly_cost: Decimal
+    residential: int
+    residential_share: Decimal | None
+    spend_financial_year_to_date: Decimal
+    financial_year_label: str
+
+
+def headline_figures(on: date) -> HeadlineFigures:
+    """The home page's figures for a day: four queries whatever the data."""
+    looked_after = looked_after_placements(on)
+    placement_counts = looked_after.aggregate(
+        children=Count("child", distinct=True),
+        placements=Count("pk"),
+        residential=Count("pk", filter=Q(category=PlacementCategory.RESIDENTIAL)),
+    )
+    costed = with_weekly_cost(looked_after, on).filter(weekly_cost__gt=0)
+    in_paid = costed.values("child").distinct().count()
+    weekly_cost = (
+        CostLine.objects.filter(in_force(on))
+        .filter(placement__in=looked_after)
+        .aggregate(total=Coalesce(Sum("weekly_amount"), ZERO_MONEY))["total"]
+    )
+    fy_start, _ = rules.financial_year(on)
+    return HeadlineFigures(
+        on=on,
+        looked_after=placement_counts["children"],
+        in_paid_placements=in_paid,
+        weekly_cost=weekly_cost,
+        residential=placement_counts["residential"],
+        residential_share=rules.share(placement_counts["residential"], placement_counts["placements"]),
+        spend_financial_year_to_date=spend_between(fy_start, on),
+        financial_year_label=rules.financial_year_label(fy_start.year),
+    )
+
+
+def child_list(on: date) -> QuerySet[Child]:
+    """Children with their current placement's category (or None), for the children list."""
+    current = Placement.objects.filter(child=OuterRef("pk")).filter(covering(on)).order_by("-start")
+    return Child.objects.annotate(current_category=Subquery(current.values("category")[:1]))
+
+
+def child_detail(pk: int) -> QuerySet[Child]:
+    """One child with placements, their providers and cost lines, and DoL orders: three queries."""
+    placements = Placement.objects.select_related("provider").prefetch_related("cost_lines").order_by("-start")
+    return Child.objects.filter(pk=pk).prefetch_related(Prefetch("placements", queryset=placements), "dol_orders")
+
+
+def latest_rating_subquery(on: date) -> Subquery:
+    """A provider's Ofsted rating on ``on``: its latest inspection on or before that day."""
+    inspections = OfstedInspection.objects.filter(provider=OuterRef("pk"), inspection_date__lte=on).order_by(
+        "-inspection_date"
+    )
+    return Subquery(inspections.values("overall")[:1])
+
+
+def provider_list(on: date) -> QuerySet[Provider]:
+    return Provider.objects.annotate(
+        latest_rating=latest_rating_subquery(on),
+        open_placements=Count("placements", filter=covering(on, "placements__")),
+    ).order_by("name")
+
+
+def provider_detail(pk: int, on: date) -> QuerySet[Provider]:
+    placements = (
+        Placement.objects.filter(covering(on)).select_related("child").annotate(weekly_cost_today=weekly_cost_subquery(on))
+    )
+    return Provider.objects.filter(pk=pk).prefetch_related(
+        "inspections",
+        "memberships__framework",
+        Prefetch("placements", queryset=placements, to_attr="current_placements"),
+    )
+
+
+def placement_list(on: date) -> QuerySet[Placement]:
+    return Placement.objects.select_related("child", "provider").annotate(weekly_cost_today=weekly_cost_subquery(on))
+
+
+def placement_detail(pk: int) -> QuerySet[Placement]:
+    return Placement.objects.filter(pk=pk).select_related("child", "provider").prefetch_related("cost_lines")
+
+
+def weekly_cost_history(placement: Placement, until: date) -> list[tuple[date, Decimal]]:
+    """Each day the placement's weekly cost (C1) changes, with the new figure: costs over time."""
+    days = {placement.start}
+    for line in placement.cost_lines.all():
+        days.add(line.date_from)
+        if line.date_to:
+            days.add(line.date_to + timedelta(days=1))
+    last_day = placement.end - timedelta(days=1) if placement.end else until
+    history = []
+    for day in sorted(d for d in days if placement.start <= d <= last_day):
+        cost = placement.weekly_cost_on(day)
+        if not history or history[-1][1] != cost:
+            history.append((day, cost))
+    return history

@@ -1,0 +1,5 @@
+// Progressive enhancement for GOV.UK Frontend components. Pages work without it.
+import { initAll } from "../govuk/govuk-frontend.min.js";
+
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
+initAll();
