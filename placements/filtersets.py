@@ -56,7 +56,7 @@ class PlacementFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=PlacementCategory.choices, empty_label="Any")
     route = django_filters.ChoiceFilter(label="Route", choices=CommissioningRoute.choices, empty_label="Any")
     ownership = django_filters.ChoiceFilter(
-        label="Provider", field_name="provider__ownership", choices=Ownership.choices, empty_label="Any"
+        label="Provider ownership", field_name="provider__ownership", choices=Ownership.choices, empty_label="Any"
     )
     state = django_filters.ChoiceFilter(label="Open or ended", choices=OPEN_CHOICES, method="filter_state", empty_label="Any")
     started_after = django_filters.DateFilter(label="Started on or after", field_name="start", lookup_expr="gte")

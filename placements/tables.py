@@ -32,6 +32,7 @@ class DateColumn(tables.DateColumn):
     def __init__(self, verbose_name=None, **kwargs):
         kwargs.setdefault("format", "j M Y")
         kwargs.setdefault("short", False)
+        kwargs.setdefault("attrs", {"td": {"class": "app-nowrap"}})
         super().__init__(verbose_name=verbose_name, **kwargs)
 
     def value(self, value):
@@ -39,7 +40,7 @@ class DateColumn(tables.DateColumn):
 
 
 class ChildTable(tables.Table):
-    case_ref = tables.Column("Case reference", linkify=True)
+    case_ref = tables.Column("Case reference", linkify=True, attrs={"td": {"class": "app-nowrap"}})
     name = tables.Column("Name", accessor="family_name", order_by=("family_name", "given_name"))
     age = tables.Column("Age", accessor="date_of_birth", order_by=("-date_of_birth",))
     date_of_birth = DateColumn("Date of birth")
@@ -91,7 +92,8 @@ class ProviderTable(tables.Table):
 
 
 class PlacementTable(tables.Table):
-    child = tables.Column("Child", accessor="child__case_ref", linkify=("child_detail", {"pk": tables.A("child_id")}))
+    child = tables.Column("Child", accessor="child__case_ref", linkify=("child_detail", {"pk": tables.A("child_id")}),
+                          attrs={"td": {"class": "app-nowrap"}})
     child_name = tables.Column("Name", accessor="child__family_name", order_by=("child__family_name", "child__given_name"))
     category = tables.Column("Category")
     provider = tables.Column("Provider", accessor="provider__name", default="No provider")

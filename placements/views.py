@@ -31,12 +31,27 @@ class ListPage(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterVie
     add_url_name = ""
     add_permission = ""
 
+    def active_filters(self) -> list[tuple[str, str]]:
+        """(label, value as shown) for each filter in use, so a printout says what it holds."""
+        form = self.filterset.form
+        if not form.is_valid():
+            return []
+        shown = []
+        for name in form.changed_data:
+            field, value = form.fields[name], form.cleaned_data[name]
+            if value in (None, ""):
+                continue
+            choices = dict(getattr(field, "choices", ()))
+            shown.append((str(field.label), str(choices.get(value, value))))
+        return shown
+
     def get_export_filename(self, export_format):
         return f"{self.export_name}-{timezone.localdate():%Y-%m-%d}.{export_format}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = self.title
+        context["active_filters"] = self.active_filters()
         if self.add_url_name and self.request.user.has_perm(self.add_permission):
             context["add_url_name"] = self.add_url_name
         return context
