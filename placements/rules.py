@@ -41,6 +41,17 @@ def eighteenth_birthday(date_of_birth: date) -> date:
     return birthday_in_year(date_of_birth, date_of_birth.year + 18)
 
 
+def born_on_or_before_to_be(age: int, on: date) -> date:
+    """The latest date of birth of a child who is ``age`` or older on ``on`` (rule A1).
+
+    The same day ``age`` years earlier; 29 February maps to 28 February, since a child born on
+    29 February reaches the age on 1 March of a non-leap year.
+    """
+    if on.month == 2 and on.day == 29:
+        return date(on.year - age, 2, 28)
+    return birthday_in_year(on, on.year - age)
+
+
 def add_months(day: date, months: int) -> date:
     """Calendar months later, clamped to the month's last day (31 Aug + 6 months = 28/29 Feb)."""
     month_index = day.month - 1 + months
@@ -99,8 +110,14 @@ class PlacementLike(Protocol):
     legal_status: str
 
 
-def is_looked_after(placements: Iterable[PlacementLike], on: date) -> bool:
-    """A child is looked after on ``on`` when a placement covers it, leaving out short breaks (V3/V4)."""
+def is_looked_after(date_of_birth: date, placements: Iterable[PlacementLike], on: date) -> bool:
+    """A child is looked after on ``on`` when a placement covers it, leaving out short breaks (V3/V4).
+
+    Only children count: from the 18th birthday a young person is a care leaver, so a
+    placement that runs on (staying put) is not counted (SPEC section 3, rule T).
+    """
+    if age_on(date_of_birth, on) >= 18:
+        return False
     return any(covers(p.start, p.end, on) and counts_as_looked_after(p.legal_status) for p in placements)
 
 

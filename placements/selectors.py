@@ -34,8 +34,13 @@ def in_force(on: date, prefix: str = "") -> Q:
 
 
 def looked_after_placements(on: date) -> QuerySet[Placement]:
-    """Placements that make their child looked after on ``on``: covering it, short breaks left out."""
-    return Placement.objects.filter(covering(on)).exclude(legal_status__in=SHORT_BREAK_LEGAL_STATUSES)
+    """Placements that make their child looked after on ``on`` (rules.is_looked_after): covering it,
+    short breaks left out, the child under 18."""
+    return (
+        Placement.objects.filter(covering(on))
+        .exclude(legal_status__in=SHORT_BREAK_LEGAL_STATUSES)
+        .filter(child__date_of_birth__gt=rules.born_on_or_before_to_be(18, on))
+    )
 
 
 def with_weekly_cost(placements: QuerySet[Placement], on: date, name: str = "weekly_cost") -> QuerySet[Placement]:
@@ -94,7 +99,7 @@ def headline_figures(on: date) -> HeadlineFigures:
     in_paid = costed.values("child").distinct().count()
     weekly_cost = (
         CostLine.objects.filter(in_force(on))
-        .filter(placement__in=looked_after)
+        .filter(covering(on, "placement__"))
         .aggregate(total=Coalesce(Sum("weekly_amount"), ZERO_MONEY))["total"]
     )
     fy_start, _ = rules.financial_year(on)

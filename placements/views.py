@@ -94,7 +94,7 @@ class ChildDetail(PermissionRequiredMixin, DetailView):
             today=today,
             age=child.age_on(today),
             eighteenth_birthday=rules.eighteenth_birthday(child.date_of_birth),
-            looked_after=rules.is_looked_after(placements, today),
+            looked_after=rules.is_looked_after(child.date_of_birth, placements, today),
             placements=[
                 {
                     "placement": p,

@@ -1,6 +1,6 @@
 """SPEC section 3: the rules as plain functions, at every boundary."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -8,6 +8,9 @@ import pytest
 
 from placements import rules
 from placements.choices import LegalStatus, Ownership, PlacementCategory
+
+
+CHILD_BORN = date(2012, 5, 5)
 
 
 def placement(start, end=None, legal_status=LegalStatus.C2):
@@ -93,23 +96,45 @@ class TestCovers:
         moving_day = date(2024, 3, 4)
         assert not rules.covers(old.start, old.end, moving_day)
         assert rules.covers(new.start, new.end, moving_day)
-        assert rules.is_looked_after([old, new], moving_day)
-        assert rules.is_looked_after([old, new], date(2024, 3, 3))
+        assert rules.is_looked_after(CHILD_BORN, [old, new], moving_day)
+        assert rules.is_looked_after(CHILD_BORN, [old, new], date(2024, 3, 3))
 
 
 class TestLookedAfter:
     def test_a_child_in_a_covering_placement_is_looked_after(self):
-        assert rules.is_looked_after([placement(date(2024, 1, 1))], date(2024, 1, 1))
+        assert rules.is_looked_after(CHILD_BORN, [placement(date(2024, 1, 1))], date(2024, 1, 1))
 
     def test_a_child_whose_placement_ended_is_not_looked_after_on_the_day_they_left(self):
-        assert not rules.is_looked_after([placement(date(2024, 1, 1), date(2024, 5, 1))], date(2024, 5, 1))
+        assert not rules.is_looked_after(CHILD_BORN, [placement(date(2024, 1, 1), date(2024, 5, 1))], date(2024, 5, 1))
 
     @pytest.mark.parametrize("status", [LegalStatus.V3, LegalStatus.V4])
     def test_short_breaks_are_not_counted_as_looked_after(self, status):
-        assert not rules.is_looked_after([placement(date(2024, 1, 1), legal_status=status)], date(2024, 2, 1))
+        assert not rules.is_looked_after(CHILD_BORN, [placement(date(2024, 1, 1), legal_status=status)], date(2024, 2, 1))
+
+    def test_a_child_is_looked_after_the_day_before_their_18th_birthday_but_not_on_it(self):
+        born = date(2006, 5, 5)
+        stays_on = [placement(date(2020, 1, 1))]
+        assert rules.is_looked_after(born, stays_on, date(2024, 5, 4))
+        assert not rules.is_looked_after(born, stays_on, date(2024, 5, 5))
+
+    def test_a_leap_day_child_is_looked_after_until_1_march_of_a_non_leap_year(self):
+        born = date(2008, 2, 29)
+        stays_on = [placement(date(2020, 1, 1))]
+        assert rules.is_looked_after(born, stays_on, date(2026, 2, 28))
+        assert not rules.is_looked_after(born, stays_on, date(2026, 3, 1))
+
+    @pytest.mark.parametrize("on, latest_birth", [
+        (date(2026, 3, 1), date(2008, 3, 1)),
+        (date(2026, 2, 28), date(2008, 2, 28)),
+        (date(2028, 2, 29), date(2010, 2, 28)),
+    ])
+    def test_the_latest_birth_date_of_an_18_year_old_agrees_with_age(self, on, latest_birth):
+        assert rules.born_on_or_before_to_be(18, on) == latest_birth
+        assert rules.age_on(latest_birth, on) == 18
+        assert rules.age_on(latest_birth + timedelta(days=1), on) == 17
 
     def test_section_20_accommodation_is_counted(self):
-        assert rules.is_looked_after([placement(date(2024, 1, 1), legal_status=LegalStatus.V2)], date(2024, 2, 1))
+        assert rules.is_looked_after(CHILD_BORN, [placement(date(2024, 1, 1), legal_status=LegalStatus.V2)], date(2024, 2, 1))
 
 
 class TestExternalAndUnregulated:

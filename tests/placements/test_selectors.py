@@ -73,8 +73,8 @@ def test_short_breaks_are_left_out_of_the_headline_figures():
     make_cost_line(placement, "300.00", placement.start)
     figures = selectors.headline_figures(date(2024, 2, 1))
     assert figures.looked_after == 0
-    assert figures.weekly_cost == 0
     assert figures.residential_share is None
+    assert figures.weekly_cost == Decimal("300.00")  # not looked after, but still paid for
 
 
 def test_placed_with_parents_counts_as_looked_after_but_not_as_paid():
@@ -109,3 +109,16 @@ def test_a_providers_rating_is_its_latest_inspection_on_or_before_the_day():
     assert rating(date(2024, 1, 9)) == "inadequate"
     assert rating(date(2024, 1, 10)) == "good"
     assert rating(date(2024, 1, 10) + timedelta(days=1)) == "good"
+
+
+@pytest.mark.parametrize("born, counted", [(date(2006, 3, 4), False), (date(2006, 3, 5), True),
+                                           (date(2006, 2, 28), False)])
+def test_the_looked_after_query_leaves_out_young_people_from_their_18th_birthday(born, counted):
+    make_placement(make_child(date_of_birth=born), None, start=date(2020, 1, 1))
+    assert selectors.headline_figures(date(2024, 3, 4)).looked_after == int(counted)
+
+
+def test_a_leap_day_child_is_counted_on_28_february_and_not_on_1_march():
+    make_placement(make_child(date_of_birth=date(2008, 2, 29)), None, start=date(2020, 1, 1))
+    assert selectors.headline_figures(date(2026, 2, 28)).looked_after == 1
+    assert selectors.headline_figures(date(2026, 3, 1)).looked_after == 0

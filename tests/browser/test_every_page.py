@@ -1,0 +1,95 @@
+"""Every page, in a real browser: status, console, no third-party requests, WCAG 2.2 AA (axe-core)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from placements.demo import demo_authority_build
+from placements.models import Child
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Screenshots land in test-artifacts/ (not committed); the README's pictures are taken on purpose.
+SCREENSHOT = settings.BASE_DIR / "test-artifacts" / "screenshots" / "home.png"
+
+
+def first_row_link(tab, pattern: str) -> str:
+    """The first link in the table's first row whose address matches ``pattern`` (a detail page)."""
+    row = tab.page.locator("table tbody tr").first
+    hrefs = [a.get_attribute("href") for a in row.locator("a[href]").all()]
+    matching = [href for href in hrefs if re.fullmatch(pattern, href.split("?")[0])]
+    assert matching, f"no link matching {pattern} in the first row of {tab.page.url}: {hrefs}"
+    return matching[0]
+
+
+def save_screenshot(tab) -> None:
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    height = tab.page.evaluate("document.documentElement.scrollHeight")
+    # Whole page while it stays a reasonable size; the first screenful otherwise.
+    tab.page.screenshot(path=str(SCREENSHOT), full_page=height <= 2000)
+
+
+@pytest.mark.parametrize("username", ["admin", "officer"])
+def test_every_page(tab, username):
+    demo_authority_build(children=60, today=timezone.localdate(), seed=1)
+
+    tab.log_in(username)
+    tab.check(f"/ (just signed in as {username})")
+    tab.open("/")
+    if username == "admin":
+        save_screenshot(tab)
+
+    tab.open("/children/")
+    child = first_row_link(tab, r"/children/\d+/")
+    tab.open(child)
+    tab.open("/children/new/")
+
+    tab.open("/providers/")
+    tab.open(first_row_link(tab, r"/providers/\d+/"))
+
+    tab.open("/placements/")
+    placement = first_row_link(tab, r"/placements/\d+/")
+    tab.open(placement)
+    tab.open(f"{placement}cost-lines/new/")
+
+    tab.open("/no-such-page/", status=404)
+
+    tab.log_out()
+    tab.open("/login/")
+    tab.assert_no_problems()
+
+
+def test_future_date_of_birth_is_refused(tab):
+    demo_authority_build(children=60, today=timezone.localdate(), seed=1)
+    children_before = Child.objects.count()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    tab.log_in("officer")
+    tab.open("/children/new/")
+    page = tab.page
+    page.fill("#id_case_ref", "BROWSER-TEST-1")
+    page.fill("#id_given_name", "Future")
+    page.fill("#id_family_name", "Child")
+    page.fill("#id_date_of_birth", tomorrow.isoformat())
+    page.locator("#id_sex").select_option(index=1)
+    page.locator("#id_legal_status").select_option(index=1)
+    tab.console_errors.clear()
+    tab.requests.clear()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible(), "no GOV.UK error summary after a future date of birth"
+    assert "Date of birth must be today or in the past" in summary.inner_text()
+    # GOV.UK Frontend's ErrorSummary moves focus to the summary so screen readers announce it.
+    page.wait_for_function("document.activeElement && document.activeElement.closest('.govuk-error-summary')")
+    tab.check("/children/new/ (with errors)")
+
+    assert Child.objects.count() == children_before
+    assert not Child.objects.filter(case_ref="BROWSER-TEST-1").exists()
+    tab.assert_no_problems()
