@@ -7,6 +7,9 @@ from placements.access import user_groups_label
 # (label, url name, permission needed or None for any logged-in user)
 NAVIGATION = [
     ("Home", "home", None),
+    ("Weekly tracker", "tracker_weekly", "placements.view_placement"),
+    ("Unregulated", "tracker_unregulated", "placements.view_placement"),
+    ("Residential", "tracker_residential", "placements.view_placement"),
     ("Children", "child_list", "placements.view_child"),
     ("Placements", "placement_list", "placements.view_placement"),
     ("Providers", "provider_list", "placements.view_provider"),

@@ -76,40 +76,58 @@ def spend_between(period_start: date, period_end: date, placements: QuerySet[Pla
 
 
 @dataclass(frozen=True)
-class HeadlineFigures:
+class DayCounts:
+    """Who is looked after on a day, and what placements cost that day."""
+
     on: date
     looked_after: int
     in_paid_placements: int
-    weekly_cost: Decimal
+    placements: int
     residential: int
-    residential_share: Decimal | None
+    weekly_cost: Decimal
+
+    @property
+    def residential_share(self) -> Decimal | None:
+        return rules.share(self.residential, self.placements)
+
+
+def day_counts(on: date) -> DayCounts:
+    """Looked after, in paid placements (weekly cost above 0), residential, and the weekly cost
+    of every placement covering the day (rule C1). Three queries whatever the data."""
+    looked_after = looked_after_placements(on)
+    counts = looked_after.aggregate(
+        children=Count("child", distinct=True),
+        placements=Count("pk"),
+        residential=Count("pk", filter=Q(category=PlacementCategory.RESIDENTIAL)),
+    )
+    in_paid = with_weekly_cost(looked_after, on).filter(weekly_cost__gt=0).values("child").distinct().count()
+    weekly_cost = (
+        CostLine.objects.filter(in_force(on))
+        .filter(covering(on, "placement__"))
+        .aggregate(total=Coalesce(Sum("weekly_amount"), ZERO_MONEY))["total"]
+    )
+    return DayCounts(
+        on=on,
+        looked_after=counts["children"],
+        in_paid_placements=in_paid,
+        placements=counts["placements"],
+        residential=counts["residential"],
+        weekly_cost=weekly_cost,
+    )
+
+
+@dataclass(frozen=True)
+class HeadlineFigures:
+    today: DayCounts
     spend_financial_year_to_date: Decimal
     financial_year_label: str
 
 
 def headline_figures(on: date) -> HeadlineFigures:
     """The home page's figures for a day: four queries whatever the data."""
-    looked_after = looked_after_placements(on)
-    placement_counts = looked_after.aggregate(
-        children=Count("child", distinct=True),
-        placements=Count("pk"),
-        residential=Count("pk", filter=Q(category=PlacementCategory.RESIDENTIAL)),
-    )
-    costed = with_weekly_cost(looked_after, on).filter(weekly_cost__gt=0)
-    in_paid = costed.values("child").distinct().count()
-    weekly_cost = (
-        CostLine.objects.filter(in_force(on))
-        .filter(covering(on, "placement__"))
-        .aggregate(total=Coalesce(Sum("weekly_amount"), ZERO_MONEY))["total"]
-    )
     fy_start, _ = rules.financial_year(on)
     return HeadlineFigures(
-        on=on,
-        looked_after=placement_counts["children"],
-        in_paid_placements=in_paid,
-        weekly_cost=weekly_cost,
-        residential=placement_counts["residential"],
-        residential_share=rules.share(placement_counts["residential"], placement_counts["placements"]),
+        today=day_counts(on),
         spend_financial_year_to_date=spend_between(fy_start, on),
         financial_year_label=rules.financial_year_label(fy_start.year),
     )
@@ -125,6 +143,11 @@ def child_detail(pk: int) -> QuerySet[Child]:
     """One child with placements, their providers and cost lines, and DoL orders: three queries."""
     placements = Placement.objects.select_related("provider").prefetch_related("cost_lines").order_by("-start")
     return Child.objects.filter(pk=pk).prefetch_related(Prefetch("placements", queryset=placements), "dol_orders")
+
+
+def dol_in_force(on: date, prefix: str = "") -> Q:
+    """DoL orders in force on ``on`` (the order's end is its last day)."""
+    return Q(**{f"{prefix}start__lte": on}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": on}))
 
 
 def latest_rating_subquery(on: date) -> Subquery:

@@ -57,6 +57,12 @@ def test_every_page(tab, username):
     tab.open(placement)
     tab.open(f"{placement}cost-lines/new/")
 
+    tab.open("/tracker/weekly/")
+    tab.open("/tracker/weekly/?category=residential")
+    tab.open("/tracker/unregulated/")
+    tab.open("/tracker/residential/")
+    tab.open("/tracker/residential/?month=2024-13")  # a bad month: the error summary, axe-checked
+
     tab.open("/no-such-page/", status=404)
 
     tab.log_out()

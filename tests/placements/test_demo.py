@@ -35,7 +35,7 @@ def fingerprint():
 
 
 def test_the_demo_has_about_700_looked_after_and_651_in_paid_placements(authority):
-    figures = selectors.headline_figures(TODAY)
+    figures = selectors.day_counts(TODAY)
     assert figures.looked_after == 700
     assert figures.in_paid_placements == 651
     assert figures.residential_share == Decimal(14)
@@ -117,4 +117,4 @@ def test_the_command_scales_and_prints_the_logins(capsys):
     call_command("load_demo", "--children", "35", "--today", "2026-11-26")
     out = capsys.readouterr().out
     assert "officer" in out and demo.DEMO_PASSWORD in out
-    assert selectors.headline_figures(TODAY).looked_after == 35
+    assert selectors.day_counts(TODAY).looked_after == 35

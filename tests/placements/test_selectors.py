@@ -42,7 +42,7 @@ def test_the_in_force_query_agrees_with_the_in_force_rule(moved_child, day):
 
 
 def test_on_moving_day_the_child_is_counted_once_in_the_new_placement(moved_child):
-    figures = selectors.headline_figures(date(2024, 3, 4))
+    figures = selectors.day_counts(date(2024, 3, 4))
     assert figures.looked_after == 1
     assert figures.in_paid_placements == 1
     assert figures.weekly_cost == Decimal("900.00")
@@ -50,15 +50,15 @@ def test_on_moving_day_the_child_is_counted_once_in_the_new_placement(moved_chil
 
 
 def test_the_day_before_the_move_the_child_is_in_residential_at_the_old_cost(moved_child):
-    figures = selectors.headline_figures(date(2024, 3, 3))
+    figures = selectors.day_counts(date(2024, 3, 3))
     assert figures.weekly_cost == Decimal("5000.00")
     assert figures.residential == 1
     assert figures.residential_share == Decimal(100)
 
 
 def test_a_2_to_1_add_on_counts_until_its_last_day(moved_child):
-    assert selectors.headline_figures(date(2024, 1, 28)).weekly_cost == Decimal("7500.00")
-    assert selectors.headline_figures(date(2024, 1, 29)).weekly_cost == Decimal("5000.00")
+    assert selectors.day_counts(date(2024, 1, 28)).weekly_cost == Decimal("7500.00")
+    assert selectors.day_counts(date(2024, 1, 29)).weekly_cost == Decimal("5000.00")
 
 
 def test_the_spend_query_sums_each_day_at_a_seventh_of_the_weekly_cost(moved_child):
@@ -71,7 +71,7 @@ def test_short_breaks_are_left_out_of_the_headline_figures():
     child = make_child(legal_status=LegalStatus.V3)
     placement = make_placement(child, make_provider(ownership=Ownership.INTERNAL), legal_status=LegalStatus.V3)
     make_cost_line(placement, "300.00", placement.start)
-    figures = selectors.headline_figures(date(2024, 2, 1))
+    figures = selectors.day_counts(date(2024, 2, 1))
     assert figures.looked_after == 0
     assert figures.residential_share is None
     assert figures.weekly_cost == Decimal("300.00")  # not looked after, but still paid for
@@ -79,7 +79,7 @@ def test_short_breaks_are_left_out_of_the_headline_figures():
 
 def test_placed_with_parents_counts_as_looked_after_but_not_as_paid():
     make_placement(make_child(), None, category=PlacementCategory.PLACED_WITH_PARENTS, start=date(2024, 1, 1))
-    figures = selectors.headline_figures(date(2024, 2, 1))
+    figures = selectors.day_counts(date(2024, 2, 1))
     assert (figures.looked_after, figures.in_paid_placements) == (1, 0)
 
 
@@ -115,10 +115,10 @@ def test_a_providers_rating_is_its_latest_inspection_on_or_before_the_day():
                                            (date(2006, 2, 28), False)])
 def test_the_looked_after_query_leaves_out_young_people_from_their_18th_birthday(born, counted):
     make_placement(make_child(date_of_birth=born), None, start=date(2020, 1, 1))
-    assert selectors.headline_figures(date(2024, 3, 4)).looked_after == int(counted)
+    assert selectors.day_counts(date(2024, 3, 4)).looked_after == int(counted)
 
 
 def test_a_leap_day_child_is_counted_on_28_february_and_not_on_1_march():
     make_placement(make_child(date_of_birth=date(2008, 2, 29)), None, start=date(2020, 1, 1))
-    assert selectors.headline_figures(date(2026, 2, 28)).looked_after == 1
-    assert selectors.headline_figures(date(2026, 3, 1)).looked_after == 0
+    assert selectors.day_counts(date(2026, 2, 28)).looked_after == 1
+    assert selectors.day_counts(date(2026, 3, 1)).looked_after == 0

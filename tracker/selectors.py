@@ -1,0 +1,318 @@
+"""Reads for the trackers: each figure in a fixed number of queries, whatever the rows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from placements import rules as placement_rules
+from placements import selectors
+from placements.choices import SHORT_BREAK_LEGAL_STATUSES, CameFrom, CostKind, PlacementCategory
+from placements.models import CostLine, DeprivationOfLiberty, Placement
+from tracker import rules
+from tracker.rules import CEASE, MOVE, START, Event, PlacementSpan
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    """The weekly tracker's headline figures (rule T)."""
+
+    week_ending: date
+    looked_after: int
+    in_paid_placements: int
+    starts: int
+    ceases: int
+    moves: int
+    weekly_spend: Decimal  # rule C2 over Monday to Sunday, exact
+
+    def as_json(self) -> dict:
+        return {
+            "week_ending": self.week_ending.isoformat(),
+            "looked_after": self.looked_after,
+            "in_paid_placements": self.in_paid_placements,
+            "starts": self.starts,
+            "ceases": self.ceases,
+            "moves": self.moves,
+            "weekly_spend": f"{placement_rules.money_round(self.weekly_spend):.2f}",
+        }
+
+
+def week_events(week_ending: date) -> list[Event]:
+    """Every start, cease and move in the week, in one query."""
+    monday = week_ending - timedelta(days=6)
+    rows = (
+        Placement.objects.filter(start__lte=week_ending)
+        .filter(Q(end__isnull=True) | Q(end__gte=monday))
+        .values_list("pk", "child_id", "child__date_of_birth", "start", "end", "legal_status", "place_code")
+        .order_by("child_id", "start")
+    )
+    by_child: dict[int, tuple[date, list[PlacementSpan]]] = {}
+    for pk, child_id, born, start, end, legal_status, place_code in rows.iterator(chunk_size=5000):
+        by_child.setdefault(child_id, (born, []))[1].append(PlacementSpan(pk, start, end, legal_status, place_code))
+    events = []
+    for child_id, (born, spans) in by_child.items():
+        events.extend(rules.week_events(child_id, born, spans, week_ending))
+    return events
+
+
+def week_figures(week_ending: date, events: list[Event] | None = None) -> WeekFigures:
+    if events is None:
+        events = week_events(week_ending)
+    kinds = Counter(event.kind for event in events)
+    sunday = selectors.day_counts(week_ending)
+    return WeekFigures(
+        week_ending=week_ending,
+        looked_after=sunday.looked_after,
+        in_paid_placements=sunday.in_paid_placements,
+        starts=kinds[START],
+        ceases=kinds[CEASE],
+        moves=kinds[MOVE],
+        weekly_spend=selectors.spend_between(week_ending - timedelta(days=6), week_ending),
+    )
+
+
+def open_placements(on: date) -> QuerySet[Placement]:
+    """Every placement that makes a child looked after on ``on``, with what the tracker shows."""
+    return (
+        selectors.looked_after_placements(on)
+        .select_related("child", "provider")
+        .annotate(weekly_cost=selectors.weekly_cost_subquery(on))
+        .order_by("child__family_name", "child__given_name", "pk")
+    )
+
+
+@dataclass
+class EventRow:
+    """A start, cease or move with the records a table shows."""
+
+    event: Event
+    placement: Placement
+    previous: Placement | None = None
+
+
+def event_rows(events: list[Event]) -> dict[str, list[EventRow]]:
+    """Starts, ceases and moves with their placements (one query), in date order."""
+    ids = {e.placement_id for e in events} | {e.previous_placement_id for e in events if e.previous_placement_id}
+    placements = Placement.objects.select_related("child", "provider").in_bulk(ids)
+    rows: dict[str, list[EventRow]] = {START: [], CEASE: [], MOVE: []}
+    for event in sorted(events, key=lambda e: (e.day, e.child_id)):
+        previous = placements.get(event.previous_placement_id) if event.previous_placement_id else None
+        rows[event.kind].append(EventRow(event, placements[event.placement_id], previous))
+    return rows
+
+
+@dataclass
+class TeamRow:
+    team: str
+    looked_after: int = 0
+    starts: int = 0
+    ceases: int = 0
+    moves: int = 0
+    weekly_cost: Decimal = Decimal("0")
+
+
+def team_breakdown(week_ending: date, rows: dict[str, list[EventRow]]) -> list[TeamRow]:
+    """Looked after, weekly cost, starts, ceases and moves by originating social work team."""
+    teams: dict[str, TeamRow] = {}
+
+    def team_row(name: str) -> TeamRow:
+        name = name or "Not recorded"
+        return teams.setdefault(name, TeamRow(team=name))
+
+    sunday = (
+        selectors.looked_after_placements(week_ending)
+        .annotate(weekly_cost=selectors.weekly_cost_subquery(week_ending))
+        .values_list("child_id", "child__team", "weekly_cost")
+    )
+    seen = set()
+    for child_id, team, weekly_cost in sunday:
+        row = team_row(team)
+        row.weekly_cost += weekly_cost
+        if child_id not in seen:
+            seen.add(child_id)
+            row.looked_after += 1
+    for kind, attribute in ((START, "starts"), (CEASE, "ceases"), (MOVE, "moves")):
+        for event_row in rows[kind]:
+            row = team_row(event_row.placement.child.team)
+            setattr(row, attribute, getattr(row, attribute) + 1)
+    return sorted(teams.values(), key=lambda row: row.team)
+
+
+@dataclass
+class WeeklyTracker:
+    week_ending: date
+    figures: WeekFigures
+    previous: WeekFigures
+    rows: dict[str, list[EventRow]]
+    teams: list[TeamRow]
+
+    def changes(self) -> list[tuple[str, object, object, object]]:
+        """(label, this week, last week, change) for each headline figure."""
+        labels = [
+            ("Looked after", "looked_after"),
+            ("In paid placements", "in_paid_placements"),
+            ("Starts", "starts"),
+            ("Ceases", "ceases"),
+            ("Moves", "moves"),
+            ("Weekly spend", "weekly_spend"),
+        ]
+        return [
+            (label, getattr(self.figures, name), getattr(self.previous, name),
+             getattr(self.figures, name) - getattr(self.previous, name))
+            for label, name in labels
+        ]
+
+
+def weekly_tracker(week_ending: date) -> WeeklyTracker:
+    events = week_events(week_ending)
+    rows = event_rows(events)
+    return WeeklyTracker(
+        week_ending=week_ending,
+        figures=week_figures(week_ending, events),
+        previous=week_figures(week_ending - timedelta(days=7)),
+        rows=rows,
+        teams=team_breakdown(week_ending, rows),
+    )
+
+
+# --- Weekly unregulated report ------------------------------------------------------
+
+
+UNDER_16 = "Under 16"
+DOL_16_17 = "16 or 17 and subject to a DoL order"
+
+
+def unregulated_placements(on: date) -> QuerySet[Placement]:
+    """Looked-after children in unregulated provision on ``on``, with their DoL status that day."""
+    dol = DeprivationOfLiberty.objects.filter(child=OuterRef("child_id")).filter(selectors.dol_in_force(on))
+    return (
+        selectors.looked_after_placements(on)
+        .filter(Q(category=PlacementCategory.UNREGULATED) | Q(provider__regulated=False))
+        .select_related("child", "provider")
+        .annotate(weekly_cost=selectors.weekly_cost_subquery(on), subject_to_dol=Exists(dol))
+        .order_by("child__date_of_birth", "pk")
+    )
+
+
+def unregulated_flag(placement: Placement, on: date) -> str:
+    """The group the paper watches (paragraph 83), or '' for a child in neither."""
+    age = placement.child.age_on(on)
+    if age < 16:
+        return UNDER_16
+    if age in (16, 17) and placement.subject_to_dol:
+        return DOL_16_17
+    return ""
+
+
+# --- Monthly residential tracker -----------------------------------------------------
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    first = date(year, month, 1)
+    return first, placement_rules.add_months(first, 1) - timedelta(days=1)
+
+
+def residential_placements(on: date) -> QuerySet[Placement]:
+    """Every looked-after child in residential on ``on``, with the additional cost lines in force."""
+    additional = CostLine.objects.filter(selectors.in_force(on), kind=CostKind.ADDITIONAL).order_by("pk")
+    return (
+        selectors.looked_after_placements(on)
+        .filter(category=PlacementCategory.RESIDENTIAL)
+        .select_related("child", "provider")
+        .annotate(weekly_cost=selectors.weekly_cost_subquery(on))
+        .prefetch_related(Prefetch("cost_lines", queryset=additional, to_attr="additional_lines"))
+        .order_by("child__date_of_birth", "pk")
+    )
+
+
+#: The paper's groups for where a child came from (paragraphs 39-44): secure counts with residential.
+ORIGIN_GROUPS = {
+    CameFrom.HOME: "Home",
+    CameFrom.FOSTERING: "Fostering",
+    CameFrom.RESIDENTIAL: "Residential (including secure)",
+    CameFrom.SECURE: "Residential (including secure)",
+    CameFrom.HOSPITAL: "Hospital",
+    CameFrom.CRISIS: "Crisis",
+    CameFrom.SUPPORTED_BOARD_AND_LODGINGS: "Supported board and lodgings",
+    CameFrom.SUPPORTED_ACCOMMODATION: "Other",
+    CameFrom.OTHER: "Other",
+}
+ORIGIN_ORDER = list(dict.fromkeys(ORIGIN_GROUPS.values()))
+
+
+@dataclass
+class NewResidential:
+    """New residential placements in a period, by age band at the start and by origin."""
+
+    label: str
+    start: date
+    end: date
+    total: int = 0
+    by_band: dict[str, int] = field(default_factory=lambda: {band: 0 for band in rules.RESIDENTIAL_AGE_BANDS})
+    by_origin: dict[str, int] = field(default_factory=lambda: {origin: 0 for origin in ORIGIN_ORDER})
+
+    def share(self, count: int) -> Decimal | None:
+        return placement_rules.share(count, self.total)
+
+    @property
+    def from_care(self) -> int:
+        return self.total - self.by_origin["Home"]
+
+    def summary(self) -> str:
+        """In the paper's words: '2022/23: 82 placed; 30% (25) came from home'."""
+        if not self.total:
+            return f"{self.label}: none placed"
+        home = self.by_origin["Home"]
+        return f"{self.label}: {self.total} placed; {self.share(home):.0f}% ({home}) came from home"
+
+
+def new_residential(periods: list[tuple[str, date, date]]) -> list[NewResidential]:
+    """Count new residential placements (short breaks left out) in each period, in one query."""
+    results = [NewResidential(label, start, end) for label, start, end in periods]
+    earliest = min(start for _, start, _ in periods)
+    latest = max(end for _, _, end in periods)
+    rows = (
+        Placement.objects.filter(category=PlacementCategory.RESIDENTIAL, start__range=(earliest, latest))
+        .exclude(legal_status__in=SHORT_BREAK_LEGAL_STATUSES)
+        .values_list("start", "child__date_of_birth", "came_from")
+    )
+    for start, born, came_from in rows:
+        band = rules.residential_age_band(placement_rules.age_on(born, start))
+        origin = ORIGIN_GROUPS.get(came_from, "Other")
+        for result in results:
+            if result.start <= start <= result.end:
+                result.total += 1
+                result.by_band[band] += 1
+                result.by_origin[origin] += 1
+    return results
+
+
+@dataclass
+class ResidentialTracker:
+    month_start: date
+    month_end: date
+    as_at: date
+    placements: QuerySet[Placement]
+    periods: list[NewResidential]  # the month, this year to date, then earlier financial years
+
+
+def residential_tracker(year: int, month: int, today: date, previous_years: int = 3) -> ResidentialTracker:
+    month_start, month_end = month_bounds(year, month)
+    as_at = min(month_end, today) if month_start <= today else month_end
+    fy_start, _ = placement_rules.financial_year(month_start)
+    periods = [
+        (f"{month_start:%B %Y}", month_start, as_at),
+        (f"{placement_rules.financial_year_label(fy_start.year)} to {as_at:%-d %B}", fy_start, as_at),
+    ]
+    for back in range(1, previous_years + 1):
+        start_year = fy_start.year - back
+        periods.append((placement_rules.financial_year_label(start_year), date(start_year, 4, 1),
+                        date(start_year + 1, 3, 31)))
+    return ResidentialTracker(
+        month_start=month_start, month_end=month_end, as_at=as_at,
+        placements=residential_placements(as_at), periods=new_residential(periods),
+    )

@@ -1,0 +1,218 @@
+"""The trackers' tables. Each exports to CSV and Excel with the rows the page shows."""
+
+import django_tables2 as tables
+
+from placements import rules
+from placements.choices import PlacementCategory
+from placements.models import Placement
+from placements.tables import DateColumn, MoneyColumn
+
+NUMERIC = {"th": {"class": "govuk-table__header--numeric"}, "td": {"class": "govuk-table__cell--numeric"}}
+NOWRAP = {"td": {"class": "app-nowrap"}}
+
+
+def ownership_label(placement: Placement) -> str:
+    if placement.provider is None:
+        return "No provider"
+    return "External" if placement.provider.is_external else "Internal"
+
+
+class OnDateTable(tables.Table):
+    """A table whose ages and durations are as at one day (the week's Sunday, the month's end)."""
+
+    def __init__(self, *args, on, **kwargs):
+        self.on = on
+        super().__init__(*args, **kwargs)
+
+    def age(self, placement: Placement) -> int:
+        return placement.child.age_on(self.on)
+
+
+class WeeklyPlacementTable(OnDateTable):
+    case_ref = tables.Column("Child", accessor="child__case_ref", attrs=NOWRAP,
+                             linkify=("child_detail", {"pk": tables.A("child_id")}))
+    name = tables.Column("Name", accessor="child__family_name", order_by=("child__family_name", "child__given_name"))
+    age = tables.Column("Age", accessor="child__date_of_birth", order_by=("-child__date_of_birth",))
+    category = tables.Column("Category")
+    provider = tables.Column("Provider", accessor="provider__name", default="No provider")
+    ownership = tables.Column("Internal or external", accessor="provider__ownership", default="No provider")
+    route = tables.Column("Framework or spot")
+    weekly_cost = MoneyColumn("Weekly cost")
+    start = DateColumn("Start", linkify=("placement_detail", {"pk": tables.A("pk")}))
+    weeks = tables.Column("Weeks in placement", accessor="start", order_by=("-start",), attrs=NUMERIC)
+    team = tables.Column("Originating team", accessor="child__team")
+
+    class Meta:
+        model = Placement
+        fields = ()
+        sequence = ("case_ref", "name", "age", "category", "provider", "ownership", "route", "weekly_cost",
+                    "start", "weeks", "team")
+        empty_text = "No child was looked after on this day."
+
+    def render_name(self, record):
+        return record.child.full_name
+
+    def value_name(self, record):
+        return record.child.full_name
+
+    def render_age(self, record):
+        return self.age(record)
+
+    def value_age(self, record):
+        return self.age(record)
+
+    def render_ownership(self, record):
+        return ownership_label(record)
+
+    def value_ownership(self, record):
+        return ownership_label(record)
+
+    def render_weeks(self, record):
+        return (self.on - record.start).days // 7
+
+    def value_weeks(self, record):
+        return (self.on - record.start).days // 7
+
+
+class EventTable(tables.Table):
+    """The week's starts, ceases or moves (rows are tracker.selectors.EventRow)."""
+
+    day = DateColumn("Day", accessor="event__day")
+    case_ref = tables.Column("Child", accessor="placement__child__case_ref", attrs=NOWRAP,
+                             linkify=lambda record: record.placement.child.get_absolute_url())
+    name = tables.Column("Name", accessor="placement__child__full_name")
+    category = tables.Column("Placement", accessor="placement__category")
+    provider = tables.Column("Provider", accessor="placement__provider__name", default="No provider")
+    team = tables.Column("Originating team", accessor="placement__child__team")
+
+    class Meta:
+        orderable = False
+        empty_text = "None this week."
+
+    def render_category(self, value):
+        return PlacementCategory(value).label
+
+    def value_category(self, value):
+        return PlacementCategory(value).label
+
+
+class MoveTable(EventTable):
+    moved_from = tables.Column("Moved from", accessor="previous__category")
+    previous_provider = tables.Column("Previous provider", accessor="previous__provider__name", default="No provider")
+
+    class Meta(EventTable.Meta):
+        sequence = ("day", "case_ref", "name", "moved_from", "previous_provider", "category", "provider", "team")
+
+    def render_moved_from(self, value):
+        return PlacementCategory(value).label
+
+    def value_moved_from(self, value):
+        return PlacementCategory(value).label
+
+
+class TeamTable(tables.Table):
+    team = tables.Column("Originating team")
+    looked_after = tables.Column("Looked after", attrs=NUMERIC)
+    starts = tables.Column("Starts", attrs=NUMERIC)
+    ceases = tables.Column("Ceases", attrs=NUMERIC)
+    moves = tables.Column("Moves", attrs=NUMERIC)
+    weekly_cost = MoneyColumn("Weekly cost")
+
+    class Meta:
+        orderable = False
+        empty_text = "No teams this week."
+
+
+class UnregulatedTable(OnDateTable):
+    case_ref = tables.Column("Child", accessor="child__case_ref", attrs=NOWRAP,
+                             linkify=("child_detail", {"pk": tables.A("child_id")}))
+    name = tables.Column("Name", accessor="child__full_name", orderable=False)
+    age = tables.Column("Age", accessor="child__date_of_birth", orderable=False)
+    flag = tables.Column("Watched group", accessor="pk", orderable=False)
+    subject_to_dol = tables.BooleanColumn("Subject to a DoL order", yesno="Yes,No", orderable=False)
+    category = tables.Column("Category", orderable=False)
+    provider = tables.Column("Provider", accessor="provider__name", default="No provider", orderable=False)
+    start = DateColumn("Start", orderable=False, linkify=("placement_detail", {"pk": tables.A("pk")}))
+    weekly_cost = MoneyColumn("Weekly cost", orderable=False)
+    team = tables.Column("Originating team", accessor="child__team", orderable=False)
+
+    class Meta:
+        empty_text = "No child was in unregulated provision on this day."
+
+    def flag_for(self, record) -> str:
+        from tracker.selectors import unregulated_flag
+
+        return unregulated_flag(record, self.on)
+
+    def render_flag(self, record):
+        flag = self.flag_for(record)
+        return flag or "Neither"
+
+    def value_flag(self, record):
+        return self.flag_for(record)
+
+    def render_age(self, record):
+        return self.age(record)
+
+    def value_age(self, record):
+        return self.age(record)
+
+
+class ResidentialTable(OnDateTable):
+    case_ref = tables.Column("Child", accessor="child__case_ref", attrs=NOWRAP,
+                             linkify=("child_detail", {"pk": tables.A("child_id")}))
+    name = tables.Column("Name", accessor="child__full_name")
+    age = tables.Column("Age", accessor="child__date_of_birth")
+    legal_status = tables.Column("Legal status")
+    came_from = tables.Column("Came from")
+    provider = tables.Column("Provider", accessor="provider__name", default="No provider")
+    route = tables.Column("Framework or spot")
+    start = DateColumn("Start", linkify=("placement_detail", {"pk": tables.A("pk")}))
+    weekly_cost = MoneyColumn("Weekly cost")
+    additional = tables.Column("Additional cost lines in force", accessor="pk")
+
+    class Meta:
+        orderable = False
+        empty_text = "No child was in residential care on this day."
+
+    def render_age(self, record):
+        return self.age(record)
+
+    def value_age(self, record):
+        return self.age(record)
+
+    def additional_text(self, record) -> str:
+        return "; ".join(
+            f"{line.description} £{rules.money_round(line.weekly_amount):,.2f}" for line in record.additional_lines
+        )
+
+    def render_additional(self, record):
+        return self.additional_text(record) or "None"
+
+    def value_additional(self, record):
+        return self.additional_text(record)
+
+
+class BreakdownTable(tables.Table):
+    """New residential placements: one row per age band or origin, one column per period."""
+
+    class Meta:
+        orderable = False
+
+
+def breakdown_table(periods, groups: list[str], attribute: str, heading: str) -> BreakdownTable:
+    rows = []
+    for group in groups:
+        row = {"group": group}
+        for index, period in enumerate(periods):
+            count = getattr(period, attribute)[group]
+            share = period.share(count)
+            row[f"p{index}"] = f"{share:.0f}% ({count})" if share is not None else "0"
+        rows.append(row)
+    totals = {"group": "All new residential placements"}
+    totals.update({f"p{index}": str(period.total) for index, period in enumerate(periods)})
+    rows.append(totals)
+    columns = [("group", tables.Column(heading))]
+    columns += [(f"p{index}", tables.Column(period.label, attrs=NUMERIC)) for index, period in enumerate(periods)]
+    return BreakdownTable(rows, extra_columns=columns)
+
