@@ -44,9 +44,27 @@ _OFFICER = _READ_CASEWORK + [
     "placements.change_deprivationofliberty",
 ]
 
+_READ_PANEL = ["panel.view_panelmeeting", "panel.view_panelreview", "panel.view_panelaction"]
+_CONSOLIDATION = [
+    "panel.view_consolidationmeeting",
+    "panel.add_consolidationmeeting",
+    "panel.change_consolidationmeeting",
+]
+_CHAIR = _READ_PANEL + _CONSOLIDATION + [
+    "panel.add_panelmeeting",
+    "panel.change_panelmeeting",
+    "panel.issue_agenda",
+    "panel.add_panelreview",
+    "panel.change_panelreview",
+    "panel.add_panelaction",
+    "panel.change_panelaction",
+]
+
 GROUP_PERMISSIONS: dict[str, list[str]] = {
-    PLACEMENTS_OFFICER: _OFFICER,
+    PLACEMENTS_OFFICER: _OFFICER + _READ_PANEL + _CONSOLIDATION,
     COMMISSIONING_MANAGER: _OFFICER
+    + _READ_PANEL
+    + _CONSOLIDATION
     + [
         "placements.add_provider",
         "placements.change_provider",
@@ -58,11 +76,12 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "placements.change_frameworkuplift",
         "placements.add_ofstedinspection",
         "placements.change_ofstedinspection",
+        "placements.import_data",
     ],
-    SENIOR_MANAGER: list(_READ_CASEWORK),
-    PANEL_CHAIR: list(_READ_CASEWORK),
-    # Panel members read agendas and minutes (panel app); they do not browse the children list.
-    PANEL_MEMBER: [],
+    SENIOR_MANAGER: _READ_CASEWORK + _READ_PANEL + ["panel.view_consolidationmeeting"],
+    PANEL_CHAIR: _READ_CASEWORK + _CHAIR,
+    # Panel members read agendas and minutes; they do not browse the children list.
+    PANEL_MEMBER: list(_READ_PANEL),
 }
 
 

@@ -29,6 +29,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from importlib import import_module
+
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
@@ -607,8 +610,18 @@ def create_demo_users() -> list[tuple[str, str]]:
     return created
 
 
+def other_demo_modules() -> list:
+    """Apps that add to the demo (the panel, for one), named in settings so placements imports none of them.
+
+    Each module has ``demo_remove()`` and ``demo_build(today=, seed=)``.
+    """
+    return [import_module(name) for name in settings.PLACEMENTS_DEMO_MODULES]
+
+
 def demo_remove() -> None:
     """Delete the demo authority: only records marked as demo data, and the demo users."""
+    for module in other_demo_modules():
+        module.demo_remove()
     Child.objects.filter(source=DEMO).delete()
     kept = Placement.objects.exclude(child__source=DEMO).values("provider")
     Provider.objects.filter(source=DEMO).exclude(pk__in=kept).delete()
@@ -622,5 +635,8 @@ def demo_authority_build(*, children: int = 700, today: date, seed: int = 2023) 
         raise ValueError("The demo needs at least one child.")
     with transaction.atomic():
         demo_remove()
-        return DemoBuilder(children=children, today=today, seed=seed).build()
+        summary = DemoBuilder(children=children, today=today, seed=seed).build()
+        for module in other_demo_modules():
+            module.demo_build(today=today, seed=seed)
+        return summary
 

@@ -105,6 +105,14 @@ class ChildDetail(PermissionRequiredMixin, DetailView):
                 for p in placements
             ],
             entered_care=min((p.start for p in placements), default=None),
+            # The panel app adds these relations; reading them by name keeps placements free of panel imports.
+            panel_history=(
+                child.panel_reviews.filter(removed=False).exclude(meeting__status="cancelled")
+                .select_related("meeting").prefetch_related("actions").order_by("-meeting__date")
+                if self.request.user.has_perm("panel.view_panelreview") else None
+            ),
+            consolidation_meetings=child.consolidation_meetings.order_by("-date")
+            if self.request.user.has_perm("panel.view_consolidationmeeting") else None,
         )
         return context
 

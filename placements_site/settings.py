@@ -187,7 +187,12 @@ PLACEMENTS = {
     "PANEL_COST_THRESHOLD": os.environ.get("PANEL_COST_THRESHOLD", "9000.00"),
     # Rule D: the authority's 0-17 population, for rates per 10,000 children.
     "CHILD_POPULATION": env_int("CHILD_POPULATION", 125_000),
+    # The Placement Panel is chaired alternately by these two (paper 002, paragraph 72).
+    "PANEL_CHAIRS": env_list("PANEL_CHAIRS", "Director of Through Care,Head of Quality Assurance and IRO Service"),
 }
+
+# Apps that add to `manage.py load_demo` (placements imports none of them by name).
+PLACEMENTS_DEMO_MODULES = ["panel.demo"]
 
 LOGGING = {
     "version": 1,

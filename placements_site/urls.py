@@ -10,5 +10,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("tracker/", include("tracker.urls")),
+    path("panel/", include("panel.urls")),
     path("", include("placements.urls")),
 ]

@@ -1,18 +1,10 @@
-"""The trackers' tables as the team sends them: each as CSV or Excel, or all in one workbook.
-
-Pages and the command-line twins build the same tables and come through here, so a
-scheduled job and a manager's download hold the same rows.
-"""
+"""The trackers' tables, as the pages and the command-line twins both build them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import django_tables2 as tables
-import tablib
-from django_tables2.export import TableExport
-
+from placements.exports import NamedTable
 from tracker import selectors
+from tracker.rules import CEASE, MOVE, RESIDENTIAL_AGE_BANDS, START
 from tracker.tables import (
     EventTable,
     MoveTable,
@@ -22,16 +14,6 @@ from tracker.tables import (
     WeeklyPlacementTable,
     breakdown_table,
 )
-from tracker.rules import CEASE, MOVE, RESIDENTIAL_AGE_BANDS, START
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@dataclass
-class NamedTable:
-    name: str  # the ?table= value and the file name
-    caption: str
-    table: tables.Table
 
 
 def weekly_tables(tracker: selectors.WeeklyTracker, placements=None) -> list[NamedTable]:
@@ -63,22 +45,3 @@ def residential_tables(tracker: selectors.ResidentialTracker) -> list[NamedTable
         NamedTable("origins", "New residential placements by where the child came from",
                    breakdown_table(periods, selectors.ORIGIN_ORDER, "by_origin", "Came from")),
     ]
-
-
-def dataset(named: NamedTable) -> tablib.Dataset:
-    data = TableExport(TableExport.CSV, named.table).dataset
-    data.title = named.caption[:31]
-    return data
-
-
-def as_csv(named: NamedTable) -> str:
-    return dataset(named).export("csv")
-
-
-def as_xlsx(named: NamedTable) -> bytes:
-    return dataset(named).export("xlsx")
-
-
-def workbook(named_tables: list[NamedTable]) -> bytes:
-    """One Excel workbook with a sheet per table, the way the team sends a tracker today."""
-    return tablib.Databook([dataset(named) for named in named_tables]).export("xlsx")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
+from placements import exports as files
 from placements import rules as placement_rules
 from tracker import exports, rules, selectors
 from tracker.filtersets import WeeklyPlacementFilter
@@ -22,9 +23,6 @@ class TrackerPage(PermissionRequiredMixin, TemplateView):
     permission_required = "placements.view_placement"
     file_stem = ""
 
-    def named_tables(self, context) -> list[exports.NamedTable]:
-        raise NotImplementedError
-
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
         named_tables = context["tables"]
@@ -33,19 +31,11 @@ class TrackerPage(PermissionRequiredMixin, TemplateView):
             return self.render_to_response(context)
         stem = f"{self.file_stem}-{context['period_slug']}"
         if export_format == "workbook":
-            return download(exports.workbook(named_tables), f"{stem}.xlsx", exports.XLSX)
+            return files.download(files.workbook(named_tables), f"{stem}.xlsx", files.XLSX)
         wanted = {named.name: named for named in named_tables}.get(request.GET.get("table", ""))
         if wanted is None or export_format not in ("csv", "xlsx"):
             raise Http404("There is no such download.")
-        if export_format == "csv":
-            return download(exports.as_csv(wanted).encode("utf-8-sig"), f"{stem}-{wanted.name}.csv", "text/csv")
-        return download(exports.as_xlsx(wanted), f"{stem}-{wanted.name}.xlsx", exports.XLSX)
-
-
-def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        return files.table_download(wanted, export_format, f"{stem}-{wanted.name}")
 
 
 class WeeklyTrackerView(TrackerPage):

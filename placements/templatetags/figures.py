@@ -32,3 +32,9 @@ def change_word(value, money: bool = False) -> str:
         return "no change"
     shown = pounds(abs(amount)) if money else f"{abs(amount):,}"
     return f"{'up' if amount > 0 else 'down'} {shown}"
+
+
+@register.filter
+def age_on(child, on) -> int:
+    """A child's age in completed years on a day (rule A1)."""
+    return rules.age_on(child.date_of_birth, on)

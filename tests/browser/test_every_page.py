@@ -63,6 +63,20 @@ def test_every_page(tab, username):
     tab.open("/tracker/residential/")
     tab.open("/tracker/residential/?month=2024-13")  # a bad month: the error summary, axe-checked
 
+    tab.open("/panel/")
+    meeting = first_row_link(tab, r"/panel/meetings/\d+/")
+    tab.open(meeting)
+    if username == "admin":
+        with tab.page.expect_navigation():
+            tab.page.get_by_role("button", name="Build the agenda from the rules").click()
+        tab.check(f"{meeting} (agenda built)")
+        tab.open(f"{meeting}add-child/")
+        tab.open("/panel/meetings/plan/")
+    tab.open(f"{meeting}pack/")
+    tab.open("/panel/actions/")
+    tab.open("/panel/consolidation/")
+    tab.open("/panel/consolidation/new/")
+
     tab.open("/no-such-page/", status=404)
 
     tab.log_out()

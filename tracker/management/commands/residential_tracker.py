@@ -9,9 +9,9 @@ from django import forms
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from placements import exports as files
 from tracker import exports, selectors
 from tracker.forms import parse_month
-from tracker.management import write_output
 
 
 class Command(BaseCommand):
@@ -31,10 +31,10 @@ class Command(BaseCommand):
         if format == "json":
             content = json.dumps(residential_json(tracker), indent=2) + "\n"
         elif format == "csv":
-            content = exports.as_csv(exports.residential_tables(tracker)[0])
+            content = files.as_csv(exports.residential_tables(tracker)[0])
         else:
-            content = exports.workbook(exports.residential_tables(tracker))
-        write_output(self, content, output)
+            content = files.workbook(exports.residential_tables(tracker))
+        files.write_output(self, content, output)
 
 
 def residential_json(tracker: selectors.ResidentialTracker) -> dict:

@@ -9,8 +9,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from placements import exports as files
 from tracker import exports, selectors
-from tracker.management import write_output
 
 
 def parse_day(value: str) -> date:
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         if format == "json":
             content = json.dumps(tracker.figures.as_json(), indent=2) + "\n"
         elif format == "csv":
-            content = exports.as_csv(exports.weekly_tables(tracker)[0])
+            content = files.as_csv(exports.weekly_tables(tracker)[0])
         else:
-            content = exports.workbook(exports.weekly_tables(tracker))
-        write_output(self, content, output)
+            content = files.workbook(exports.weekly_tables(tracker))
+        files.write_output(self, content, output)

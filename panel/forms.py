@@ -1,0 +1,113 @@
+"""Forms of the panel chair's work."""
+
+from django import forms
+from django.forms import formset_factory
+
+from panel.choices import ConsolidationOutcome, Decision
+from panel.models import ConsolidationMeeting, PanelMeeting
+from placements.forms import DateInput
+from placements.models import Child
+
+
+class GenerateMeetingsForm(forms.Form):
+    first = forms.DateField(label="Date of the first meeting", widget=DateInput())
+    count = forms.IntegerField(label="How many fortnightly meetings", min_value=1, max_value=52, initial=6)
+
+
+class MoveMeetingForm(forms.Form):
+    new_date = forms.DateField(label="New date", widget=DateInput())
+    note = forms.CharField(label="Why it moved", max_length=200, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason", max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MembersForm(forms.ModelForm):
+    class Meta:
+        model = PanelMeeting
+        fields = ["members_present"]
+
+
+class AddChildForm(forms.Form):
+    case_ref = forms.CharField(label="Child's case reference", max_length=32)
+    reason = forms.CharField(label="Why the child should come to panel", max_length=300,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_case_ref(self):
+        case_ref = self.cleaned_data["case_ref"].strip()
+        try:
+            self.child = Child.objects.get(case_ref=case_ref)
+        except Child.DoesNotExist:
+            raise forms.ValidationError(f"No child has the case reference {case_ref}.") from None
+        return case_ref
+
+
+class MinuteForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("", "Choose a decision")] + Decision.choices)
+    summary = forms.CharField(label="Summary of the discussion", widget=forms.Textarea(attrs={"rows": 5}))
+    next_review_date = forms.DateField(label="Next review date", required=False, widget=DateInput(),
+                                       help_text="Leave empty if the panel need not see the child again.")
+
+    def __init__(self, *args, meeting_date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting_date = meeting_date
+
+    def clean_next_review_date(self):
+        value = self.cleaned_data["next_review_date"]
+        if value and value < self.meeting_date:
+            raise forms.ValidationError("The next review date cannot be before the meeting.")
+        return value
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label="Action", max_length=300, required=False)
+    owner = forms.CharField(max_length=100, required=False)
+    due = forms.DateField(label="Due date", required=False, widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        filled = [name for name in ("description", "owner", "due") if cleaned.get(name)]
+        if filled and len(filled) < 3:
+            for name in ("description", "owner", "due"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, "An action needs what, who and by when.")
+        return cleaned
+
+
+ActionFormSet = formset_factory(ActionForm, extra=3, max_num=10)
+
+
+class ConsolidationForm(forms.Form):
+    case_ref = forms.CharField(label="Child's case reference", max_length=32)
+    date = forms.DateField(label="Meeting date", widget=DateInput())
+    note = forms.CharField(label="What was agreed", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean(self):
+        cleaned = super().clean()
+        case_ref, day = cleaned.get("case_ref", "").strip(), cleaned.get("date")
+        if not case_ref or not day:
+            return cleaned
+        child = Child.objects.filter(case_ref=case_ref).first()
+        if child is None:
+            self.add_error("case_ref", f"No child has the case reference {case_ref}.")
+            return cleaned
+        placement = child.placements.filter(start__lte=day).exclude(end__lte=day).order_by("-start").first()
+        if placement is None:
+            self.add_error("date", f"{child.full_name} was not in a placement on {day:%-d %B %Y}.")
+            return cleaned
+        self.instance = ConsolidationMeeting(child=child, placement=placement, date=day, note=cleaned.get("note", ""))
+        return cleaned
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = ConsolidationMeeting
+        fields = ["outcome", "outcome_date"]
+        widgets = {"outcome_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].required = True
+        self.fields["outcome"].choices = [("", "Choose an outcome")] + ConsolidationOutcome.choices
+        self.fields["outcome_date"].required = True

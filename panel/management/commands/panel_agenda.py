@@ -1,0 +1,57 @@
+"""The Placement Panel's agenda for a date, for a scheduled job: the same items as the page.
+
+    manage.py panel_agenda --date 2024-03-14 --format csv
+
+If a panel meets that day, its agenda as it stands (frozen once issued); otherwise the
+agenda the rules would build for that day. CSV columns start case_ref, reasons.
+"""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from panel import selectors
+from panel.choices import MeetingStatus
+from panel.models import PanelMeeting, PanelReview
+from panel.tables import AgendaTable
+from placements import exports
+
+
+def unsaved_agenda(day: date) -> list[PanelReview]:
+    """What the agenda builder would put on an agenda for ``day``, without saving anything."""
+    candidates = selectors.agenda_candidates(day)
+    placements = {p.pk: p for p in selectors.open_placements_with_facts(day).filter(
+        pk__in=[c.placement_id for c in candidates])}
+    reviews = []
+    for position, candidate in enumerate(candidates, start=1):
+        placement = placements[candidate.placement_id]
+        child = placement.child
+        reviews.append(PanelReview(
+            child=child, placement=placement, reasons=candidate.codes,
+            reason_texts=[r.text for r in candidate.reasons], weekly_cost=candidate.weekly_cost, position=position,
+            social_worker=child.social_worker, team_manager=child.team_manager, iro=child.iro,
+        ))
+    return reviews
+
+
+class Command(BaseCommand):
+    help = "Write the panel agenda for a date as CSV or Excel (columns case_ref, reasons first)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", dest="day", required=True, help="YYYY-MM-DD")
+        parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+        parser.add_argument("--output", help="File to write (default: standard output; needed for xlsx).")
+
+    def handle(self, *args, day: str, format: str, output: str | None, **options):
+        try:
+            day = date.fromisoformat(day)
+        except ValueError:
+            raise CommandError(f"--date must be a date as YYYY-MM-DD, not {day!r}.", returncode=2) from None
+        meeting = PanelMeeting.objects.filter(date=day).exclude(status=MeetingStatus.CANCELLED).first()
+        if meeting and meeting.reviews.exists():
+            items = selectors.agenda_items(meeting)
+        else:
+            items = unsaved_agenda(day)
+        named = exports.NamedTable("agenda", "Agenda", AgendaTable(items, on=day))
+        content = exports.as_csv(named) if format == "csv" else exports.as_xlsx(named)
+        exports.write_output(self, content, output)

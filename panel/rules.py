@@ -1,0 +1,140 @@
+"""Rules P (SPEC section 3; paper 002, paragraph 75): why a child comes to the Placement Panel.
+
+``panel_reasons`` tests one child's open placement against every rule on the
+meeting date and says, for each rule met, the figure behind it in plain words.
+It works on plain values (``PlacementFacts``) so each rule can be checked at its
+boundaries without a database; ``panel.selectors`` gathers the facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from placements import rules
+from placements.choices import OfstedRating, PlacementCategory
+from panel.choices import Rule
+
+PRIORITY_EXCLUDES = frozenset({Rule.REVIEW_DUE})
+
+
+@dataclass(frozen=True)
+class PlacementFacts:
+    """What the rules need to know of a child's open placement on the meeting date."""
+
+    date_of_birth: date
+    category: str
+    placement_start: date
+    external: bool
+    unregulated: bool
+    weekly_cost: Decimal
+    desired_category: str = ""
+    desired_not_met_market: bool = False
+    inspections: tuple[tuple[date, str], ...] = ()  # the provider's (date, overall rating)
+    dol_since: date | None = None  # start of a DoL order in force on the meeting date
+    additional_lines: tuple[tuple[str, Decimal], ...] = ()  # (description, weekly amount) in force
+    next_review: date | None = None  # set by the last panel that reviewed the child
+    reviewed_before: bool = False
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    text: str
+
+    @property
+    def is_priority(self) -> bool:
+        return self.code not in PRIORITY_EXCLUDES
+
+
+def money(amount: Decimal) -> str:
+    return f"£{rules.money_round(amount):,.2f}"
+
+
+def day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def rating_on(inspections: tuple[tuple[date, str], ...], on: date) -> tuple[date, str] | None:
+    """A provider's rating on a day: its latest inspection on or before that day."""
+    earlier = [inspection for inspection in inspections if inspection[0] <= on]
+    return max(earlier) if earlier else None
+
+
+def panel_reasons(facts: PlacementFacts, meeting: date, threshold: Decimal) -> list[Reason]:
+    """Every rule the child meets on the meeting date, with the figure behind it."""
+    reasons = []
+    age = rules.age_on(facts.date_of_birth, meeting)
+    residential = facts.category == PlacementCategory.RESIDENTIAL
+
+    if facts.desired_not_met_market:
+        wanted = PlacementCategory(facts.desired_category).label.lower() if facts.desired_category else "another type"
+        reasons.append(Reason(Rule.DESIRED_TYPE_NOT_MET, f"wanted {wanted}; not available in the market"))
+
+    if facts.external and facts.weekly_cost > threshold:
+        reasons.append(Reason(Rule.COST_OVER_THRESHOLD,
+                              f"weekly cost {money(facts.weekly_cost)} is above {money(threshold)}"))
+
+    if residential and age <= 12:
+        reasons.append(Reason(Rule.UNDER_13_RESIDENTIAL, f"aged {age}, in residential care"))
+
+    if residential:
+        latest = rating_on(facts.inspections, meeting)
+        inadequate_since_start = [
+            when for when, rating in facts.inspections
+            if rating == OfstedRating.INADEQUATE and facts.placement_start < when <= meeting
+        ]
+        if latest and latest[1] == OfstedRating.INADEQUATE and inadequate_since_start:
+            reasons.append(Reason(
+                Rule.INADEQUATE_PROVIDER,
+                f"provider rated Inadequate on {day(max(inadequate_since_start))}, "
+                f"after the placement began on {day(facts.placement_start)}",
+            ))
+
+    if facts.unregulated and age < 16:
+        reasons.append(Reason(Rule.UNDER_16_UNREGULATED, f"aged {age}, in unregulated provision"))
+
+    if facts.unregulated and age in (16, 17) and facts.dol_since:
+        reasons.append(Reason(Rule.DOL_UNREGULATED,
+                              f"aged {age}, subject to a DoL order since {day(facts.dol_since)}, "
+                              f"in unregulated provision"))
+
+    eighteen = rules.eighteenth_birthday(facts.date_of_birth)
+    if facts.external and meeting < eighteen <= rules.add_months(meeting, 6):
+        reasons.append(Reason(Rule.NEAR_18, f"turns 18 on {day(eighteen)}"))
+
+    if facts.additional_lines:
+        total = sum((amount for _, amount in facts.additional_lines), Decimal(0))
+        what = ", ".join(description for description, _ in facts.additional_lines)
+        reasons.append(Reason(Rule.ADDITIONAL_COSTS, f"additional costs {money(total)} a week: {what}"))
+
+    if facts.external:
+        if not facts.reviewed_before:
+            reasons.append(Reason(Rule.REVIEW_DUE, "never reviewed at panel"))
+        elif facts.next_review and facts.next_review <= meeting:
+            reasons.append(Reason(Rule.REVIEW_DUE, f"review due on {day(facts.next_review)}"))
+
+    return reasons
+
+
+@dataclass(order=True)
+class AgendaCandidate:
+    """A child the rules bring to panel; sorts priority items first, then by weekly cost, highest first."""
+
+    sort_key: tuple = field(init=False, repr=False)
+    placement_id: int = field(compare=False)
+    child_id: int = field(compare=False)
+    weekly_cost: Decimal = field(compare=False)
+    reasons: list[Reason] = field(compare=False)
+
+    def __post_init__(self):
+        self.sort_key = (0 if self.is_priority else 1, -self.weekly_cost, self.child_id)
+
+    @property
+    def is_priority(self) -> bool:
+        return any(reason.is_priority for reason in self.reasons)
+
+    @property
+    def codes(self) -> list[str]:
+        return [reason.code for reason in self.reasons]

@@ -1,0 +1,216 @@
+"""Reads for the panel: the agenda's candidates, the pack, actions due and consolidation figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+
+from placements import rules as placement_rules
+from placements import selectors as placement_selectors
+from placements.choices import CostKind, Ownership
+from placements.models import CostLine, DeprivationOfLiberty, OfstedInspection, Placement
+from panel import rules
+from panel.choices import ConsolidationOutcome, MeetingStatus
+from panel.models import ConsolidationMeeting, PanelAction, PanelMeeting, PanelReview
+
+
+def cost_threshold() -> Decimal:
+    return Decimal(str(settings.PLACEMENTS["PANEL_COST_THRESHOLD"]))
+
+
+def _minuted_before(meeting_date: date):
+    return PanelReview.objects.filter(child=OuterRef("child_id"), meeting__date__lt=meeting_date).exclude(decision="")
+
+
+def open_placements_with_facts(on: date) -> QuerySet[Placement]:
+    """Every looked-after child's placement on ``on`` with what rules P read: a fixed number of queries."""
+    inspections = OfstedInspection.objects.filter(inspection_date__lte=on).order_by("inspection_date")
+    dol = DeprivationOfLiberty.objects.filter(placement_selectors.dol_in_force(on)).order_by("start")
+    additional = CostLine.objects.filter(placement_selectors.in_force(on), kind=CostKind.ADDITIONAL).order_by("pk")
+    last_review = _minuted_before(on).order_by("-meeting__date", "-pk")
+    return (
+        placement_selectors.looked_after_placements(on)
+        .select_related("child", "provider")
+        .annotate(
+            weekly_cost=placement_selectors.weekly_cost_subquery(on),
+            next_review=Subquery(last_review.values("next_review_date")[:1]),
+            reviewed_before=Exists(_minuted_before(on)),
+        )
+        .prefetch_related(
+            Prefetch("provider__inspections", queryset=inspections, to_attr="inspections_so_far"),
+            Prefetch("child__dol_orders", queryset=dol, to_attr="dol_in_force"),
+            Prefetch("cost_lines", queryset=additional, to_attr="additional_lines"),
+        )
+        .order_by("pk")
+    )
+
+
+def placement_facts(placement: Placement) -> rules.PlacementFacts:
+    provider = placement.provider
+    return rules.PlacementFacts(
+        date_of_birth=placement.child.date_of_birth,
+        category=placement.category,
+        placement_start=placement.start,
+        external=provider is not None and provider.ownership == Ownership.EXTERNAL,
+        unregulated=placement_rules.is_unregulated(placement.category, provider.regulated if provider else None),
+        weekly_cost=placement.weekly_cost,
+        desired_category=placement.desired_category,
+        desired_not_met_market=placement.desired_not_met_market,
+        inspections=tuple((i.inspection_date, i.overall) for i in provider.inspections_so_far) if provider else (),
+        dol_since=placement.child.dol_in_force[0].start if placement.child.dol_in_force else None,
+        additional_lines=tuple((line.description, line.weekly_amount) for line in placement.additional_lines),
+        next_review=placement.next_review,
+        reviewed_before=placement.reviewed_before,
+    )
+
+
+def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
+    """Every child the rules bring to the panel on ``meeting_date``, in agenda order."""
+    threshold = cost_threshold()
+    candidates = []
+    for placement in open_placements_with_facts(meeting_date):
+        reasons = rules.panel_reasons(placement_facts(placement), meeting_date, threshold)
+        if reasons:
+            candidates.append(rules.AgendaCandidate(placement_id=placement.pk, child_id=placement.child_id,
+                                                    weekly_cost=placement.weekly_cost, reasons=reasons))
+    return sorted(candidates)
+
+
+def agenda_items(meeting: PanelMeeting) -> QuerySet[PanelReview]:
+    """A meeting's agenda items, with what the page and the pack show."""
+    open_actions = PanelAction.objects.filter(done_on__isnull=True)
+    return (
+        meeting.reviews.filter(removed=False)
+        .select_related("child", "placement__provider")
+        .prefetch_related(Prefetch("actions", queryset=open_actions.order_by("due"), to_attr="open_actions"))
+        .order_by("position", "pk")
+    )
+
+
+@dataclass
+class PackItem:
+    review: PanelReview
+    rating: OfstedInspection | None
+    cost_lines: list[CostLine]
+    previous: PanelReview | None
+    open_actions: list[PanelAction]
+
+
+def agenda_pack(meeting: PanelMeeting) -> list[PackItem]:
+    """Everything the panel reads for each child, in a fixed number of queries."""
+    items = list(agenda_items(meeting))
+    placements = [item.placement for item in items if item.placement]
+    lines = CostLine.objects.filter(placement__in=placements).filter(placement_selectors.in_force(meeting.date))
+    lines_by_placement: dict[int, list[CostLine]] = {}
+    for line in lines.order_by("kind", "pk"):
+        lines_by_placement.setdefault(line.placement_id, []).append(line)
+    provider_ids = {p.provider_id for p in placements if p.provider_id}
+    ratings: dict[int, OfstedInspection] = {}
+    for inspection in OfstedInspection.objects.filter(provider_id__in=provider_ids,
+                                                      inspection_date__lte=meeting.date).order_by("inspection_date"):
+        ratings[inspection.provider_id] = inspection
+    child_ids = [item.child_id for item in items]
+    previous: dict[int, PanelReview] = {}
+    earlier = (
+        PanelReview.objects.filter(child_id__in=child_ids, meeting__date__lt=meeting.date)
+        .exclude(decision="").select_related("meeting").order_by("meeting__date", "pk")
+    )
+    for review in earlier:
+        previous[review.child_id] = review
+    actions: dict[int, list[PanelAction]] = {}
+    for action in PanelAction.objects.filter(review__child_id__in=child_ids, done_on__isnull=True,
+                                             review__meeting__date__lt=meeting.date).select_related("review"):
+        actions.setdefault(action.review.child_id, []).append(action)
+    return [
+        PackItem(
+            review=item,
+            rating=ratings.get(item.placement.provider_id) if item.placement and item.placement.provider_id else None,
+            cost_lines=lines_by_placement.get(item.placement_id, []),
+            previous=previous.get(item.child_id),
+            open_actions=actions.get(item.child_id, []),
+        )
+        for item in items
+    ]
+
+
+def actions_open() -> QuerySet[PanelAction]:
+    return (
+        PanelAction.objects.filter(done_on__isnull=True)
+        .select_related("review__child", "review__meeting")
+        .order_by("due", "pk")
+    )
+
+
+def child_panel_history(child_id: int) -> QuerySet[PanelReview]:
+    return (
+        PanelReview.objects.filter(child_id=child_id, removed=False)
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .select_related("meeting")
+        .prefetch_related("actions")
+        .order_by("-meeting__date")
+    )
+
+
+@dataclass
+class ConsolidationFigure:
+    label: str
+    start: date
+    end: date
+    maintained: int = 0
+    ended: int = 0
+    pending: int = 0
+
+    @property
+    def decided(self) -> int:
+        return self.maintained + self.ended
+
+    def summary(self) -> str:
+        """In the paper's words: 'Year 2022/23: 68% (78 children) maintained their placements'."""
+        waiting = f"; {self.pending} outcome{'s' if self.pending != 1 else ''} not known yet" if self.pending else ""
+        if not self.decided:
+            return f"{self.label}: no outcomes recorded yet{waiting}"
+        share = placement_rules.share(self.maintained, self.decided)
+        return f"{self.label}: {share:.0f}% ({self.maintained} children) maintained their placements{waiting}"
+
+
+def consolidation_figures(today: date, years: int = 3) -> list[ConsolidationFigure]:
+    """Each quarter of this financial year, then this and earlier financial years, by meeting date."""
+    fy_start, _ = placement_rules.financial_year(today)
+    periods = []
+    for quarter in range(4):
+        start = placement_rules.add_months(fy_start, 3 * quarter)
+        if start > today:
+            break
+        end = placement_rules.add_months(fy_start, 3 * quarter + 3) - timedelta(days=1)
+        periods.append(ConsolidationFigure(f"Quarter {quarter + 1} {placement_rules.financial_year_label(fy_start.year)}",
+                                           start, end))
+    for back in range(0, years):
+        year = fy_start.year - back
+        periods.append(ConsolidationFigure(f"Year {placement_rules.financial_year_label(year)}",
+                                           date(year, 4, 1), date(year + 1, 3, 31)))
+    earliest = min(period.start for period in periods)
+    rows = ConsolidationMeeting.objects.filter(date__gte=earliest).values_list("date", "outcome")
+    for when, outcome in rows:
+        for period in periods:
+            if period.start <= when <= period.end:
+                if outcome == ConsolidationOutcome.MAINTAINED:
+                    period.maintained += 1
+                elif outcome == ConsolidationOutcome.ENDED:
+                    period.ended += 1
+                else:
+                    period.pending += 1
+    return periods
+
+
+def consolidation_list() -> QuerySet[ConsolidationMeeting]:
+    return ConsolidationMeeting.objects.select_related("child", "placement__provider").order_by("-date", "pk")
+
+
+def upcoming_and_recent_meetings(today: date) -> tuple[QuerySet[PanelMeeting], QuerySet[PanelMeeting]]:
+    base = PanelMeeting.objects.exclude(status=MeetingStatus.CANCELLED)
+    return (base.filter(date__gte=today).order_by("date"), base.filter(date__lt=today).order_by("-date"))
+

@@ -1,0 +1,226 @@
+"""Writes for the panel, each whole or not at all; a refused step raises ``PanelError`` with words for the chair."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import holidays
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from panel import selectors
+from panel.choices import MeetingStatus, Rule
+from panel.models import PanelAction, PanelMeeting, PanelReview
+from placements.models import Child, Placement
+from placements.selectors import covering
+
+
+class PanelError(Exception):
+    """A step the panel's rules do not allow, said in words a chair understands."""
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday and not a bank holiday in England."""
+    return day.weekday() < 5 and day not in holidays.country_holidays("GB", subdiv="ENG", years=day.year)
+
+
+def working_day_warning(day: date) -> str:
+    if is_working_day(day):
+        return ""
+    what = "a weekend" if day.weekday() >= 5 else "a bank holiday"
+    return f"{day:%A %-d %B %Y} is {what}. The meeting is saved; check the date is right."
+
+
+def chairs() -> list[str]:
+    return list(settings.PLACEMENTS["PANEL_CHAIRS"])
+
+
+@transaction.atomic
+def panel_meetings_generate(*, first: date, count: int) -> list[PanelMeeting]:
+    """The next ``count`` fortnightly meetings from ``first``, chaired alternately (paragraph 72).
+
+    Dates that already have a meeting are skipped; the chairs carry on alternating from the
+    last meeting before ``first``.
+    """
+    if count < 1 or count > 52:
+        raise PanelError("Generate between 1 and 52 meetings.")
+    names = chairs()
+    last = PanelMeeting.objects.filter(date__lt=first).exclude(status=MeetingStatus.CANCELLED).order_by("-date").first()
+    turn = (names.index(last.chair) + 1) % len(names) if last and last.chair in names else 0
+    taken = dict(PanelMeeting.objects.exclude(status=MeetingStatus.CANCELLED).values_list("date", "chair"))
+    created = []
+    for index in range(count):
+        day = first + timedelta(days=14 * index)
+        if day in taken:
+            if taken[day] in names:  # the next new meeting goes to the other chair
+                turn = names.index(taken[day]) + 1
+            continue
+        meeting = PanelMeeting(date=day, chair=names[turn % len(names)])
+        meeting.full_clean()
+        meeting.save()
+        created.append(meeting)
+        turn += 1
+    return created
+
+
+def _check_not_frozen(meeting: PanelMeeting) -> None:
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise PanelError("This meeting has been cancelled.")
+    if meeting.agenda_frozen:
+        raise PanelError("The agenda has been issued: it is frozen as it was that day.")
+
+
+@transaction.atomic
+def panel_meeting_move(*, meeting: PanelMeeting, new_date: date, note: str = "") -> str:
+    """Move a meeting; returns a warning when the new date is not a working day."""
+    meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_not_frozen(meeting)
+    if PanelMeeting.objects.filter(date=new_date).exclude(pk=meeting.pk).exclude(
+            status=MeetingStatus.CANCELLED).exists():
+        raise PanelError(f"There is already a panel on {new_date:%-d %B %Y}.")
+    meeting.note = note or f"Moved from {meeting.date:%-d %B %Y}"
+    meeting.date = new_date
+    meeting.save()
+    return working_day_warning(new_date)
+
+
+@transaction.atomic
+def panel_meeting_cancel(*, meeting: PanelMeeting, reason: str) -> None:
+    meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == MeetingStatus.HELD:
+        raise PanelError("A meeting that has been held cannot be cancelled.")
+    if not reason.strip():
+        raise PanelError("Say why the meeting is cancelled.")
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.note = reason.strip()
+    meeting.save()
+
+
+def _attendees(child: Child) -> dict:
+    return {"social_worker": child.social_worker, "team_manager": child.team_manager, "iro": child.iro}
+
+
+@transaction.atomic
+def agenda_build(*, meeting: PanelMeeting) -> int:
+    """(Re)build the agenda from rules P on the meeting date; items the chair added or removed stay so.
+
+    Returns the number of items on the agenda.
+    """
+    meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_not_frozen(meeting)
+    candidates = selectors.agenda_candidates(meeting.date)
+    kept = {review.child_id: review for review in meeting.reviews.filter(Q(added_by_hand=True) | Q(removed=True))}
+    meeting.reviews.exclude(pk__in=[review.pk for review in kept.values()]).delete()
+    children = Child.objects.in_bulk([c.child_id for c in candidates])
+    position = 0
+    new_reviews, updated = [], []
+    for candidate in candidates:
+        position += 1
+        fields = dict(reasons=candidate.codes, reason_texts=[r.text for r in candidate.reasons],
+                      weekly_cost=candidate.weekly_cost, placement_id=candidate.placement_id, position=position)
+        existing = kept.pop(candidate.child_id, None)
+        if existing:
+            if existing.added_by_hand:
+                fields["reasons"] = [Rule.ADDED_BY_CHAIR, *candidate.codes]
+                fields["reason_texts"] = [existing.reason_texts[0], *fields["reason_texts"]]
+            for name, value in fields.items():
+                setattr(existing, name, value)
+            updated.append(existing)
+        else:
+            new_reviews.append(PanelReview(meeting=meeting, child_id=candidate.child_id,
+                                           **fields, **_attendees(children[candidate.child_id])))
+    for review in kept.values():  # added by hand, and met no rule: after the rest
+        position += 1
+        review.position = position
+        updated.append(review)
+    PanelReview.objects.bulk_create(new_reviews)
+    PanelReview.objects.bulk_update(updated, ["reasons", "reason_texts", "weekly_cost", "placement", "position"])
+    return meeting.reviews.filter(removed=False).count()
+
+
+@transaction.atomic
+def agenda_add_child(*, meeting: PanelMeeting, child: Child, reason: str) -> PanelReview:
+    meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_not_frozen(meeting)
+    if not reason.strip():
+        raise PanelError("Say why the child is being added.")
+    existing = meeting.reviews.filter(child=child).first()
+    if existing and not existing.removed:
+        raise PanelError(f"{child.full_name} is already on this agenda.")
+    placement = Placement.objects.filter(child=child).filter(covering(meeting.date)).order_by("-start").first()
+    last = meeting.reviews.order_by("-position").first()
+    review = existing or PanelReview(meeting=meeting, child=child, **_attendees(child))
+    review.removed, review.removed_reason, review.added_by_hand = False, "", True
+    review.placement = placement
+    review.reasons = [Rule.ADDED_BY_CHAIR]
+    review.reason_texts = [f"added by the chair: {reason.strip()}"]
+    review.position = (last.position + 1) if last else 1
+    review.save()
+    return review
+
+
+@transaction.atomic
+def agenda_remove_item(*, review: PanelReview, reason: str) -> None:
+    meeting = PanelMeeting.objects.select_for_update().get(pk=review.meeting_id)
+    _check_not_frozen(meeting)
+    if not reason.strip():
+        raise PanelError("Say why the item is being removed.")
+    review.removed = True
+    review.removed_reason = reason.strip()
+    review.save(update_fields=["removed", "removed_reason"])
+
+
+@transaction.atomic
+def agenda_issue(*, meeting: PanelMeeting, user) -> None:
+    """Freeze the agenda as it is today; it can be issued once."""
+    meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.agenda_frozen:
+        raise PanelError("The agenda has already been issued.")
+    _check_not_frozen(meeting)
+    if not meeting.reviews.filter(removed=False).exists():
+        raise PanelError("Build the agenda before issuing it: it has no items.")
+    meeting.status = MeetingStatus.AGENDA_ISSUED
+    meeting.agenda_issued_at = timezone.now()
+    meeting.agenda_issued_by = user
+    meeting.save()
+
+
+@dataclass
+class ActionInput:
+    description: str
+    owner: str
+    due: date
+
+
+@transaction.atomic
+def review_minute(*, review: PanelReview, decision: str, summary: str, next_review_date: date | None,
+                  actions: list[ActionInput]) -> PanelReview:
+    """Record the panel's decision on one item, with its actions; the meeting is then held."""
+    meeting = PanelMeeting.objects.select_for_update().get(pk=review.meeting_id)
+    if meeting.status not in (MeetingStatus.AGENDA_ISSUED, MeetingStatus.HELD):
+        raise PanelError("Issue the agenda before recording decisions.")
+    if review.removed:
+        raise PanelError("This item was removed from the agenda.")
+    if next_review_date and next_review_date < meeting.date:
+        raise PanelError("The next review date cannot be before the meeting.")
+    review.decision = decision
+    review.summary = summary
+    review.next_review_date = next_review_date
+    review.minuted_at = timezone.now()
+    review.full_clean()
+    review.save()
+    PanelAction.objects.bulk_create(
+        PanelAction(review=review, description=a.description, owner=a.owner, due=a.due) for a in actions
+    )
+    if meeting.status != MeetingStatus.HELD:
+        meeting.status = MeetingStatus.HELD
+        meeting.save(update_fields=["status"])
+    return review
+
+
+def action_complete(*, action: PanelAction, on: date) -> None:
+    action.done_on = on
+    action.save(update_fields=["done_on"])
