@@ -18,7 +18,7 @@ from panel.models import ConsolidationMeeting, PanelAction, PanelMeeting, PanelR
 from panel.services import chairs
 from placements import rules
 from placements.choices import RecordSource
-from placements.models import Placement
+from placements.models import Child, Placement
 
 ITEMS_PER_PANEL = 45
 PRIORITY_CAP = 25
@@ -45,9 +45,9 @@ ACTIONS = [
 
 def demo_remove() -> None:
     """Remove the demo's panel records: those of demo children, and the demo's meetings."""
-    PanelReview.objects.filter(child__source=RecordSource.DEMO).delete()
+    PanelReview.objects.filter(Q(child__source=RecordSource.DEMO) | Q(meeting__source=RecordSource.DEMO)).delete()
     ConsolidationMeeting.objects.filter(child__source=RecordSource.DEMO).delete()
-    PanelMeeting.objects.filter(source=RecordSource.DEMO, reviews__isnull=True).delete()
+    PanelMeeting.objects.filter(source=RecordSource.DEMO).delete()
 
 
 def demo_build(*, today: date, seed: int) -> None:
@@ -67,16 +67,19 @@ def demo_build(*, today: date, seed: int) -> None:
             meeting.members_present = "\n".join(rng.sample(MEMBERS, k=rng.randint(3, len(MEMBERS))))
     PanelMeeting.objects.bulk_create(meetings)
 
+    demo_children = set(Child.objects.filter(source=RecordSource.DEMO).values_list("pk", flat=True))
     for meeting in meetings:
         if meeting.date >= today:
             break
-        _hold(meeting, rng, today)
+        _hold(meeting, rng, today, demo_children)
     _consolidation(rng, today)
 
 
-def _hold(meeting: PanelMeeting, rng: random.Random, today: date) -> None:
-    """Choose the panel's items as a chair would (priority first, then reviews due), and minute them."""
-    candidates = selectors.agenda_candidates(meeting.date)
+def _hold(meeting: PanelMeeting, rng: random.Random, today: date, demo_children: set[int]) -> None:
+    """Choose the panel's items as a chair would (priority first, then reviews due), and minute them.
+
+    Only demo children: the demo never writes about anyone else."""
+    candidates = [c for c in selectors.agenda_candidates(meeting.date) if c.child_id in demo_children]
     priority = [c for c in candidates if c.is_priority][:PRIORITY_CAP]
     due = [c for c in candidates if not c.is_priority][: ITEMS_PER_PANEL - len(priority)]
     chosen = priority + due
