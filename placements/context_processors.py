@@ -14,7 +14,6 @@ NAVIGATION = [
     ("Children", "child_list", "placements.view_child"),
     ("Placements", "placement_list", "placements.view_placement"),
     ("Providers", "provider_list", "placements.view_provider"),
-    ("Data", "import_upload", "placements.import_data"),
 ]
 
 
