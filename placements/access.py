@@ -77,8 +77,11 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "placements.add_ofstedinspection",
         "placements.change_ofstedinspection",
         "placements.import_data",
+        "tracker.view_budget",
+        "tracker.add_budget",
+        "tracker.change_budget",
     ],
-    SENIOR_MANAGER: _READ_CASEWORK + _READ_PANEL + ["panel.view_consolidationmeeting"],
+    SENIOR_MANAGER: _READ_CASEWORK + _READ_PANEL + ["panel.view_consolidationmeeting", "tracker.view_budget"],
     PANEL_CHAIR: _READ_CASEWORK + _CHAIR,
     # Panel members read agendas and minutes; they do not browse the children list.
     PANEL_MEMBER: list(_READ_PANEL),

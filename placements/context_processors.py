@@ -10,6 +10,7 @@ NAVIGATION = [
     ("Weekly tracker", "tracker_weekly", "placements.view_placement"),
     ("Unregulated", "tracker_unregulated", "placements.view_placement"),
     ("Residential", "tracker_residential", "placements.view_placement"),
+    ("Dashboard", "tracker_dashboard", "placements.view_placement"),
     ("Panel", "panel_home", "panel.view_panelmeeting"),
     ("Children", "child_list", "placements.view_child"),
     ("Placements", "placement_list", "placements.view_placement"),

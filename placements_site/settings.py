@@ -140,6 +140,11 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "placements.staticfinders.PlotlyFinder",  # plotly.min.js from the installed wheel
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -192,7 +197,7 @@ PLACEMENTS = {
 }
 
 # Apps that add to `manage.py load_demo` (placements imports none of them by name).
-PLACEMENTS_DEMO_MODULES = ["panel.demo"]
+PLACEMENTS_DEMO_MODULES = ["panel.demo", "tracker.demo"]
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,13 @@
 """The week and month pickers of the trackers."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 
 from placements import rules
+from placements.choices import PlacementCategory
 from placements.forms import DateInput
+from tracker.models import Budget
 
 
 class WeekForm(forms.Form):
@@ -52,3 +54,50 @@ def parse_month(value: str) -> tuple[int, int]:
     if len(year_text) != 4:
         raise forms.ValidationError(f"Enter a month as YYYY-MM, for example 2024-03, not {value!r}.")
     return year, month
+
+
+class DashboardForm(forms.Form):
+    """The date range and category every chart on the dashboard uses."""
+
+    start = forms.CharField(label="From month", required=False, help_text="YYYY-MM",
+                            widget=forms.TextInput(attrs={"type": "month", "pattern": r"\d{4}-\d{2}"}))
+    end = forms.CharField(label="To month", required=False, help_text="YYYY-MM",
+                          widget=forms.TextInput(attrs={"type": "month", "pattern": r"\d{4}-\d{2}"}))
+    category = forms.ChoiceField(label="Placement category", required=False,
+                                 choices=[("", "All categories")] + PlacementCategory.choices)
+
+    def clean_start(self):
+        value = self.cleaned_data["start"].strip()
+        return parse_month(value) if value else None
+
+    def clean_end(self):
+        value = self.cleaned_data["end"].strip()
+        return parse_month(value) if value else None
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The 'to' month must be the same as or after the 'from' month.")
+        return cleaned
+
+    def period(self, today: date) -> tuple[date, date, str]:
+        """First day, last day (no later than today) and category, falling back to the last three years."""
+        default_start = rules.add_months(date(today.year, today.month, 1), -35)
+        start, end, category = default_start, today, ""
+        if self.is_valid():
+            if self.cleaned_data["start"]:
+                start = date(*self.cleaned_data["start"], 1)
+            if self.cleaned_data["end"]:
+                year, month = self.cleaned_data["end"]
+                end = min(today, rules.add_months(date(year, month, 1), 1) - timedelta(days=1))
+            category = self.cleaned_data["category"]
+        if not self.is_bound:
+            self.initial.update(start=f"{start:%Y-%m}", end=f"{end:%Y-%m}")
+        return start, max(start, end), category
+
+
+class BudgetForm(forms.ModelForm):
+    class Meta:
+        model = Budget
+        fields = ["financial_year", "category", "amount", "note"]

@@ -216,3 +216,18 @@ def breakdown_table(periods, groups: list[str], attribute: str, heading: str) ->
     columns += [(f"p{index}", tables.Column(period.label, attrs=NUMERIC)) for index, period in enumerate(periods)]
     return BreakdownTable(rows, extra_columns=columns)
 
+
+
+class BudgetTable(tables.Table):
+    financial_year = tables.Column("Financial year")
+    category = tables.Column("Category")
+    amount = MoneyColumn("Budget")
+    note = tables.Column("Note")
+    edit = tables.LinkColumn("tracker_budget_update", args=[tables.A("pk")], text="Change", verbose_name="",
+                             orderable=False, exclude_from_export=True)
+
+    class Meta:
+        empty_text = "No budgets entered yet."
+
+    def render_financial_year(self, value):
+        return rules.financial_year_label(value)

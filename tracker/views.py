@@ -6,15 +6,19 @@ from datetime import timedelta
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import TemplateView
-from django_tables2 import RequestConfig
+from django.views.generic import CreateView, TemplateView, UpdateView
+from django_tables2 import RequestConfig, SingleTableMixin
 
 from placements import exports as files
 from placements import rules as placement_rules
-from tracker import exports, rules, selectors
+from placements.models import Child
+from tracker import charts, dashboard, exports, frames, rules, selectors
 from tracker.filtersets import WeeklyPlacementFilter
-from tracker.forms import MonthForm, WeekForm
+from tracker.forms import BudgetForm, DashboardForm, MonthForm, WeekForm
+from tracker.models import Budget
+from tracker.tables import BudgetTable
 
 
 class TrackerPage(PermissionRequiredMixin, TemplateView):
@@ -114,3 +118,92 @@ class ResidentialTrackerView(TrackerPage):
             next_month=f"{following:%Y-%m}",
         )
         return context
+
+
+class DashboardView(TrackerPage):
+    """The demand and cost dashboard: every chart with its numbers beneath, for one period and category."""
+
+    template_name = "tracker/dashboard.html"
+    file_stem = "dashboard"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        form = DashboardForm(self.request.GET or None)
+        first, last, category = form.period(today)
+        on = last
+        fy_start, _ = placement_rules.financial_year(on)
+        reach_back = min(first, placement_rules.add_months(on, -31), fy_start - timedelta(weeks=13))
+        frame = frames.placement_frame(reach_back, last, category)
+        everyone = frames.placement_frame(reach_back, last) if category else frame
+        lines = frames.cost_line_frame(reach_back, last, category)
+        months = frames.month_ends(first, last)
+
+        fee_categories = [category] if category in dashboard.FEE_CATEGORIES else dashboard.FEE_CATEGORIES
+        fees = dashboard.fees_and_framework_share(on, fee_categories)
+        years = dashboard.financial_years(first, last)
+        new_residential = selectors.new_residential(
+            [(placement_rules.financial_year_label(start.year), start, end) for start, end in years])
+        forecast_rows = dashboard.forecast(on, lines, frame)
+        if category:
+            label = dashboard.category_label(category)
+            forecast_rows = [row for row in forecast_rows if row.category == label] or forecast_rows[-1:]
+
+        chart_list = [
+            charts.demand_chart(dashboard.demand_by_month(frame, months)),
+            charts.mix_chart(dashboard.mix_by_month(frame, months)),
+            charts.ownership_chart(dashboard.ownership_by_month(frame, months), dashboard.fostering_cost_gap(on)),
+            charts.fees_chart(fees),
+            charts.framework_share_chart(fees),
+            charts.spend_trend_chart(dashboard.weekly_spend(lines, first, last)),
+            charts.spend_by_category_chart(dashboard.spend_by_category_per_year(lines, first, last)),
+            charts.new_residential_chart(new_residential),
+            charts.forecast_chart(forecast_rows),
+        ]
+        measures = dashboard.stability(everyone, on)
+        year_ago = placement_rules.add_months(on, -12)
+        moves = dashboard.moves_in_window(everyone, year_ago + timedelta(days=1), on)
+        unsettled_ids = [child_id for child_id, count in moves.items() if count >= 2]
+        unsettled = [(child, int(moves[child.pk])) for child in Child.objects.filter(pk__in=unsettled_ids)]
+        unsettled.sort(key=lambda pair: (-pair[1], pair[0].family_name))
+        context.update(
+            title="Demand and cost dashboard", form=form, charts=chart_list, tables=[c.table for c in chart_list],
+            first=first, last=last, on=on, category=category, category_label=dashboard.category_label(category),
+            measures=measures, unsettled=unsettled,
+            period_slug=f"{first:%Y-%m}-to-{last:%Y-%m}",
+        )
+        return context
+
+
+class BudgetList(PermissionRequiredMixin, SingleTableMixin, TemplateView):
+    permission_required = "tracker.view_budget"
+    template_name = "tracker/budgets.html"
+    table_class = BudgetTable
+
+    def get_table_data(self):
+        return Budget.objects.all()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title="Placement budgets", **kwargs)
+
+
+class BudgetCreate(PermissionRequiredMixin, CreateView):
+    permission_required = "tracker.add_budget"
+    model = Budget
+    form_class = BudgetForm
+    template_name = "form.html"
+    extra_context = {"title": "Enter a budget", "back_url": "/tracker/budgets/"}
+
+    def get_success_url(self):
+        return reverse("tracker_budgets")
+
+
+class BudgetUpdate(PermissionRequiredMixin, UpdateView):
+    permission_required = "tracker.change_budget"
+    model = Budget
+    form_class = BudgetForm
+    template_name = "form.html"
+    extra_context = {"title": "Change a budget", "back_url": "/tracker/budgets/"}
+
+    def get_success_url(self):
+        return reverse("tracker_budgets")

@@ -62,6 +62,12 @@ def test_every_page(tab, username):
     tab.open("/tracker/unregulated/")
     tab.open("/tracker/residential/")
     tab.open("/tracker/residential/?month=2024-13")  # a bad month: the error summary, axe-checked
+    tab.open("/tracker/dashboard/")
+    tab.page.wait_for_function("document.querySelectorAll('.app-chart__figure .main-svg').length >= 9")
+    tab.open("/tracker/dashboard/?category=residential&start=2025-01")
+    if username == "admin":
+        tab.open("/tracker/budgets/")
+        tab.open("/tracker/budgets/new/")
 
     tab.open("/panel/")
     meeting = first_row_link(tab, r"/panel/meetings/\d+/")

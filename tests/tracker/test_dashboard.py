@@ -1,0 +1,190 @@
+"""The dashboard's figure functions on small explicit worlds, and the page."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from placements.choices import CommissioningRoute, PlacementCategory
+from placements.demo import demo_authority_build
+from tests.factories import make_child, make_cost_line, make_placement, make_provider
+from tracker import dashboard, frames, rules, selectors
+from tracker.models import Budget
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_rate_per_10000_uses_the_population_setting(settings):
+    settings.PLACEMENTS = {**settings.PLACEMENTS, "CHILD_POPULATION": 1000}
+    for i in range(3):
+        make_placement(make_child(case_ref=f"R{i}"), None, start=date(2024, 1, 1))
+    frame = frames.placement_frame(date(2024, 1, 1), date(2024, 2, 29))
+    months = dashboard.demand_by_month(frame, frames.month_ends(date(2024, 1, 1), date(2024, 2, 29)))
+    assert months["looked_after"].tolist() == [3, 3]
+    assert months["rate_per_10000"].tolist() == [30.0, 30.0]
+    assert months["starts"].tolist() == [3, 0]
+
+
+def test_the_framework_share_counts_external_placements_only():
+    for i, route in enumerate(["framework", "framework", "spot", "spot", "spot"]):
+        provider = make_provider(name=f"Home {i}", urn=f"H{i}")
+        p = make_placement(make_child(case_ref=f"E{i}"), provider, route=route, start=date(2024, 1, 1))
+        make_cost_line(p, "5000" if route == "framework" else "6000", p.start)
+    internal = make_provider(name="Our home", urn="OWN", ownership="internal")
+    make_placement(make_child(case_ref="I"), internal, route=CommissioningRoute.INTERNAL, start=date(2024, 1, 1))
+    table = dashboard.fees_and_framework_share(date(2024, 2, 1), [PlacementCategory.RESIDENTIAL])
+    row = table.iloc[0]
+    assert (row["external_placements"], row["on_framework"], row["framework_share"]) == (5, 2, 40.0)
+    assert (row["framework_fee"], row["spot_fee"]) == (5000.0, 6000.0)
+
+
+class TestForecast:
+    ON = date(2024, 10, 1)
+
+    @pytest.fixture
+    def world(self):
+        home = make_provider()
+        long_stay = make_placement(make_child(case_ref="LONG"), home, start=date(2024, 1, 1))
+        make_cost_line(long_stay, "700", long_stay.start)
+        ending = make_placement(make_child(case_ref="ENDING"), home, start=date(2024, 1, 1),
+                                planned_end=date(2024, 11, 1))
+        make_cost_line(ending, "70", ending.start)
+        new = make_placement(make_child(case_ref="NEW"), home, start=date(2024, 9, 1))
+        make_cost_line(new, "7000", new.start)
+        Budget.objects.create(financial_year=2024, category=PlacementCategory.RESIDENTIAL, amount=Decimal("500000"))
+
+    def rows(self):
+        fy_start = date(2024, 4, 1)
+        reach = fy_start - timedelta(weeks=13)
+        return dashboard.forecast(self.ON, frames.cost_line_frame(reach, self.ON), frames.placement_frame(reach, self.ON))
+
+    def test_the_three_parts_are_known_by_hand(self, world):
+        residential, total = self.rows()
+        # Spent 1 April to 1 October (184 days): 700/7 and 70/7 a day, and 7,000/7 from 1 September (31 days).
+        assert residential.spent == pytest.approx(184 * 100 + 184 * 10 + 31 * 1000)
+        # Committed 2 October to 31 March (181 days), but the ending placement only to 31 October (30 days).
+        assert residential.committed == pytest.approx(181 * 100 + 30 * 10 + 181 * 1000)
+        # One net start in 12 weeks at 7,000 a week: 1/84 a day, each costing 1,000 a day to 31 March.
+        assert residential.new_demand == pytest.approx(1 / 84 * 1000 * 181 * 182 / 2)
+        assert total.forecast == pytest.approx(residential.forecast)
+
+    def test_the_variance_against_the_budget(self, world):
+        residential, _ = self.rows()
+        assert residential.variance == pytest.approx(residential.forecast - 500000)
+        assert residential.overspend_percent == round(residential.variance / 500000 * 100, 1)
+
+
+class TestStability:
+    ON = date(2024, 3, 31)
+
+    def frame(self):
+        return frames.placement_frame(date(2021, 1, 1), self.ON)
+
+    def chain(self, case_ref, starts, born=date(2010, 1, 1), code="U4"):
+        """Placements one after another, the last open."""
+        child = make_child(case_ref=case_ref, date_of_birth=born)
+        for index, start in enumerate(starts):
+            end = starts[index + 1] if index + 1 < len(starts) else None
+            make_placement(child, None, start=start, end=end, reason_ended="moved" if end else "",
+                           place_code=code, category=PlacementCategory.FOSTERING_INTERNAL)
+        return child
+
+    def test_exactly_3_placements_in_the_year_count_and_2_do_not(self):
+        three = self.chain("THREE", [date(2023, 4, 1), date(2023, 8, 1), date(2024, 1, 1)])
+        self.chain("TWO", [date(2023, 4, 1), date(2024, 1, 1)])
+        first = dashboard.stability(self.frame(), self.ON)[0]
+        assert (first.numerator, first.denominator, first.children) == (1, 2, [three.pk])
+
+    def test_a_placement_counts_in_the_year_if_it_covers_its_first_day(self):
+        # The year is 1 April 2023 to 31 March 2024. A child who left on 1 April was last there on 31 March.
+        left_before = self.chain("LEFT-31-MARCH", [date(2022, 1, 1), date(2023, 4, 1), date(2024, 1, 1)])
+        there_on_day_one = self.chain("THERE-1-APRIL", [date(2022, 1, 1), date(2023, 4, 2), date(2024, 1, 1)])
+        first = dashboard.stability(self.frame(), self.ON)[0]
+        assert there_on_day_one.pk in first.children
+        assert left_before.pk not in first.children
+
+    def test_looked_after_exactly_2_years_counts_for_the_second_measure(self):
+        exactly = self.chain("TWO-YEARS", [date(2022, 3, 31), date(2023, 1, 1), date(2023, 6, 1)])
+        self.chain("A-DAY-SHORT", [date(2022, 4, 1), date(2023, 1, 1), date(2023, 6, 1)])
+        second = dashboard.stability(self.frame(), self.ON)[1]
+        assert second.denominator == 1 and second.children == [exactly.pk]
+
+    def test_under_16_two_and_a_half_years_in_care_and_2_years_in_the_same_placement(self):
+        settled = self.chain("SETTLED", [date(2021, 9, 30), date(2022, 3, 31)])
+        self.chain("MOVED", [date(2021, 9, 30), date(2022, 4, 1)])
+        self.chain("TOO-OLD", [date(2021, 1, 1)], born=date(2008, 3, 31))  # 16 on the day
+        third = dashboard.stability(self.frame(), self.ON)[2]
+        assert (third.numerator, third.denominator, third.children) == (1, 2, [settled.pk])
+
+    def test_temporary_placements_are_not_counted_as_placements(self):
+        child = self.chain("TEMP", [date(2023, 4, 1), date(2023, 8, 1)])
+        make_placement(child, None, start=date(2022, 1, 1), end=date(2022, 2, 1), reason_ended="moved",
+                       place_code="T1")
+        assert dashboard.stability(self.frame(), self.ON)[0].numerator == 0
+
+    def test_two_moves_in_twelve_months(self):
+        mover = self.chain("MOVER", [date(2023, 1, 1), date(2023, 6, 1), date(2024, 2, 1)])
+        once = self.chain("ONCE", [date(2023, 1, 1), date(2023, 6, 1)])
+        before = self.chain("BEFORE", [date(2022, 1, 1), date(2023, 3, 31)])  # moved the day before the window
+        moves = dashboard.moves_in_window(self.frame(), date(2023, 4, 1), self.ON)
+        assert moves.to_dict() == {mover.pk: 2, once.pk: 1}
+        assert before.pk not in moves
+
+
+def test_monthly_starts_and_ceases_agree_with_the_weekly_tracker():
+    demo_authority_build(children=60, today=date(2026, 11, 26), seed=5)
+    first, last = date(2026, 6, 1), date(2026, 8, 30)  # a Monday to a Sunday: 13 whole weeks
+    spells = frames.care_periods(frames.placement_frame(first - timedelta(days=400), last))
+    in_range = lambda column: int(spells[column].between(pd.Timestamp(first), pd.Timestamp(last)).sum())  # noqa
+    weekly = [selectors.week_figures(first + timedelta(days=6 + 7 * w)) for w in range(13)]
+    assert sum(w.starts for w in weekly) == in_range("start")
+    assert sum(w.ceases for w in weekly) == in_range("end")
+
+
+def test_weekly_spend_agrees_with_the_weekly_tracker():
+    demo_authority_build(children=60, today=date(2026, 11, 26), seed=5)
+    sunday = date(2026, 11, 22)
+    lines = frames.cost_line_frame(sunday - timedelta(days=6), sunday)
+    trend = dashboard.weekly_spend(lines, sunday - timedelta(days=6), sunday)
+    assert trend["spend"].tolist() == [pytest.approx(float(selectors.week_figures(sunday).weekly_spend), abs=0.01)]
+
+
+def test_a_day_by_day_rule_and_the_week_events_share_one_definition_of_temporary():
+    assert rules.TEMPORARY_PLACE_CODES == {"T0", "T1", "T2", "T3", "T4"}
+
+
+def test_the_dashboard_page_draws_every_chart_and_keeps_its_queries_fixed(client, director):
+    client.force_login(director)
+    for i in range(3):
+        p = make_placement(make_child(case_ref=f"S{i}"), make_provider(name=f"S{i}", urn=f"S{i}"),
+                           start=date(2024, 1, 1))
+        make_cost_line(p, "5000", p.start)
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(reverse("tracker_dashboard"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('data-figure="') == 9
+    assert page.count('<script id="') == 9 and "plotly.min" in page
+    for i in range(30):
+        p = make_placement(make_child(case_ref=f"B{i}"), make_provider(name=f"B{i}", urn=f"B{i}"),
+                           start=date(2024, 1, 1), end=date(2024, 6, 1), reason_ended="moved")
+        make_cost_line(p, "5000", p.start)
+    with CaptureQueriesContext(connection) as big:
+        client.get(reverse("tracker_dashboard"))
+    assert len(big) == len(small)
+
+
+def test_a_bad_range_is_a_clear_error(client, director):
+    client.force_login(director)
+    response = client.get(reverse("tracker_dashboard"), {"start": "2024-05", "end": "2024-01"})
+    assert "The &#x27;to&#x27; month must be the same as or after the &#x27;from&#x27; month." in response.content.decode()
+
+
+def test_every_charts_numbers_download_as_csv(client, director):
+    client.force_login(director)
+    response = client.get(reverse("tracker_dashboard"), {"_export": "csv", "table": "fees"})
+    assert response.content.decode("utf-8-sig").splitlines()[0].startswith("Category,Framework fee")

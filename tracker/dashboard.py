@@ -1,0 +1,327 @@
+"""The demand and cost dashboard's figures: one function per figure, each returning a DataFrame.
+
+SPEC sections 3 (C2, C4, D) and 4; paper 002 paragraphs 5-23, 36-44, 64-68, 84; paper 003
+(internal vs external). Aggregation is in SQL where a figure is one number per group, and in
+pandas over one query's rows where it is a time series.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pandas as pd
+from django.conf import settings
+from django.db.models import Avg, Count, Q
+
+from placements import rules
+from placements import selectors as placement_selectors
+from placements.choices import CommissioningRoute, CostKind, Ownership, PlacementCategory
+from placements.models import CostLine
+from tracker import frames
+from tracker.models import Budget
+from tracker.rules import TEMPORARY_PLACE_CODES
+
+FEE_CATEGORIES = [PlacementCategory.RESIDENTIAL, PlacementCategory.FOSTERING_IFA,
+                  PlacementCategory.SUPPORTED_ACCOMMODATION]
+
+
+def category_label(value: str) -> str:
+    try:
+        return PlacementCategory(value).label
+    except ValueError:
+        return value
+
+
+# --- Demand ------------------------------------------------------------------------------
+
+
+def demand_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
+    """Looked after at each month's end, starts and ceases in the month, and the rate per 10,000 (rule D)."""
+    spells = frames.care_periods(frame)
+    population = settings.PLACEMENTS["CHILD_POPULATION"]
+    rows = []
+    for month_end in months:
+        first = date(month_end.year, month_end.month, 1)
+        looked_after = frame.loc[frames.looked_after_mask(frame, month_end), "child_id"].nunique()
+        in_month_starts = spells["start"].between(pd.Timestamp(first), pd.Timestamp(month_end))
+        in_month_ceases = spells["end"].between(pd.Timestamp(first), pd.Timestamp(month_end))
+        rows.append({
+            "month": month_end, "looked_after": looked_after,
+            "starts": int(in_month_starts.sum()), "ceases": int(in_month_ceases.sum()),
+            "rate_per_10000": round(looked_after / population * 10_000, 1) if population else None,
+        })
+    return pd.DataFrame(rows, columns=["month", "looked_after", "starts", "ceases", "rate_per_10000"])
+
+
+def mix_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
+    """Placements by category at each month's end, and the residential share of all placements."""
+    rows = []
+    for month_end in months:
+        counts = frame.loc[frames.looked_after_mask(frame, month_end), "category"].value_counts()
+        total = int(counts.sum())
+        row = {"month": month_end, **{category_label(c): int(counts.get(c, 0)) for c in PlacementCategory.values}}
+        row["residential_share"] = round(counts.get(PlacementCategory.RESIDENTIAL, 0) / total * 100, 1) if total else None
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def ownership_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
+    """Internal and external placements at each month's end (placed with parents has no provider)."""
+    rows = []
+    for month_end in months:
+        current = frame.loc[frames.looked_after_mask(frame, month_end), "ownership"]
+        rows.append({"month": month_end, "internal": int((current == Ownership.INTERNAL).sum()),
+                     "external": int((current == Ownership.EXTERNAL).sum())})
+    return pd.DataFrame(rows, columns=["month", "internal", "external"])
+
+
+def fostering_cost_gap(on: date) -> dict:
+    """Average weekly cost of in-house fostering and of independent agencies on a day, and the yearly gap
+    (paper 003 puts it at about £24,000 a child a year). One query."""
+    placements = (
+        placement_selectors.looked_after_placements(on)
+        .filter(category__in=[PlacementCategory.FOSTERING_INTERNAL, PlacementCategory.FOSTERING_IFA])
+        .annotate(weekly_cost=placement_selectors.weekly_cost_subquery(on))
+        .values_list("category", "weekly_cost")
+    )
+    costs: dict[str, list[Decimal]] = {}
+    for category, weekly_cost in placements:
+        costs.setdefault(category, []).append(weekly_cost)
+    averages = {category: sum(values) / len(values) for category, values in costs.items()}
+    internal = averages.get(PlacementCategory.FOSTERING_INTERNAL)
+    external = averages.get(PlacementCategory.FOSTERING_IFA)
+    gap = (Decimal(external) - Decimal(internal)) * 52 if internal is not None and external is not None else None
+    return {"internal_weekly": internal, "external_weekly": external, "annual_gap": gap}
+
+
+def fees_and_framework_share(on: date, categories: list[str] | None = None) -> pd.DataFrame:
+    """The paper's table (paragraph 67): average weekly core fee on framework and spot by category, and the
+    share of external placements that are on a framework (paragraphs 64-66). Two queries."""
+    categories = categories or FEE_CATEGORIES
+    external = placement_selectors.looked_after_placements(on).filter(
+        provider__ownership=Ownership.EXTERNAL, category__in=categories)
+    counts = {
+        row["category"]: row
+        for row in external.values("category").annotate(
+            placements=Count("pk"), framework=Count("pk", filter=Q(route=CommissioningRoute.FRAMEWORK)))
+    }
+    fees = (
+        CostLine.objects.filter(placement_selectors.in_force(on), kind=CostKind.CORE, placement__in=external)
+        .values_list("placement__category", "placement__route").annotate(average=Avg("weekly_amount"))
+    )
+    average = {(category, route): value for category, route, value in fees}
+    rows = []
+    for category in categories:
+        count = counts.get(category, {"placements": 0, "framework": 0})
+        share = rules.share(count["framework"], count["placements"])
+        rows.append({
+            "category": category_label(category),
+            "framework_fee": _round(average.get((category, CommissioningRoute.FRAMEWORK))),
+            "spot_fee": _round(average.get((category, CommissioningRoute.SPOT))),
+            "external_placements": count["placements"],
+            "on_framework": count["framework"],
+            "framework_share": round(float(share), 1) if share is not None else None,
+        })
+    return pd.DataFrame(rows)
+
+
+def _round(value) -> float | None:
+    return round(float(value), 2) if value is not None else None
+
+
+# --- Spend -------------------------------------------------------------------------------
+
+
+def weekly_spend(lines: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
+    """Rule C2 for every Monday-to-Sunday week ending between ``first`` and ``last``."""
+    spend = frames.spend_by_period(lines, frames.weekly_periods(first, last))
+    if spend.empty:
+        return pd.DataFrame(columns=["week_ending", "spend"])
+    return pd.DataFrame({"week_ending": spend["end"], "spend": spend["spend"].round(2)})
+
+
+def financial_years(first: date, last: date) -> list[tuple[date, date]]:
+    start = rules.financial_year_start(first)
+    years = []
+    while start <= last:
+        years.append((start, min(date(start.year + 1, 3, 31), last)))
+        start = date(start.year + 1, 4, 1)
+    return years
+
+
+def spend_by_category_per_year(lines: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
+    """Rule C2 by category for each financial year (the current one to ``last``)."""
+    spend = frames.spend_by_period(lines, financial_years(first, last), by="category")
+    if spend.empty:
+        return pd.DataFrame(columns=["financial_year"])
+    spend["financial_year"] = spend["start"].map(lambda d: rules.financial_year_label(d.year))
+    spend["category"] = spend["category"].map(category_label)
+    table = spend.pivot_table(index="financial_year", columns="category", values="spend", aggfunc="sum",
+                              fill_value=0).round(2)
+    return table.reset_index()
+
+
+# --- Stability (DfE's measures) -----------------------------------------------------------
+
+
+def _counted(frame: pd.DataFrame) -> pd.DataFrame:
+    """Placements that count towards placement numbers: not short breaks, not temporary (T0-T4)."""
+    return frame.loc[frame["counts"] & ~frame["place_code"].isin(list(TEMPORARY_PLACE_CODES))
+                     & (frame["start"] < frame["looked_after_until"])]
+
+
+def placements_in_window(frame: pd.DataFrame, first_day: date, last_day: date) -> pd.Series:
+    """Per child, placements that cover at least one day from ``first_day`` to ``last_day``."""
+    counted = _counted(frame)
+    overlapping = (counted["start"] <= pd.Timestamp(last_day)) & (counted["looked_after_until"] > pd.Timestamp(first_day))
+    return counted.loc[overlapping].groupby("child_id").size()
+
+
+@dataclass
+class StabilityMeasure:
+    label: str
+    numerator: int
+    denominator: int
+    children: list[int] = field(default_factory=list)
+
+    @property
+    def percent(self) -> float | None:
+        return round(self.numerator / self.denominator * 100, 1) if self.denominator else None
+
+
+def stability(frame: pd.DataFrame, on: date) -> list[StabilityMeasure]:
+    """DfE's three placement stability measures as at ``on`` (the frame must reach 30 months back)."""
+    looked_after = frame.loc[frames.looked_after_mask(frame, on)]
+    children_now = set(looked_after["child_id"])
+    spells = frames.care_periods(frame)
+    current_spell_start = spells.loc[(spells["start"] <= pd.Timestamp(on)) & (spells["end"] > pd.Timestamp(on))] \
+        .groupby("child_id")["start"].min()
+
+    year_ago = rules.add_months(on, -12)
+    in_year = placements_in_window(frame, year_ago + timedelta(days=1), on)
+    three_in_year = sorted(c for c in children_now if in_year.get(c, 0) >= 3)
+
+    two_years_ago = rules.add_months(on, -24)
+    long_term = {c for c in children_now if c in current_spell_start and current_spell_start[c] <= pd.Timestamp(two_years_ago)}
+    in_two_years = placements_in_window(frame, two_years_ago + timedelta(days=1), on)
+    three_in_two_years = sorted(c for c in long_term if in_two_years.get(c, 0) >= 3)
+
+    thirty_months_ago = pd.Timestamp(rules.add_months(on, -30))
+    under_16_cutoff = rules.born_on_or_before_to_be(16, on)
+    current = looked_after.sort_values("start").groupby("child_id").last()
+    under_16_long = [c for c, row in current.iterrows()
+                     if row["date_of_birth"] > under_16_cutoff and c in current_spell_start
+                     and current_spell_start[c] <= thirty_months_ago]
+    same_placement = sorted(c for c in under_16_long if current.loc[c, "start"] <= pd.Timestamp(two_years_ago))
+    return [
+        StabilityMeasure("Looked after with 3 or more placements in the last 12 months",
+                         len(three_in_year), len(children_now), three_in_year),
+        StabilityMeasure("Looked after 2 years or more, with 3 or more placements in those 2 years",
+                         len(three_in_two_years), len(long_term), three_in_two_years),
+        StabilityMeasure("Under 16, looked after 2½ years or more, in the same placement for 2 years or more",
+                         len(same_placement), len(under_16_long), same_placement),
+    ]
+
+
+def moves_in_window(frame: pd.DataFrame, first_day: date, last_day: date) -> pd.Series:
+    """Moves per child (rule T: from one placement straight into another, neither temporary) in the window."""
+    counted = frame.loc[frame["counts"] & (frame["start"] < frame["looked_after_until"])].sort_values(["child_id", "start"])
+    previous_end = counted.groupby("child_id")["looked_after_until"].shift()
+    previous_code = counted.groupby("child_id")["place_code"].shift()
+    temporary = list(TEMPORARY_PLACE_CODES)
+    is_move = ((previous_end == counted["start"]) & ~counted["place_code"].isin(temporary)
+               & ~previous_code.isin(temporary))
+    in_window = counted["start"].between(pd.Timestamp(first_day), pd.Timestamp(last_day))
+    return counted.loc[is_move & in_window].groupby("child_id").size()
+
+
+# --- Budget and forecast (rule C4) ---------------------------------------------------------
+
+
+@dataclass
+class ForecastRow:
+    category: str
+    spent: float
+    committed: float
+    new_demand: float
+    budget: float | None
+
+    @property
+    def forecast(self) -> float:
+        return self.spent + self.committed + self.new_demand
+
+    @property
+    def variance(self) -> float | None:
+        return self.forecast - self.budget if self.budget is not None else None
+
+    @property
+    def overspend_percent(self) -> float | None:
+        return round(self.variance / self.budget * 100, 1) if self.budget else None
+
+
+def forecast(on: date, lines: pd.DataFrame, frame: pd.DataFrame) -> list[ForecastRow]:
+    """Rule C4 for the financial year holding ``on``, by category, with a total row last.
+
+    - spent: rule C2 from 1 April to ``on``;
+    - committed: each placement open on ``on`` at its weekly cost that day, from the next day to the
+      earlier of its planned end and 31 March;
+    - new demand: average weekly net starts in the category over the last 12 weeks (placements starting
+      in it minus placements ending in it) times the average weekly cost of a placement of that category
+      started in those weeks, for new placements arriving evenly from tomorrow to 31 March.
+
+    ``lines`` and ``frame`` must cover the financial year and the 12 weeks before ``on``.
+    """
+    fy_start, fy_end = rules.financial_year(on)
+    spent = frames.spend_by_period(lines, [(fy_start, on)], by="category")
+    spent_by = dict(zip(spent.get("category", []), spent.get("spend", [])))
+
+    open_now = placement_selectors.with_weekly_cost(placement_selectors.looked_after_placements(on), on)
+    committed_by: dict[str, float] = {}
+    for category, weekly, planned_end in open_now.values_list("category", "weekly_cost", "planned_end"):
+        last = min(planned_end - timedelta(days=1), fy_end) if planned_end else fy_end
+        days = max((last - on).days, 0)
+        committed_by[category] = committed_by.get(category, 0.0) + float(weekly) * days / 7
+
+    twelve_weeks_ago = pd.Timestamp(on - timedelta(weeks=12))
+    counted = frame.loc[frame["counts"]]
+    started = counted.loc[(counted["start"] > twelve_weeks_ago) & (counted["start"] <= pd.Timestamp(on))]
+    ended = counted.loc[(counted["looked_after_until"] > twelve_weeks_ago)
+                        & (counted["looked_after_until"] <= pd.Timestamp(on))]
+    new_cost = _average_new_weekly_cost(started["pk"].tolist())
+    remaining = (fy_end - on).days
+    demand_by: dict[str, float] = {}
+    for category in PlacementCategory.values:
+        weekly_net = ((started["category"] == category).sum() - (ended["category"] == category).sum()) / 12
+        per_day = weekly_net / 7
+        # Arrivals on days 1..R each cost until 31 March: sum of (R - t + 1) days = R(R+1)/2 placement-days.
+        demand_by[category] = float(per_day * new_cost.get(category, 0.0) / 7 * remaining * (remaining + 1) / 2)
+
+    budgets = dict(Budget.objects.filter(financial_year=fy_start.year).values_list("category", "amount"))
+    rows = []
+    for category in PlacementCategory.values:
+        row = ForecastRow(category_label(category), float(spent_by.get(category, 0.0)), committed_by.get(category, 0.0),
+                          demand_by.get(category, 0.0),
+                          float(budgets[category]) if category in budgets else None)
+        if row.spent or row.committed or row.new_demand or row.budget:
+            rows.append(row)
+    total_budget = sum(float(v) for v in budgets.values()) if budgets else None
+    rows.append(ForecastRow("All placements", sum(r.spent for r in rows), sum(r.committed for r in rows),
+                            sum(r.new_demand for r in rows), total_budget))
+    return rows
+
+
+def _average_new_weekly_cost(placement_ids: list[int]) -> dict[str, float]:
+    """Average weekly cost (C1 on its first day) of the given placements, by category. One query."""
+    lines = CostLine.objects.filter(placement_id__in=placement_ids).values_list(
+        "placement_id", "placement__category", "placement__start", "weekly_amount", "date_from", "date_to")
+    first_day_cost: dict[int, tuple[str, float]] = {}
+    for pk, category, start, amount, date_from, date_to in lines:
+        if rules.cost_line_in_force(date_from, date_to, start):
+            previous = first_day_cost.get(pk, (category, 0.0))[1]
+            first_day_cost[pk] = (category, previous + float(amount))
+    totals: dict[str, list[float]] = {}
+    for category, cost in first_day_cost.values():
+        totals.setdefault(category, []).append(cost)
+    return {category: sum(costs) / len(costs) for category, costs in totals.items()}
