@@ -15,6 +15,8 @@ NAVIGATION = [
     ("Children", "child_list", "placements.view_child"),
     ("Placements", "placement_list", "placements.view_placement"),
     ("Providers", "provider_list", "placements.view_provider"),
+    ("Data", "import_upload", "placements.import_data"),
+    ("Data quality", "data_quality", "placements.view_placement"),
 ]
 
 

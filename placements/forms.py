@@ -31,6 +31,12 @@ class ChildForm(forms.ModelForm):
         ]
         widgets = _date_widgets(["date_of_birth"])
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Imported children may have no name (SSDA903 holds none); a child entered by hand needs one.
+        self.fields["given_name"].required = True
+        self.fields["family_name"].required = True
+
 
 class ProviderForm(forms.ModelForm):
     class Meta:

@@ -8,6 +8,7 @@ one home.
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -41,8 +42,9 @@ class Child(models.Model):
         unique=True,
         help_text="The child's ID in the case-management system (SSDA903 CHILD).",
     )
-    given_name = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
+    # The SSDA903 carries no names, so an imported child has none until someone adds them (full_name falls back).
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=1, choices=Sex.choices)
     ethnicity = models.CharField(max_length=50, blank=True)
@@ -63,11 +65,12 @@ class Child(models.Model):
         indexes = [models.Index(fields=["date_of_birth"]), models.Index(fields=["team"])]
 
     def __str__(self) -> str:
-        return f"{self.given_name} {self.family_name} ({self.case_ref})"
+        return f"{self.full_name} ({self.case_ref})" if self.given_name or self.family_name else self.case_ref
 
     @property
     def full_name(self) -> str:
-        return f"{self.given_name} {self.family_name}"
+        """The child's name, or the case reference for a child imported without one (SSDA903 has no names)."""
+        return f"{self.given_name} {self.family_name}".strip() or self.case_ref
 
     def get_absolute_url(self) -> str:
         return reverse("child_detail", args=[self.pk])
@@ -325,3 +328,90 @@ class CostLine(models.Model):
             errors["date_to"] = f"The cost line runs past the end of its placement on {placement.end:%d/%m/%Y}."
         if errors:
             raise ValidationError(errors)
+
+
+# --- Imports (SPEC section 5) ---------------------------------------------------
+
+
+class Episode(models.Model):
+    """One SSDA903 episode as the return gave it, kept so that several years' returns reconcile.
+
+    A placement is made of one or more episodes: RNE L (legal status only) continues the placement,
+    every other RNE starts one. ``dec`` is the day the episode ceased (SSDA903 DEC), like a
+    placement's end. ``return_year`` is the collection year of the return the row came from (2017 for
+    2017/18): for the same child and DECOM the later return wins. Built by ``placements.imports.ssda903``.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="episodes")
+    placement = models.ForeignKey(
+        Placement, on_delete=models.SET_NULL, null=True, blank=True, related_name="episodes"
+    )
+    decom = models.DateField("episode began (DECOM)")
+    dec = models.DateField("episode ceased (DEC)", null=True, blank=True)
+    rne = models.CharField("reason for new episode (RNE)", max_length=1)
+    legal_status = models.CharField(max_length=2, choices=LegalStatus.choices)
+    cin = models.CharField("category of need (CIN)", max_length=2, blank=True)
+    place = models.CharField("placement type (PLACE)", max_length=4)
+    place_provider = models.CharField("placement provider (PLACE_PROVIDER)", max_length=3, blank=True)
+    rec = models.CharField("reason episode ceased (REC)", max_length=3, blank=True)
+    reason_place_change = models.CharField("reason for placement change", max_length=6, blank=True)
+    urn = models.CharField("Ofsted URN", max_length=16, blank=True)
+    return_year = models.PositiveSmallIntegerField(help_text="Collection year of the return: 2017 for 2017/18.")
+
+    class Meta:
+        verbose_name = "SSDA903 episode"
+        ordering = ["child", "decom"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "decom"], name="one_episode_per_child_decom"),
+            models.CheckConstraint(condition=Q(dec__isnull=True) | Q(dec__gt=F("decom")), name="episode_dec_after_decom"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Episode from {self.decom:%d/%m/%Y} ({self.place}, {self.legal_status})"
+
+
+class LegalStatusPeriod(models.Model):
+    """A child's legal status (SSDA903 LS) from ``start`` until ``end``, the day it changed (open while current).
+
+    ``Placement.legal_status`` is the status when the placement began; a change of legal status only
+    (RNE L) continues the placement and starts a new period here.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="legal_status_periods")
+    legal_status = models.CharField(max_length=2, choices=LegalStatus.choices)
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True, help_text="The day the status changed or care ended.")
+
+    class Meta:
+        ordering = ["child", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "start"], name="one_legal_status_period_per_child_start"),
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gt=F("start")), name="legal_status_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.legal_status} from {self.start:%d/%m/%Y}"
+
+
+class ImportUpload(models.Model):
+    """A file uploaded for import, kept between its preview and the confirmation.
+
+    Kept in the database, not on one server's disk, so any app server can take the confirmation.
+    Deleted when the import is confirmed or the same person uploads again; one left unconfirmed is
+    deleted the next time anyone opens the upload page after a day.
+    """
+
+    token = models.CharField(max_length=64, db_index=True)
+    kind = models.CharField(max_length=20)
+    file_name = models.CharField(max_length=255)
+    data = models.BinaryField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        default_permissions = ()
+        permissions = [("import_data", "Can import data files")]
+
+    def __str__(self) -> str:
+        return self.file_name

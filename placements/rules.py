@@ -195,3 +195,36 @@ def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     if not whole:
         return None
     return Decimal(part) * 100 / Decimal(whole)
+
+
+# --- Cost avoidance ------------------------------------------------------------------
+
+
+def cost_avoidance_horizon_end(*, effective_from: date, date_of_birth: date, planned_end: date | None) -> date:
+    """Rule C3: the earliest of 52 weeks (364 days) on, the placement's planned end, and the 18th birthday."""
+    candidates = [effective_from + timedelta(days=364), eighteenth_birthday(date_of_birth)]
+    if planned_end is not None:
+        candidates.append(planned_end)
+    return min(candidates)
+
+
+def cost_avoidance_amount(
+    *,
+    effective_from: date,
+    date_of_birth: date,
+    weekly_before: Decimal | None = None,
+    weekly_after: Decimal | None = None,
+    planned_end: date | None = None,
+    one_off: Decimal | None = None,
+) -> Decimal:
+    """Rule C3: (weekly before - weekly after) x weeks to the horizon end; a one-off amount as it is.
+
+    Exact (not rounded): the paper's example, 18,800 cut to 2,000 a week 335 days before an 18th
+    birthday, avoids 16,800 x 335 / 7 = 804,000.
+    """
+    if one_off is not None:
+        return Decimal(one_off)
+    horizon_end = cost_avoidance_horizon_end(effective_from=effective_from, date_of_birth=date_of_birth,
+                                             planned_end=planned_end)
+    days = max((horizon_end - effective_from).days, 0)
+    return (Decimal(weekly_before) - Decimal(weekly_after)) * days / 7

@@ -41,7 +41,7 @@ class DateColumn(tables.DateColumn):
 
 class ChildTable(tables.Table):
     case_ref = tables.Column("Case reference", linkify=True, attrs={"td": {"class": "app-nowrap"}})
-    name = tables.Column("Name", accessor="family_name", order_by=("family_name", "given_name"))
+    name = tables.Column("Name", accessor="family_name", order_by=("family_name", "given_name"), empty_values=())
     age = tables.Column("Age", accessor="date_of_birth", order_by=("-date_of_birth",))
     date_of_birth = DateColumn("Date of birth")
     legal_status = tables.Column("Legal status")
@@ -94,7 +94,8 @@ class ProviderTable(tables.Table):
 class PlacementTable(tables.Table):
     child = tables.Column("Child", accessor="child__case_ref", linkify=("child_detail", {"pk": tables.A("child_id")}),
                           attrs={"td": {"class": "app-nowrap"}})
-    child_name = tables.Column("Name", accessor="child__family_name", order_by=("child__family_name", "child__given_name"))
+    child_name = tables.Column("Name", accessor="child__family_name", order_by=("child__family_name", "child__given_name"),
+                               empty_values=())
     category = tables.Column("Category")
     provider = tables.Column("Provider", accessor="provider__name", default="No provider")
     route = tables.Column("Route")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placements import views
+from placements import import_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,4 +19,13 @@ urlpatterns = [
     path("placements/<int:pk>/edit/", views.PlacementUpdate.as_view(), name="placement_update"),
     path("placements/<int:pk>/cost-lines/new/", views.CostLineCreate.as_view(), name="cost_line_create"),
     path("cost-lines/<int:pk>/end/", views.CostLineEnd.as_view(), name="cost_line_end"),
+]
+
+# Data in (SPEC section 5) and what needs a person afterwards.
+urlpatterns += [
+    path("imports/", import_views.ImportUploadPage.as_view(), name="import_upload"),
+    path("imports/<str:token>/", import_views.ImportPreview.as_view(), name="import_preview"),
+    path("imports/<str:token>/confirm/", import_views.ImportConfirm.as_view(), name="import_confirm"),
+    path("imports/<str:token>/bad-rows.csv", import_views.ImportErrorsCsv.as_view(), name="import_errors"),
+    path("data-quality/", import_views.DataQuality.as_view(), name="data_quality"),
 ]

@@ -31,7 +31,8 @@ class OnDateTable(tables.Table):
 class WeeklyPlacementTable(OnDateTable):
     case_ref = tables.Column("Child", accessor="child__case_ref", attrs=NOWRAP,
                              linkify=("child_detail", {"pk": tables.A("child_id")}))
-    name = tables.Column("Name", accessor="child__family_name", order_by=("child__family_name", "child__given_name"))
+    name = tables.Column("Name", accessor="child__family_name", order_by=("child__family_name", "child__given_name"),
+                         empty_values=())
     age = tables.Column("Age", accessor="child__date_of_birth", order_by=("-child__date_of_birth",))
     category = tables.Column("Category")
     provider = tables.Column("Provider", accessor="provider__name", default="No provider")

@@ -69,6 +69,15 @@ def test_every_page(tab, username):
         tab.open("/tracker/budgets/")
         tab.open("/tracker/budgets/new/")
 
+    tab.open("/data-quality/")
+    if username == "admin":
+        tab.open("/imports/")
+        tab.page.check("input[name=kind][value=providers]")
+        tab.page.set_input_files("input[name=files]", str(settings.BASE_DIR / "fixtures" / "providers.csv"))
+        with tab.page.expect_navigation():
+            tab.page.get_by_role("button", name="Check the files").click()
+        tab.check("/imports/ (preview of fixtures/providers.csv)")
+        assert "/imports/" in tab.page.url and tab.page.url != tab.base_url + "/imports/"
     tab.open("/panel/")
     meeting = first_row_link(tab, r"/panel/meetings/\d+/")
     tab.open(meeting)

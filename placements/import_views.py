@@ -1,0 +1,245 @@
+"""Pages for data in (SPEC section 5): upload, preview, confirm; and the data quality page.
+
+The upload page stores the files (``ImportUpload``, in the database so any app server can take the
+confirmation) and shows the importer's plan: new, changed and unchanged counts and every bad row.
+Confirming runs the same plan again and applies it, in one transaction. The management commands
+call the same functions (``placements.imports.KINDS``).
+"""
+
+from __future__ import annotations
+
+import csv
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from placements.imports import KINDS, SourceFile
+from placements.imports import quality
+from placements.imports.base import ImportRefused, ImportResult
+from placements.imports.tables import (
+    ExternalWithoutProviderTable,
+    OverlapTable,
+    QualityPlacementTable,
+    TemporaryTooLongTable,
+)
+from placements.models import ImportUpload
+
+#: The largest upload the page takes, all files together.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+#: Uploads not confirmed within this long are removed.
+UPLOAD_KEPT_FOR = timedelta(days=1)
+#: Bad rows shown on the page; the whole list is a CSV download.
+ERRORS_SHOWN = 1000
+
+IMPORT_PERMISSION = "placements.import_data"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)) and data:
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data or None, initial)]
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What are you importing?",
+        choices=[(kind.slug, kind.label) for kind in KINDS.values()],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you are importing."},
+    )
+    files = MultipleFileField(
+        label="Upload the CSV files",
+        help_text="CSV files only, up to 20 MB in all. You can choose several files at once.",
+        error_messages={"required": "Choose the files to import."},
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        for upload in files:
+            if not upload.name.lower().endswith(".csv"):
+                raise forms.ValidationError(f"{upload.name} is not a CSV file: save it as CSV and upload it again.")
+        if sum(upload.size for upload in files) > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The files are larger than 20 MB in all: upload fewer at a time.")
+        return files
+
+
+class ImportUploadPage(PermissionRequiredMixin, FormView):
+    permission_required = IMPORT_PERMISSION
+    template_name = "placements/imports/upload.html"
+    form_class = ImportForm
+    extra_context = {"title": "Import data", "kinds": KINDS.values()}
+
+    def dispatch(self, request, *args, **kwargs):
+        # Uploads nobody confirmed are not kept: files of children's data should not linger.
+        ImportUpload.objects.filter(uploaded_at__lt=timezone.now() - UPLOAD_KEPT_FOR).delete()
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user = self.request.user
+        ImportUpload.objects.filter(uploaded_by=user).delete()  # a new upload replaces this user's last one
+        token = secrets.token_urlsafe(32)
+        ImportUpload.objects.bulk_create([
+            ImportUpload(token=token, kind=form.cleaned_data["kind"], file_name=upload.name[:255],
+                         data=upload.read(), uploaded_by=user)
+            for upload in form.cleaned_data["files"]
+        ])
+        return redirect("import_preview", token=token)
+
+
+class UploadedImport(PermissionRequiredMixin, View):
+    """A page about one upload of the signed-in user's, named by its token."""
+
+    permission_required = IMPORT_PERMISSION
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():
+            return self.handle_no_permission()
+        uploads = list(ImportUpload.objects.filter(token=kwargs["token"], uploaded_by=request.user))
+        if not uploads:
+            return self.missing()
+        self.kind = KINDS[uploads[0].kind]
+        self.files = [SourceFile(name=u.file_name, data=bytes(u.data)) for u in uploads]
+        return super().dispatch(request, *args, **kwargs)
+
+    def missing(self):
+        raise Http404("No such upload: it was imported, replaced by a newer one, or is more than a day old.")
+
+    def preview(self, result: ImportResult):
+        errors = result.sorted_errors()
+        return render(self.request, "placements/imports/preview.html", {
+            "title": "Nothing can be imported" if errors else "Check the changes before importing",
+            "kind": self.kind,
+            "result": result,
+            "errors": errors[:ERRORS_SHOWN],
+            "more_errors": max(len(errors) - ERRORS_SHOWN, 0),
+            "token": self.kwargs["token"],
+            "back_url": reverse("import_upload"),
+        })
+
+
+class ImportPreview(UploadedImport):
+    def get(self, request, token):
+        return self.preview(self.kind.plan(self.files).result)
+
+
+class ImportConfirm(UploadedImport):
+    def missing(self):
+        # Pressed twice, or too late: say so rather than show a missing page.
+        messages.info(self.request, "That upload is no longer here: it has been imported, replaced or removed. "
+                                    "Upload the files again to import them.")
+        return redirect("import_upload")
+
+    def post(self, request, token):
+        try:
+            with transaction.atomic():
+                plan = self.kind.plan(self.files)
+                result = self.kind.apply(plan)
+        except ImportRefused as refused:
+            # Something changed since the preview: show the rows as they are now.
+            return self.preview(refused.result)
+        ImportUpload.objects.filter(token=token).delete()
+        messages.success(request, f"{self.kind.label} imported: {result.summary()}.")
+        return redirect("data_quality")
+
+
+class ImportErrorsCsv(UploadedImport):
+    """Every bad row, as a CSV, for files with more than the page shows."""
+
+    def get(self, request, token):
+        result = self.kind.plan(self.files).result
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="import-bad-rows.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["file", "line", "column", "value", "reason"])
+        for error in result.sorted_errors():
+            writer.writerow([error.file, error.line, error.column, _as_text(error.value), error.reason])
+        return response
+
+
+def _as_text(value: str) -> str:
+    """A value from an uploaded file, so a spreadsheet shows it rather than running it as a formula."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+
+
+# --- Data quality ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QualitySection:
+    slug: str
+    heading: str
+    title: str
+    description: str
+    table_class: type
+    rows: object
+
+
+def quality_sections(on) -> list[QualitySection]:
+    """Each check of the data quality page, in the page's order."""
+    return [
+        QualitySection(
+            "no-cost-line", "Cost lines", "Open placements with no cost line",
+            "Placements open today with no cost line at all. Placed with parents costs nothing and is left out.",
+            QualityPlacementTable, quality.placements_without_cost_lines(on)),
+        QualitySection(
+            "no-provider", "Providers", "External placements with no provider",
+            "Open placements bought from a private or voluntary provider (SSDA903 PR4 or PR5), or entered by hand "
+            "as bought, with no provider recorded: the URN in the return is not a provider known here, or there "
+            "was none. Add the provider (or import Ofsted's data), then import the return again.",
+            ExternalWithoutProviderTable, quality.external_placements_without_provider(on)),
+        QualitySection(
+            "no-rating", "Ofsted ratings", "Residential placements with no Ofsted rating",
+            "Open residential placements whose provider has no Ofsted judgement on or before today, or no provider.",
+            QualityPlacementTable, quality.residential_without_rating(on)),
+        QualitySection(
+            "overlaps", "Overlapping placements", "Children whose placements overlap",
+            "A placement during which another placement of the same child begins: the child's episodes overlap.",
+            OverlapTable, quality.overlapping_placements()),
+        QualitySection(
+            "temporary", "Temporary placements", "Temporary placements longer than the SSDA903 rules allow",
+            "Hospital (T1) longer than 42 days, a foster carer's holiday (T3) longer than 21 days, other short "
+            "stays (T4) longer than 7 days. Open ones are counted to today.",
+            TemporaryTooLongTable, quality.temporary_placements_too_long(on)),
+    ]
+
+
+class DataQuality(PermissionRequiredMixin, TemplateView):
+    permission_required = "placements.view_placement"
+    template_name = "placements/imports/data_quality.html"
+    extra_context = {"title": "Data quality"}
+    per_page = 25
+
+    def get(self, request, *args, **kwargs):
+        today = timezone.localdate()
+        sections = []
+        for section in quality_sections(today):
+            table = section.table_class(section.rows, prefix=f"{section.slug}-", empty_text="Nothing to check.")
+            export = request.GET.get("_export")
+            if request.GET.get("section") == section.slug and TableExport.is_valid_format(export):
+                RequestConfig(request, paginate=False).configure(table)
+                return TableExport(export, table).response(f"data-quality-{section.slug}-{today:%Y-%m-%d}.{export}")
+            RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+            sections.append({"section": section, "table": table})
+        return self.render_to_response(self.get_context_data(sections=sections, today=today))

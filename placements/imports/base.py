@@ -1,0 +1,263 @@
+"""What every importer shares (SPEC section 5): reading CSV files as they come, dates, and the report.
+
+Each format has a module with ``<format>_plan(files)``, which reads and checks every row and works out
+what would change without writing anything, and ``<format>_apply(plan)``, which writes those changes
+in one transaction, and only when no row was bad. The upload page's preview is the plan; its
+confirmation is the apply; the management commands call the same two functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+#: A callback for progress lines ("Read 100,000 rows of episodes.csv"); the commands print them.
+Progress = Callable[[str], None]
+
+#: Values that mean "nothing here" as well as an empty cell: databases export the literal NULL.
+BLANKS = frozenset({"", "NULL"})
+
+_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def no_progress(message: str) -> None:
+    """The default progress callback: say nothing."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One bad value: where it is (file, line, column), what it was, and why it cannot be imported.
+
+    ``line`` counts the header as line 1, as a spreadsheet does. A problem with the whole file (wrong
+    columns, not a CSV) is reported on line 1 with no column.
+    """
+
+    file: str
+    line: int
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}, line {self.line}" + (f", {self.column}" if self.column else "")
+        value = f" {self.value!r}" if self.value else ""
+        return f"{where}:{value} {self.reason}"
+
+
+@dataclass
+class ChangeCounts:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.changed + self.unchanged
+
+
+@dataclass
+class ImportResult:
+    """What a plan found: counts of new, changed and unchanged records by kind, and every bad row."""
+
+    kind: str
+    files: list[str]
+    counts: dict[str, ChangeCounts] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rows: int = 0
+    applied: bool = False
+
+    def count(self, label: str) -> ChangeCounts:
+        return self.counts.setdefault(label, ChangeCounts())
+
+    def error(self, file: str, line: int, column: str, value: str, reason: str) -> None:
+        self.errors.append(RowError(file, line, column, value, reason))
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def new(self) -> int:
+        return sum(c.new for c in self.counts.values())
+
+    @property
+    def changed(self) -> int:
+        return sum(c.changed for c in self.counts.values())
+
+    @property
+    def unchanged(self) -> int:
+        return sum(c.unchanged for c in self.counts.values())
+
+    def summary(self) -> str:
+        """One line, as the command and the page's message say it."""
+        return f"{self.new:,} new, {self.changed:,} changed, {self.unchanged:,} unchanged"
+
+    def sorted_errors(self) -> list[RowError]:
+        return sorted(self.errors, key=lambda e: (e.file, e.line, e.column))
+
+
+@dataclass
+class ImportPlan:
+    """The changes an importer would make. Subclasses hold the records to create and update."""
+
+    result: ImportResult
+
+
+class ImportRefused(Exception):
+    """Raised by an apply when its plan found bad rows: nothing has been written."""
+
+    def __init__(self, result: ImportResult):
+        super().__init__(f"{len(result.errors)} bad row(s): nothing imported")
+        self.result = result
+
+
+def refuse_if_bad(plan: ImportPlan) -> None:
+    if plan.result.errors:
+        raise ImportRefused(plan.result)
+
+
+# --- Reading files ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to import: its name (for error messages) and its bytes, from disk or from an upload."""
+
+    name: str
+    data: bytes
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> SourceFile:
+        path = Path(path)
+        return cls(name=path.name, data=path.read_bytes())
+
+
+@dataclass
+class CsvTable:
+    """A CSV file's named columns and its rows, each with the line it starts on (the header is line 1)."""
+
+    name: str
+    columns: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+
+    @property
+    def column_set(self) -> frozenset[str]:
+        return frozenset(self.columns)
+
+
+class FileProblem(Exception):
+    """The file cannot be read as a table at all."""
+
+
+def decode(data: bytes) -> str:
+    """The file's text, whatever it was saved as: UTF-8 (with or without a byte-order mark), else Windows-1252.
+
+    Excel and Ofsted's downloads save Windows-1252 ("SC – Emergency inspection" has an en dash, byte 0x96,
+    which is not UTF-8). Latin-1 is the last resort: it decodes any byte.
+    """
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def clean_value(value: str) -> str:
+    value = value.strip()
+    return "" if value in BLANKS else value
+
+
+def read_csv(source: SourceFile) -> CsvTable:
+    """Read a CSV as it comes: any encoding above, trailing empty columns, blank lines, NULL for blank.
+
+    Columns with no name (the empty columns Ofsted's files end with) are left out. Values are trimmed.
+    """
+    text = decode(source.data)
+    if not text.strip():
+        raise FileProblem("The file is empty.")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except csv.Error as error:
+        raise FileProblem(f"This is not a CSV file ({error}).") from error
+    names = [name.strip() for name in header]
+    named = [(index, name) for index, name in enumerate(names) if name]
+    if not named:
+        raise FileProblem("The first line holds no column names.")
+    rows: list[tuple[int, dict[str, str]]] = []
+    line = reader.line_num
+    try:
+        for values in reader:
+            start = line + 1
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            rows.append((start, {name: clean_value(values[i]) if i < len(values) else "" for i, name in named}))
+    except csv.Error as error:
+        raise FileProblem(f"This is not a CSV file: line {line + 1} cannot be read ({error}).") from error
+    return CsvTable(name=source.name, columns=[name for _, name in named], rows=rows)
+
+
+def read_tables(files: Iterable[SourceFile], result: ImportResult) -> Iterator[CsvTable]:
+    """Each file as a table; a file that cannot be read is reported as a bad file and skipped."""
+    for source in files:
+        try:
+            table = read_csv(source)
+        except FileProblem as problem:
+            result.error(source.name, 1, "", "", str(problem))
+            continue
+        result.rows += len(table.rows)
+        yield table
+
+
+def wrong_columns(table: CsvTable, expected: dict[str, Iterable[str]]) -> str:
+    """The reason for a file of the wrong kind: which columns each kind has, and what this file has."""
+    kinds = "; ".join(f"{kind}: {', '.join(columns)}" for kind, columns in expected.items())
+    return f"These columns are not a file this import takes. Expected the columns of {kinds}. Found: {', '.join(table.columns)}."
+
+
+# --- Values ------------------------------------------------------------------------
+
+
+def parse_date(value: str) -> date:
+    """A date written dd/mm/yyyy (SSDA903, Ofsted and finance all write dates this way).
+
+    Raises ValueError with the reason for a value that is not such a date (31/02/2024 included).
+    """
+    match = _DATE.fullmatch(value)
+    if not match:
+        raise ValueError("is not a date written dd/mm/yyyy")
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError("is not a real date") from None
+
+
+def chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+#: Lookups with more keys than this read the whole table instead (one query either way, and within
+#: every database's limit on parameters).
+IN_LIST_LIMIT = 900
+
+
+def only_for(queryset, field_name: str, keys: Iterable):
+    """``queryset`` narrowed to rows whose ``field_name`` is in ``keys`` when there are few keys.
+
+    With many keys it returns the whole queryset: callers look rows up by key, so extra rows are
+    harmless, and a page costs the same one query whatever the file holds.
+    """
+    keys = list(set(keys))
+    if len(keys) <= IN_LIST_LIMIT:
+        return queryset.filter(**{f"{field_name}__in": keys})
+    return queryset

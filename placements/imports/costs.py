@@ -1,0 +1,196 @@
+"""Import cost lines from finance (SPEC section 5).
+
+Columns ``CHILD, DECOM, KIND, DESCRIPTION, WEEKLY_AMOUNT, FROM, TO``: a cost line for the placement of
+child CHILD that started on DECOM (the SSDA903 date the placement began). KIND is ``core`` or
+``additional``; WEEKLY_AMOUNT is pounds and pence; FROM and TO are both inclusive, as finance writes
+them, and TO is blank while the line is in force.
+
+A line is the same line when child, placement, kind, description and FROM match. Re-importing a
+line changes nothing; a TO that was blank and now has a date ends the line. A different amount for
+the same line is refused: costs change by ending a line and starting another, never by editing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from placements.choices import CostKind
+from placements.imports.base import (
+    ImportPlan,
+    ImportResult,
+    Progress,
+    SourceFile,
+    no_progress,
+    only_for,
+    parse_date,
+    read_tables,
+    refuse_if_bad,
+    wrong_columns,
+)
+from placements.models import Child, CostLine, Placement
+
+KIND = "costs"
+COLUMNS = ("CHILD", "DECOM", "KIND", "DESCRIPTION", "WEEKLY_AMOUNT", "FROM", "TO")
+MAX_AMOUNT = Decimal("99999999.99")
+
+
+@dataclass
+class CostsPlan(ImportPlan):
+    new_lines: list[CostLine] = field(default_factory=list)
+    changed_lines: list[CostLine] = field(default_factory=list)
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        amount = Decimal(text.replace("£", "").replace(",", "").strip())
+    except InvalidOperation:
+        raise ValueError("is not an amount of money") from None
+    if not amount.is_finite():
+        raise ValueError("is not an amount of money")
+    if amount < 0:
+        raise ValueError("is negative")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError("has more than two decimal places")
+    if amount > MAX_AMOUNT:
+        raise ValueError("is too large")
+    return amount.quantize(Decimal("0.01"))
+
+
+def costs_plan(files: Iterable[SourceFile], *, today: date | None = None, progress: Progress = no_progress) -> CostsPlan:
+    """Read and check the cost files, and work out new and ended cost lines, writing nothing.
+
+    ``today`` is taken, as every importer's plan takes it, and not needed: a cost line may be in the future.
+    """
+    files = list(files)
+    result = ImportResult(kind=KIND, files=[f.name for f in files])
+    plan = CostsPlan(result=result)
+    parsed = []
+    for table in read_tables(files, result):
+        table.columns = [c.upper() for c in table.columns]
+        table.rows = [(line, {k.upper(): v for k, v in row.items()}) for line, row in table.rows]
+        if table.column_set != frozenset(COLUMNS):
+            result.error(table.name, 1, "", "", wrong_columns(table, {"costs": COLUMNS}))
+            continue
+        progress(f"Read {table.name}: {len(table.rows):,} rows.")
+        for line, row in table.rows:
+            parsed.append(_read_row(table.name, line, row, result))
+
+    refs = {p["CHILD"] for p in parsed if p}
+    children = {c.case_ref: c for c in only_for(Child.objects.all(), "case_ref", refs)}
+    child_ids = [c.pk for c in children.values()]
+    placements = {(p.child_id, p.start): p for p in only_for(Placement.objects.all(), "child_id", child_ids)}
+    by_child: dict[int, list[Placement]] = {}
+    for placement in placements.values():
+        by_child.setdefault(placement.child_id, []).append(placement)
+    lines = {
+        (line.placement_id, line.kind, line.description.lower(), line.date_from): line
+        for line in only_for(CostLine.objects.all(), "placement_id", [p.pk for p in placements.values()])
+    }
+    seen: dict[tuple, tuple[str, int]] = {}
+    counts = result.count("Cost lines")
+    for item in parsed:
+        if not item:
+            continue
+        where, row = item["where"], item["row"]
+
+        def error(column: str, reason: str) -> None:
+            result.error(where[0], where[1], column, row[column], reason)
+
+        child = children.get(item["CHILD"])
+        if child is None:
+            error("CHILD", "is not a child known here.")
+            continue
+        placement = placements.get((child.pk, item["DECOM"]))
+        if placement is None:
+            covering = [p for p in by_child.get(child.pk, []) if p.covers(item["DECOM"])]
+            hint = f" The placement covering that day started on {covering[0].start:%d/%m/%Y}." if covering else ""
+            error("DECOM", f"CHILD {child.case_ref} has no placement that started on this day.{hint}")
+            continue
+        date_from, date_to = item["FROM"], item["TO"]
+        if date_from < placement.start:
+            error("FROM", f"is before the placement started, on {placement.start:%d/%m/%Y}.")
+            continue
+        if placement.end and date_from >= placement.end:
+            error("FROM", f"is on or after the day the placement ended, {placement.end:%d/%m/%Y}.")
+            continue
+        if placement.end and date_to and date_to > placement.end:
+            error("TO", f"is after the placement ended, on {placement.end:%d/%m/%Y}.")
+            continue
+        key = (placement.pk, item["KIND"], item["DESCRIPTION"].lower(), date_from)
+        if key in seen:
+            error("DESCRIPTION", f"the same line (child, placement, kind, description and FROM) is also on line "
+                                 f"{seen[key][1]} of {seen[key][0]}.")
+            continue
+        seen[key] = where
+        line = lines.get(key)
+        if line is None:
+            plan.new_lines.append(CostLine(placement=placement, kind=item["KIND"], description=item["DESCRIPTION"],
+                                           weekly_amount=item["WEEKLY_AMOUNT"], date_from=date_from, date_to=date_to))
+            counts.new += 1
+        elif line.weekly_amount != item["WEEKLY_AMOUNT"]:
+            error("WEEKLY_AMOUNT", f"differs from the £{line.weekly_amount:,.2f} already recorded for this line: costs "
+                                   "change by ending a line (TO) and starting another, never by editing the amount.")
+        elif line.date_to != date_to:
+            line.date_to = date_to
+            plan.changed_lines.append(line)
+            counts.changed += 1
+        else:
+            counts.unchanged += 1
+    if not result.errors:
+        progress(f"Worked out the changes for {len(parsed):,} cost lines: {result.summary()}.")
+    return plan
+
+
+def _read_row(file: str, line: int, row: dict, result: ImportResult) -> dict | None:
+    item: dict = {"where": (file, line), "row": row}
+    bad = False
+
+    def error(column: str, reason: str) -> None:
+        nonlocal bad
+        bad = True
+        result.error(file, line, column, row[column], reason)
+
+    item["CHILD"] = row["CHILD"]
+    if not row["CHILD"]:
+        error("CHILD", "CHILD is missing.")
+    for column in ("DECOM", "FROM", "TO"):
+        item[column] = None
+        if not row[column]:
+            if column != "TO":
+                error(column, f"{column} is missing.")
+            continue
+        try:
+            item[column] = parse_date(row[column])
+        except ValueError as problem:
+            error(column, f"{problem}.")
+    item["KIND"] = row["KIND"].lower()
+    if item["KIND"] not in CostKind.values:
+        error("KIND", "must be core or additional.")
+    item["DESCRIPTION"] = row["DESCRIPTION"]
+    if not row["DESCRIPTION"]:
+        error("DESCRIPTION", "DESCRIPTION is missing.")
+    elif len(row["DESCRIPTION"]) > 200:
+        error("DESCRIPTION", "is longer than 200 characters.")
+    try:
+        item["WEEKLY_AMOUNT"] = _amount(row["WEEKLY_AMOUNT"])
+    except ValueError as problem:
+        error("WEEKLY_AMOUNT", f"{problem}." if row["WEEKLY_AMOUNT"] else "WEEKLY_AMOUNT is missing.")
+    if item["FROM"] and item["TO"] and item["TO"] < item["FROM"]:
+        error("TO", "is before FROM.")
+    return None if bad else item
+
+
+def costs_apply(plan: CostsPlan, *, progress: Progress = no_progress) -> ImportResult:
+    """Write the plan in one transaction; refuse (writing nothing) if any row was bad."""
+    refuse_if_bad(plan)
+    with transaction.atomic():
+        CostLine.objects.bulk_create(plan.new_lines, batch_size=2000)
+        CostLine.objects.bulk_update(plan.changed_lines, ["date_to"], batch_size=2000)
+    progress(f"Wrote {len(plan.new_lines):,} new and {len(plan.changed_lines):,} ended cost lines.")
+    plan.result.applied = True
+    return plan.result
