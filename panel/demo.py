@@ -10,6 +10,9 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from decimal import Decimal
+
+from django.contrib.auth.models import User
 from django.db.models import Q
 
 from panel import selectors
@@ -17,7 +20,8 @@ from panel.choices import ConsolidationOutcome, Decision, MeetingStatus
 from panel.models import ConsolidationMeeting, PanelAction, PanelMeeting, PanelReview
 from panel.services import chairs
 from placements import rules
-from placements.choices import RecordSource
+from placements.choices import CostAvoidanceSource, RecordSource
+from placements.cost_avoidance import cost_avoidance_build
 from placements.models import Child, Placement
 
 ITEMS_PER_PANEL = 45
@@ -98,6 +102,7 @@ def _hold(meeting: PanelMeeting, rng: random.Random, today: date, demo_children:
             next_review_date=rules.add_months(meeting.date, 1 if decision == Decision.DEFERRED else months),
         ))
     PanelReview.objects.bulk_create(reviews)
+    _panel_savings(meeting, reviews, rng)
     actions = []
     for review in reviews:
         if rng.random() < 0.4:
@@ -107,6 +112,32 @@ def _hold(meeting: PanelMeeting, rng: random.Random, today: date, demo_children:
                                        owner=review.social_worker or "Social worker", due=due_day,
                                        done_on=due_day - timedelta(days=rng.randint(0, 10)) if done else None))
     PanelAction.objects.bulk_create(actions)
+
+
+def _panel_savings(meeting: PanelMeeting, reviews: list[PanelReview], rng: random.Random) -> None:
+    """A package reduced at panel avoids cost (paragraphs 76-78): through the one cost avoidance log."""
+    chair = User.objects.filter(username="chair").first()
+    if chair is None:
+        return
+    saved = []
+    placements = Placement.objects.in_bulk([review.placement_id for review in reviews])
+    for review in reviews:
+        if review.decision not in (Decision.REDUCE_PACKAGE, Decision.STEP_DOWN_PLAN) or review.weekly_cost <= 1000:
+            continue
+        if rng.random() < 0.5:
+            continue
+        cut = min(review.weekly_cost - 500, Decimal(str(round(rng.uniform(150, 450), 2))))
+        entry = cost_avoidance_build(
+            child=review.child, placement=placements[review.placement_id],
+            source=CostAvoidanceSource.PANEL, date_agreed=meeting.date,
+            effective_from=meeting.date + timedelta(days=7), weekly_before=review.weekly_cost,
+            weekly_after=review.weekly_cost - cut, recorded_by=chair,
+            note=f"Agreed at the panel of {meeting.date:%-d %B %Y}")
+        if entry.amount > 0:
+            entry.save()
+            review.cost_avoidance = entry
+            saved.append(review)
+    PanelReview.objects.bulk_update(saved, ["cost_avoidance"])
 
 
 def _consolidation(rng: random.Random, today: date) -> None:

@@ -1,5 +1,7 @@
 """Forms of the panel chair's work."""
 
+from decimal import Decimal
+
 from django import forms
 from django.forms import formset_factory
 
@@ -49,6 +51,13 @@ class MinuteForm(forms.Form):
     next_review_date = forms.DateField(label="Next review date", required=False, widget=DateInput(),
                                        help_text="Leave empty if the panel need not see the child again.")
 
+    weekly_before = forms.DecimalField(label="Cost avoidance agreed: weekly cost before (£)", required=False,
+                                       min_value=Decimal("0"), max_digits=10, decimal_places=2,
+                                       help_text="Only if the decision reduces the cost, e.g. a lower staffing ratio.")
+    weekly_after = forms.DecimalField(label="Weekly cost after (£)", required=False, min_value=Decimal("0"),
+                                      max_digits=10, decimal_places=2)
+    effective_from = forms.DateField(label="Saving starts on", required=False, widget=DateInput())
+
     def __init__(self, *args, meeting_date, **kwargs):
         super().__init__(*args, **kwargs)
         self.meeting_date = meeting_date
@@ -58,6 +67,24 @@ class MinuteForm(forms.Form):
         if value and value < self.meeting_date:
             raise forms.ValidationError("The next review date cannot be before the meeting.")
         return value
+
+    def clean(self):
+        cleaned = super().clean()
+        saving = [cleaned.get(name) for name in ("weekly_before", "weekly_after", "effective_from")]
+        if any(value is not None for value in saving) and not self.errors:
+            for name, value in zip(("weekly_before", "weekly_after", "effective_from"), saving):
+                if value is None:
+                    self.add_error(name, "Give the weekly cost before and after, and when the saving starts.")
+            before, after = saving[0], saving[1]
+            if before is not None and after is not None and after > before:
+                self.add_error("weekly_after", "The weekly cost after must not be above the weekly cost before.")
+        return cleaned
+
+    @property
+    def saving(self):
+        """(weekly before, weekly after, effective from), or None when the panel agreed no saving."""
+        values = tuple(self.cleaned_data.get(name) for name in ("weekly_before", "weekly_after", "effective_from"))
+        return values if all(value is not None for value in values) else None
 
 
 class ActionForm(forms.Form):

@@ -67,6 +67,8 @@ class PanelReview(models.Model):
     summary = models.TextField(blank=True)
     decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
     next_review_date = models.DateField(null=True, blank=True)
+    cost_avoidance = models.ForeignKey("placements.CostAvoidance", on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="+", help_text="What the panel's decision saves (rule C3).")
     minuted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:

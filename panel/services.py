@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import holidays
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +15,8 @@ from django.utils import timezone
 from panel import selectors
 from panel.choices import MeetingStatus, Rule
 from panel.models import PanelAction, PanelMeeting, PanelReview
+from placements.choices import CostAvoidanceSource
+from placements.cost_avoidance import cost_avoidance_record
 from placements.models import Child, Placement
 from placements.selectors import covering
 
@@ -197,8 +200,9 @@ class ActionInput:
 
 @transaction.atomic
 def review_minute(*, review: PanelReview, decision: str, summary: str, next_review_date: date | None,
-                  actions: list[ActionInput]) -> PanelReview:
-    """Record the panel's decision on one item, with its actions; the meeting is then held."""
+                  actions: list[ActionInput], user=None, saving: tuple | None = None) -> PanelReview:
+    """Record the panel's decision on one item, with its actions and any cost avoidance agreed
+    (through the one cost avoidance log, source panel); the meeting is then held."""
     meeting = PanelMeeting.objects.select_for_update().get(pk=review.meeting_id)
     if meeting.status not in (MeetingStatus.AGENDA_ISSUED, MeetingStatus.HELD):
         raise PanelError("Issue the agenda before recording decisions.")
@@ -210,6 +214,17 @@ def review_minute(*, review: PanelReview, decision: str, summary: str, next_revi
     review.summary = summary
     review.next_review_date = next_review_date
     review.minuted_at = timezone.now()
+    if saving is not None:
+        if user is None:
+            raise PanelError("Say who records the cost avoidance.")
+        weekly_before, weekly_after, effective_from = saving
+        try:
+            review.cost_avoidance = cost_avoidance_record(
+                child=review.child, placement=review.placement, source=CostAvoidanceSource.PANEL,
+                date_agreed=meeting.date, effective_from=effective_from, weekly_before=weekly_before,
+                weekly_after=weekly_after, recorded_by=user, note=f"Agreed at the panel of {meeting.date:%-d %B %Y}")
+        except ValidationError as error:
+            raise PanelError(" ".join(error.messages)) from error
     review.full_clean()
     review.save()
     PanelAction.objects.bulk_create(

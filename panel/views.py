@@ -245,7 +245,8 @@ class MinuteReview(PermissionRequiredMixin, TemplateView):
             try:
                 services.review_minute(review=self.review, decision=form.cleaned_data["decision"],
                                        summary=form.cleaned_data["summary"],
-                                       next_review_date=form.cleaned_data["next_review_date"], actions=entered)
+                                       next_review_date=form.cleaned_data["next_review_date"], actions=entered,
+                                       user=request.user, saving=form.saving)
             except services.PanelError as error:
                 form.add_error(None, str(error))
             else:

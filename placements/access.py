@@ -33,7 +33,23 @@ _READ_CASEWORK = [
     "placements.view_ofstedinspection",
 ]
 
-_OFFICER = _READ_CASEWORK + [
+_SEARCH_WORK = [
+    "placements.view_placementsearch",
+    "placements.add_placementsearch",
+    "placements.change_placementsearch",
+    "placements.view_chronologyentry",
+    "placements.add_chronologyentry",
+    "placements.view_offer",
+    "placements.add_offer",
+    "placements.change_offer",
+    "placements.view_offerextra",
+    "placements.add_offerextra",
+    "placements.change_offerextra",
+    "placements.view_costavoidance",
+    "placements.add_costavoidance",
+]
+
+_OFFICER = _READ_CASEWORK + _SEARCH_WORK + [
     "placements.add_child",
     "placements.change_child",
     "placements.add_placement",
@@ -81,10 +97,19 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "tracker.add_budget",
         "tracker.change_budget",
     ],
-    SENIOR_MANAGER: _READ_CASEWORK + _READ_PANEL + ["panel.view_consolidationmeeting", "tracker.view_budget"],
-    PANEL_CHAIR: _READ_CASEWORK + _CHAIR,
-    # Panel members read agendas and minutes; they do not browse the children list.
-    PANEL_MEMBER: list(_READ_PANEL),
+    SENIOR_MANAGER: _READ_CASEWORK + _READ_PANEL + [
+        "panel.view_consolidationmeeting",
+        "tracker.view_budget",
+        "placements.view_placementsearch",
+        "placements.view_chronologyentry",
+        "placements.view_offer",
+        "placements.view_costavoidance",
+        "placements.approve_search",  # approve or send back; every other step stays with officers
+    ],
+    # Chairs record the cost avoidance their panel agrees.
+    PANEL_CHAIR: _READ_CASEWORK + _CHAIR + ["placements.view_costavoidance", "placements.add_costavoidance"],
+    # Panel members read agendas and minutes, and the cost avoidance totals; not the children list.
+    PANEL_MEMBER: _READ_PANEL + ["placements.view_costavoidance"],
 }
 
 

@@ -113,3 +113,57 @@ class ReasonEnded(models.TextChoices):
     SPECIAL_GUARDIANSHIP = "special_guardianship", "Special guardianship order"
     TURNED_18 = "turned_18", "Turned 18 / left care"
     OTHER = "other", "Other"
+
+
+class SearchStatus(models.TextChoices):
+    """A placement search's steps, from the Placement Request Form to the move (paper 002, paragraph 29)."""
+
+    RECEIVED = "received", "PRF received"
+    PERMISSION_CONFIRMED = "permission_confirmed", "Permission to search confirmed"
+    QUALITY_ASSURED = "quality_assured", "PRF quality assured"
+    INTERNAL_SEARCH = "internal_search", "Internal search"
+    EXTERNAL_SEARCH = "external_search", "External search (framework first)"
+    DIRECT_APPROACH = "direct_approach", "Direct approaches"
+    OFFERS_SHARED = "offers_shared", "Offers shared with the social worker"
+    OPTION_CHOSEN = "option_chosen", "Option chosen"
+    NEGOTIATING = "negotiating", "Negotiating the price"
+    PRE_PLACEMENT_CHECKS = "pre_placement_checks", "Pre-placement checks"
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting Director approval"
+    APPROVED = "approved", "Approved to place"
+    PLACED = "placed", "Placed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    NO_PLACEMENT_FOUND = "no_placement_found", "No placement found"
+
+
+class Urgency(models.TextChoices):
+    EMERGENCY = "emergency", "Emergency (today)"
+    URGENT = "urgent", "Urgent (within a week)"
+    PLANNED = "planned", "Planned"
+
+
+class RiskLevel(models.TextChoices):
+    NONE = "none", "None known"
+    LOW = "low", "Low"
+    HIGH = "high", "High"
+
+
+class ChronologyKind(models.TextChoices):
+    STATUS_CHANGE = "status_change", "Status change"
+    PROVIDER_CONTACT = "provider_contact", "Contact with a provider"
+    SOCIAL_WORKER_CONTACT = "social_worker_contact", "Contact with the social worker"
+    NOTE = "note", "Note"
+    APPROVAL = "approval", "Approval"
+
+
+class OfferStatus(models.TextChoices):
+    OFFERED = "offered", "Offered"
+    DECLINED_BY_PROVIDER = "declined_by_provider", "Withdrawn by the provider"
+    REJECTED = "rejected", "Not chosen"
+    CHOSEN = "chosen", "Chosen"
+
+
+class CostAvoidanceSource(models.TextChoices):
+    SEARCH_NEGOTIATION = "search_negotiation", "Search negotiation"
+    PLACEMENTS_FORUM = "placements_forum", "Placements forum"
+    PANEL = "panel", "Panel"
+    CONSOLIDATION = "consolidation", "Consolidation"

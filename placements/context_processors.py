@@ -7,6 +7,8 @@ from placements.access import user_groups_label
 # (label, url name, permission needed or None for any logged-in user)
 NAVIGATION = [
     ("Home", "home", None),
+    ("Searches", "search_list", "placements.view_placementsearch"),
+    ("Cost avoidance", "cost_avoidance", "placements.view_costavoidance"),
     ("Weekly tracker", "tracker_weekly", "placements.view_placement"),
     ("Unregulated", "tracker_unregulated", "placements.view_placement"),
     ("Residential", "tracker_residential", "placements.view_placement"),

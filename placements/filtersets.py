@@ -1,17 +1,23 @@
 """django-filter filtersets for the list pages: ``<Model>Filter``."""
 
 import django_filters
+from datetime import date
+
 from django.db.models import Q
 from django.utils import timezone
 
+from placements import rules
+
 from placements.choices import (
     CommissioningRoute,
+    CostAvoidanceSource,
     LegalStatus,
     Ownership,
     PlacementCategory,
     ProvisionKind,
+    SearchStatus,
 )
-from placements.models import Child, Placement, Provider
+from placements.models import Child, CostAvoidance, Placement, PlacementSearch, Provider
 from placements.selectors import covering
 
 
@@ -81,3 +87,60 @@ class PlacementFilter(django_filters.FilterSet):
         if value == "ended":
             return queryset.filter(end__lte=today)
         return queryset
+
+
+class SearchFilter(django_filters.FilterSet):
+    OPEN_CHOICES = (("open", "Open"), ("mine", "My open searches"), ("closed", "Closed"))
+
+    state = django_filters.ChoiceFilter(label="Which searches", choices=OPEN_CHOICES, method="filter_state",
+                                        empty_label="All")
+    status = django_filters.ChoiceFilter(choices=SearchStatus.choices, empty_label="Any")
+    category_requested = django_filters.ChoiceFilter(label="Type wanted", choices=PlacementCategory.choices,
+                                                     empty_label="Any")
+    child = django_filters.CharFilter(label="Child's case reference", field_name="child__case_ref",
+                                      lookup_expr="icontains")
+
+    class Meta:
+        model = PlacementSearch
+        fields = ["state", "status", "category_requested", "child"]
+
+    def filter_state(self, queryset, name, value):
+        closed = [SearchStatus.PLACED, SearchStatus.WITHDRAWN, SearchStatus.NO_PLACEMENT_FOUND]
+        if value == "open":
+            return queryset.exclude(status__in=closed)
+        if value == "mine":
+            return queryset.exclude(status__in=closed).filter(officer=self.request.user)
+        if value == "closed":
+            return queryset.filter(status__in=closed)
+        return queryset
+
+
+def financial_year_choices():
+    today = timezone.localdate()
+    start = rules.financial_year_start(today).year
+    return [(str(year), rules.financial_year_label(year)) for year in range(start, start - 6, -1)]
+
+
+class CostAvoidanceFilter(django_filters.FilterSet):
+    financial_year = django_filters.ChoiceFilter(label="Financial year", choices=financial_year_choices,
+                                                 method="filter_year", empty_label="All years")
+    source = django_filters.ChoiceFilter(choices=CostAvoidanceSource.choices, empty_label="Any")
+    recorded_by = django_filters.ModelChoiceFilter(label="Officer", queryset=None, empty_label="Anyone")
+
+    class Meta:
+        model = CostAvoidance
+        fields = ["financial_year", "source", "recorded_by"]
+
+    def __init__(self, *args, show_officer: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth.models import User
+
+        if show_officer:
+            self.filters["recorded_by"].queryset = User.objects.filter(
+                pk__in=CostAvoidance.objects.values("recorded_by")).order_by("first_name")
+        else:  # panel members see the log's totals, not who recorded what
+            del self.filters["recorded_by"]
+
+    def filter_year(self, queryset, name, value):
+        year = int(value)
+        return queryset.filter(date_agreed__range=(date(year, 4, 1), date(year + 1, 3, 31)))

@@ -19,9 +19,12 @@ from django.utils import timezone
 from placements import rules
 from placements.choices import (
     CameFrom,
+    ChronologyKind,
     CommissioningRoute,
+    CostAvoidanceSource,
     CostKind,
     LegalStatus,
+    OfferStatus,
     OfstedRating,
     Ownership,
     PlacementCategory,
@@ -29,7 +32,10 @@ from placements.choices import (
     ProvisionKind,
     ReasonEnded,
     RecordSource,
+    RiskLevel,
+    SearchStatus,
     Sex,
+    Urgency,
 )
 
 MONEY = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0.00"))]}
@@ -415,3 +421,170 @@ class ImportUpload(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class PlacementSearch(models.Model):
+    """One Placement Request Form (PRF) and the search it starts (paper 002, paragraphs 27-29).
+
+    ``version`` goes up with every change, so two officers working on one search at once cannot
+    overwrite each other (``placements.searches``).
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="searches")
+    category_requested = models.CharField("placement type wanted", max_length=30, choices=PlacementCategory.choices)
+    received = models.DateField("date the PRF was received")
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.PLANNED)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="searches", verbose_name="allocated officer")
+    status = models.CharField(max_length=25, choices=SearchStatus.choices, default=SearchStatus.RECEIVED)
+    permission_confirmed_by = models.CharField("permission to search confirmed by", max_length=100, blank=True)
+    permission_confirmed_on = models.DateField(null=True, blank=True)
+    # Needs and risks, in short fields after the regional home-search standard.
+    risk_to_child = models.CharField("risk to the child", max_length=4, choices=RiskLevel.choices,
+                                     default=RiskLevel.NONE)
+    risk_to_others = models.CharField("risk to others", max_length=4, choices=RiskLevel.choices,
+                                      default=RiskLevel.NONE)
+    location_constraints = models.CharField(max_length=300, blank=True,
+                                            help_text="For example, within 20 miles of school; not in Redditch.")
+    staffing_ratio = models.CharField("staffing ratio asked for", max_length=10, blank=True,
+                                      help_text="For example, 1:1 or 2:1. Leave empty if none.")
+    siblings = models.CharField("siblings to place together", max_length=200, blank=True)
+    needs = models.TextField("needs in brief", blank=True)
+    outcome_placement = models.OneToOneField(Placement, on_delete=models.PROTECT, null=True, blank=True,
+                                             related_name="search")
+    closed_on = models.DateField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-received", "-pk"]
+        verbose_name = "placement search"
+        permissions = [("approve_search", "Can give Director approval to place")]
+        indexes = [models.Index(fields=["status", "received"]), models.Index(fields=["officer", "status"])]
+
+    def __str__(self) -> str:
+        return f"Search for {self.child.full_name} from {self.received:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("search_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (SearchStatus.PLACED, SearchStatus.WITHDRAWN, SearchStatus.NO_PLACEMENT_FOUND)
+
+    def clean(self) -> None:
+        if self.received and self.received > timezone.localdate():
+            raise ValidationError({"received": "The PRF cannot have been received in the future."})
+
+
+class ChronologyEntry(models.Model):
+    """The search's placement chronology: append-only; nothing here is edited or deleted through the app."""
+
+    search = models.ForeignKey(PlacementSearch, on_delete=models.CASCADE, related_name="chronology")
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=25, choices=ChronologyKind.choices)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name_plural = "chronology entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("A chronology entry cannot be changed once written.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("A chronology entry cannot be deleted.")
+
+
+class Offer(models.Model):
+    """A provider's offer for a search, and the price agreed after negotiation."""
+
+    search = models.ForeignKey(PlacementSearch, on_delete=models.CASCADE, related_name="offers")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="offers")
+    route = models.CharField("framework or spot", max_length=10, choices=CommissioningRoute.choices)
+    weekly_offered = models.DecimalField("weekly price offered (£)", **MONEY)
+    weekly_agreed = models.DecimalField("weekly price agreed (£)", null=True, blank=True, **MONEY)
+    negotiation_note = models.CharField(max_length=300, blank=True,
+                                        help_text="Needed when the agreed price is above the price offered.")
+    status = models.CharField(max_length=25, choices=OfferStatus.choices, default=OfferStatus.OFFERED)
+    offered_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["search", "offered_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekly_offered__gte=0), name="offer_price_not_negative"),
+            models.CheckConstraint(condition=Q(weekly_agreed__isnull=True) | Q(weekly_agreed__gte=0),
+                                   name="offer_agreed_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} at £{self.weekly_offered} a week"
+
+    @property
+    def weekly_price(self) -> Decimal:
+        """The core price that applies: agreed if negotiated, else offered."""
+        return self.weekly_agreed if self.weekly_agreed is not None else self.weekly_offered
+
+    def clean(self) -> None:
+        if (self.weekly_agreed is not None and self.weekly_offered is not None
+                and self.weekly_agreed > self.weekly_offered and not self.negotiation_note.strip()):
+            raise ValidationError({"negotiation_note": "Say why the agreed price is above the price offered."})
+
+
+class OfferExtra(models.Model):
+    """Something offered on top of the core fee, e.g. 2:1 staffing for the first month."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="extras")
+    description = models.CharField(max_length=200)
+    weekly_amount = models.DecimalField("weekly amount (£)", **MONEY)
+    weeks = models.PositiveSmallIntegerField("for how many weeks", null=True, blank=True,
+                                             help_text="Leave empty if it runs for the whole placement.")
+    agreed = models.BooleanField("kept after negotiation", default=True)
+
+    class Meta:
+        ordering = ["offer", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(weekly_amount__gte=0), name="extra_not_negative")]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class CostAvoidance(models.Model):
+    """Money the team's work saved (paper 002, paragraphs 29 and 76-78). The amount is rule C3's, never typed."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cost_avoidance")
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="cost_avoidance")
+    search = models.ForeignKey(PlacementSearch, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="cost_avoidance")
+    source = models.CharField(max_length=20, choices=CostAvoidanceSource.choices)
+    date_agreed = models.DateField()
+    weekly_before = models.DecimalField("weekly cost before (£)", null=True, blank=True, **MONEY)
+    weekly_after = models.DecimalField("weekly cost after (£)", null=True, blank=True, **MONEY)
+    one_off = models.DecimalField("one-off amount (£)", null=True, blank=True, **MONEY)
+    effective_from = models.DateField()
+    horizon_end = models.DateField(editable=False)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, editable=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-date_agreed", "-pk"]
+        verbose_name_plural = "cost avoidance"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(one_off__isnull=False, weekly_before__isnull=True, weekly_after__isnull=True)
+                           | Q(one_off__isnull=True, weekly_before__isnull=False, weekly_after__isnull=False)),
+                name="cost_avoidance_weekly_or_one_off",
+            ),
+        ]
+        indexes = [models.Index(fields=["date_agreed", "source"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}: £{self.amount:,.2f} on {self.date_agreed:%d/%m/%Y}"

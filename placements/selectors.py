@@ -198,3 +198,68 @@ def weekly_cost_history(placement: Placement, until: date) -> list[tuple[date, D
         if not history or history[-1][1] != cost:
             history.append((day, cost))
     return history
+
+
+# --- Searches and cost avoidance ---------------------------------------------------------
+
+
+def search_list() -> QuerySet:
+    from placements.models import PlacementSearch
+
+    return PlacementSearch.objects.select_related("child", "officer").order_by("-received", "-pk")
+
+
+def search_detail(pk: int, on: date) -> QuerySet:
+    """One search with its child, chronology and offers, each offer's provider with its inspections up to
+    ``on`` and its framework memberships: a fixed number of queries."""
+    from placements.models import ChronologyEntry, Offer, PlacementSearch
+
+    inspections = OfstedInspection.objects.filter(inspection_date__lte=on).order_by("-inspection_date")
+    offers = Offer.objects.select_related("provider").prefetch_related(
+        "extras", Prefetch("provider__inspections", queryset=inspections, to_attr="inspections_so_far"),
+        "provider__memberships__framework",
+    ).order_by("offered_on", "pk")
+    chronology = ChronologyEntry.objects.select_related("user", "provider").order_by("at", "pk")
+    return PlacementSearch.objects.filter(pk=pk).select_related("child", "officer", "outcome_placement").prefetch_related(
+        Prefetch("offers", queryset=offers), Prefetch("chronology", queryset=chronology))
+
+
+@dataclass(frozen=True)
+class SearchFigures:
+    open: int
+    mine: int
+    awaiting_approval: int
+    by_status: list[tuple[str, int]]
+    median_days_to_place: list[tuple[str, float, int]]  # category label, median days, searches
+
+
+def search_figures(user, today: date) -> SearchFigures:
+    """Where searches stand and where they stall: three queries."""
+    import statistics
+
+    from placements.choices import SearchStatus
+    from placements.models import PlacementSearch
+
+    closed = [SearchStatus.PLACED, SearchStatus.WITHDRAWN, SearchStatus.NO_PLACEMENT_FOUND]
+    open_searches = PlacementSearch.objects.exclude(status__in=closed)
+    counts = dict(open_searches.order_by().values_list("status").annotate(n=Count("pk")))
+    by_status = [(label, counts.get(value, 0)) for value, label in SearchStatus.choices if value not in closed]
+    placed = PlacementSearch.objects.filter(status=SearchStatus.PLACED, received__gte=today.replace(year=today.year - 1)
+                                            ).values_list("category_requested", "received", "closed_on")
+    days: dict[str, list[int]] = {}
+    for category, received, closed_on in placed:
+        if closed_on:
+            days.setdefault(category, []).append((closed_on - received).days)
+    medians = [(PlacementCategory(category).label, statistics.median(values), len(values))
+               for category, values in sorted(days.items())]
+    return SearchFigures(
+        open=sum(counts.values()), mine=open_searches.filter(officer=user).count(),
+        awaiting_approval=counts.get(SearchStatus.AWAITING_APPROVAL, 0), by_status=by_status,
+        median_days_to_place=medians,
+    )
+
+
+def cost_avoidance_list() -> QuerySet:
+    from placements.models import CostAvoidance
+
+    return CostAvoidance.objects.select_related("child", "placement", "recorded_by").order_by("-date_agreed", "-pk")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from placements import rules
 from placements.choices import OfstedRating, PlacementCategory
-from placements.models import Child, CostLine, Placement, Provider
+from placements.models import Child, CostAvoidance, CostLine, Placement, PlacementSearch, Provider
 
 
 class MoneyColumn(tables.Column):
@@ -126,3 +126,63 @@ class CostLineTable(tables.Table):
         model = CostLine
         fields = ("kind", "description", "weekly_amount", "date_from", "date_to")
         orderable = False
+
+
+class SearchTable(tables.Table):
+    received = DateColumn("PRF received", linkify=True)
+    child = tables.Column("Child", accessor="child__case_ref", attrs={"td": {"class": "app-nowrap"}})
+    name = tables.Column("Name", accessor="child__family_name", order_by=("child__family_name",), empty_values=())
+    category_requested = tables.Column("Type wanted")
+    urgency = tables.Column("Urgency")
+    status = tables.Column("Status")
+    officer = tables.Column("Officer", accessor="officer__first_name", default="Not allocated", empty_values=())
+    days_open = tables.Column("Days open", accessor="received", order_by=("received",), attrs={
+        "th": {"class": "govuk-table__header--numeric"}, "td": {"class": "govuk-table__cell--numeric"}})
+
+    class Meta:
+        model = PlacementSearch
+        fields = ()
+        sequence = ("received", "child", "name", "category_requested", "urgency", "status", "officer", "days_open")
+        empty_text = "No searches match these filters."
+
+    def render_name(self, record):
+        return record.child.full_name
+
+    def value_name(self, record):
+        return record.child.full_name
+
+    def render_officer(self, record):
+        return record.officer.get_full_name() or record.officer.username if record.officer else "Not allocated"
+
+    def value_officer(self, record):
+        return self.render_officer(record)
+
+    def render_days_open(self, record):
+        return ((record.closed_on or timezone.localdate()) - record.received).days
+
+    def value_days_open(self, record):
+        return self.render_days_open(record)
+
+
+class CostAvoidanceTable(tables.Table):
+    date_agreed = DateColumn("Agreed")
+    child = tables.Column("Child", accessor="child__case_ref", linkify=lambda record: record.child.get_absolute_url())
+    source = tables.Column("Source")
+    weekly_before = MoneyColumn("Weekly before", default="")
+    weekly_after = MoneyColumn("Weekly after", default="")
+    one_off = MoneyColumn("One-off", default="")
+    effective_from = DateColumn("From")
+    horizon_end = DateColumn("Horizon end")
+    amount = MoneyColumn("Amount avoided")
+    recorded_by = tables.Column("Recorded by", accessor="recorded_by__username")
+    note = tables.Column("Note")
+
+    class Meta:
+        model = CostAvoidance
+        fields = ()
+        sequence = ("date_agreed", "child", "source", "weekly_before", "weekly_after", "one_off", "effective_from",
+                    "horizon_end", "amount", "recorded_by", "note")
+        empty_text = "No cost avoidance matches these filters."
+
+    def render_recorded_by(self, record):
+        return record.recorded_by.get_full_name() or record.recorded_by.username

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placements import import_views, views
+from placements import import_views, search_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,4 +28,23 @@ urlpatterns += [
     path("imports/<str:token>/confirm/", import_views.ImportConfirm.as_view(), name="import_confirm"),
     path("imports/<str:token>/bad-rows.csv", import_views.ImportErrorsCsv.as_view(), name="import_errors"),
     path("data-quality/", import_views.DataQuality.as_view(), name="data_quality"),
+]
+
+# The officer's working day: searches from PRF to move-in, and cost avoidance.
+urlpatterns += [
+    path("placements/searches/", search_views.SearchList.as_view(), name="search_list"),
+    path("placements/searches/new/", search_views.SearchCreate.as_view(), name="search_create"),
+    path("placements/searches/<int:pk>/", search_views.SearchDetail.as_view(), name="search_detail"),
+    path("placements/searches/<int:pk>/move/", search_views.SearchMove.as_view(), name="search_move"),
+    path("placements/searches/<int:pk>/note/", search_views.SearchNote.as_view(), name="search_note"),
+    path("placements/searches/<int:pk>/offers/", search_views.OfferAdd.as_view(), name="offer_add"),
+    path("placements/searches/<int:pk>/offers/<int:offer>/choose/", search_views.OfferChoose.as_view(),
+         name="offer_choose"),
+    path("placements/searches/<int:pk>/offers/<int:offer>/withdrawn/", search_views.OfferDecline.as_view(),
+         name="offer_decline"),
+    path("placements/searches/<int:pk>/offers/<int:offer>/negotiate/", search_views.OfferNegotiate.as_view(),
+         name="offer_negotiate"),
+    path("placements/searches/<int:pk>/place/", search_views.SearchPlace.as_view(), name="search_place"),
+    path("placements/cost-avoidance/", search_views.CostAvoidanceLog.as_view(), name="cost_avoidance"),
+    path("placements/cost-avoidance/new/", search_views.CostAvoidanceCreate.as_view(), name="cost_avoidance_create"),
 ]

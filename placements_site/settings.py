@@ -197,7 +197,7 @@ PLACEMENTS = {
 }
 
 # Apps that add to `manage.py load_demo` (placements imports none of them by name).
-PLACEMENTS_DEMO_MODULES = ["panel.demo", "tracker.demo"]
+PLACEMENTS_DEMO_MODULES = ["placements.demo_searches", "panel.demo", "tracker.demo"]
 
 LOGGING = {
     "version": 1,

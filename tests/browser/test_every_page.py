@@ -19,11 +19,10 @@ SCREENSHOT = settings.BASE_DIR / "test-artifacts" / "screenshots" / "home.png"
 
 
 def first_row_link(tab, pattern: str) -> str:
-    """The first link in the table's first row whose address matches ``pattern`` (a detail page)."""
-    row = tab.page.locator("table tbody tr").first
-    hrefs = [a.get_attribute("href") for a in row.locator("a[href]").all()]
+    """The first link in a table row whose address matches ``pattern`` (a detail page)."""
+    hrefs = [a.get_attribute("href") for a in tab.page.locator("table tbody tr a[href]").all()]
     matching = [href for href in hrefs if re.fullmatch(pattern, href.split("?")[0])]
-    assert matching, f"no link matching {pattern} in the first row of {tab.page.url}: {hrefs}"
+    assert matching, f"no link matching {pattern} in a table row of {tab.page.url}"
     return matching[0]
 
 
@@ -56,6 +55,14 @@ def test_every_page(tab, username):
     placement = first_row_link(tab, r"/placements/\d+/")
     tab.open(placement)
     tab.open(f"{placement}cost-lines/new/")
+
+    tab.open("/placements/searches/")
+    tab.open(first_row_link(tab, r"/placements/searches/\d+/"))
+    tab.open("/placements/searches/?state=closed")
+    tab.open(first_row_link(tab, r"/placements/searches/\d+/"))
+    tab.open("/placements/searches/new/")
+    tab.open("/placements/cost-avoidance/")
+    tab.open("/placements/cost-avoidance/new/")
 
     tab.open("/tracker/weekly/")
     tab.open("/tracker/weekly/?category=residential")

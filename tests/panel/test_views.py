@@ -1,6 +1,7 @@
 """The chair's pages, click by click, and who may use them."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -145,3 +146,22 @@ def test_generating_meetings_warns_about_bank_holidays(client, chair):
     page = response.content.decode()
     assert "2 meetings planned." in page and "Wednesday 25 December 2024 is a bank holiday" in page
     assert PanelMeeting.objects.count() == 2
+
+
+def test_a_decision_that_reduces_the_package_records_panel_cost_avoidance(client, chair, meeting):
+    from placements.models import CostAvoidance
+
+    services.agenda_build(meeting=meeting)
+    services.agenda_issue(meeting=meeting, user=chair)
+    item = meeting.reviews.get()
+    client.force_login(chair)
+    minute = {"decision": "reduce_package", "summary": "2:1 reduced to 1:1", "actions-TOTAL_FORMS": "3",
+              "actions-INITIAL_FORMS": "0", "weekly_before": "9500", "weekly_after": "7500"}
+    response = client.post(reverse("panel_minute", args=[item.pk]), minute)
+    assert "when the saving starts" in response.content.decode()
+    assert not CostAvoidance.objects.exists()
+    response = client.post(reverse("panel_minute", args=[item.pk]), {**minute, "effective_from": "2024-03-21"})
+    assert response.status_code == 302
+    entry = CostAvoidance.objects.get()
+    item.refresh_from_db()
+    assert item.cost_avoidance == entry and entry.source == "panel" and entry.amount == Decimal("104000.00")
