@@ -29,9 +29,13 @@ def navigation(request):
     items = []
     for label, url_name, permission in NAVIGATION:
         if permission is None or user.has_perm(permission):
-            url = reverse(url_name)
-            current = request.path == url if url == "/" else request.path.startswith(url)
-            items.append({"label": label, "url": url, "current": current})
+            items.append({"label": label, "url": reverse(url_name), "current": False})
+    # The current section is the longest link the page's address starts with (/placements/searches/ is
+    # Searches, not Placements); the home link only for the home page itself.
+    matches = [item for item in items if request.path == item["url"]
+               or (item["url"] != "/" and request.path.startswith(item["url"]))]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["current"] = True
     if user.is_staff:
         items.append({"label": "Administration", "url": reverse("admin:index"), "current": request.path.startswith("/admin/")})
     return {"navigation": items, "user_role": user_groups_label(user)}

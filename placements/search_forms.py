@@ -111,7 +111,7 @@ class NegotiateForm(VersionForm):
     note = forms.CharField(label="How it was negotiated", required=False, max_length=300,
                            help_text="Needed when the agreed price is above the price offered.")
     kept_extras = forms.MultipleChoiceField(label="Extras kept after negotiation", required=False,
-                                            widget=forms.CheckboxSelectMultiple)
+                                            widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}))
 
     def __init__(self, *args, offer, **kwargs):
         super().__init__(*args, **kwargs)

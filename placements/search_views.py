@@ -105,16 +105,17 @@ class SearchDetail(PermissionRequiredMixin, TemplateView):
         context = {
             "title": str(search), "search": search, "offers": offers, "chosen": chosen,
             "days_open": searches.days_open(search, today),
-            "move_form": kwargs.pop("move_form", None) or MoveForm(initial=version, moves=self.moves()),
-            "note_form": kwargs.pop("note_form", None) or ChronologyForm(),
-            "offer_form": kwargs.pop("offer_form", None) or OfferForm(),
+            "move_form": kwargs.pop("move_form", None) or MoveForm(initial=version, moves=self.moves(), prefix="move"),
+            "note_form": kwargs.pop("note_form", None) or ChronologyForm(prefix="note"),
+            "offer_form": kwargs.pop("offer_form", None) or OfferForm(prefix="offer"),
             "extras": kwargs.pop("extras", None) or ExtraFormSet(prefix="extras"),
             "negotiate_form": kwargs.pop("negotiate_form", None) or (
                 NegotiateForm(initial={**version, "weekly_agreed": chosen.weekly_price,
                                        "kept_extras": [str(e.pk) for e in chosen.extras.all() if e.agreed]},
-                              offer=chosen) if chosen else None),
+                              offer=chosen, prefix="negotiate") if chosen else None),
             "place_form": kwargs.pop("place_form", None) or PlaceForm(
-                initial={**version, "category": search.category_requested, "start": today}, search=search),
+                initial={**version, "category": search.category_requested, "start": today}, search=search,
+                prefix="place"),
             "can_change": self.request.user.has_perm(CHANGE) and search.is_open,
             "can_move": bool(self.moves()) and search.is_open,
             "can_negotiate": chosen is not None and search.status in (SearchStatus.OPTION_CHOSEN,
@@ -149,7 +150,7 @@ class SearchMove(SearchAction):
         return user.has_perm(CHANGE) or user.has_perm(searches.APPROVE_PERMISSION)
 
     def act(self):
-        form = MoveForm(self.request.POST, moves=self.moves())
+        form = MoveForm(self.request.POST, moves=self.moves(), prefix="move")
         if not form.is_valid():
             return self.fail(move_form=form)
         try:
@@ -164,7 +165,7 @@ class SearchMove(SearchAction):
 
 class SearchNote(SearchAction):
     def act(self):
-        form = ChronologyForm(self.request.POST)
+        form = ChronologyForm(self.request.POST, prefix="note")
         if not form.is_valid():
             return self.fail(note_form=form)
         try:
@@ -177,7 +178,7 @@ class SearchNote(SearchAction):
 
 class OfferAdd(SearchAction):
     def act(self):
-        form, extras = OfferForm(self.request.POST), ExtraFormSet(self.request.POST, prefix="extras")
+        form, extras = OfferForm(self.request.POST, prefix="offer"), ExtraFormSet(self.request.POST, prefix="extras")
         if not (form.is_valid() and extras.is_valid()):
             return self.fail(offer_form=form, extras=extras)
         entered = [searches.ExtraInput(e["description"], e["weekly_amount"], e.get("weeks"))
@@ -229,7 +230,7 @@ class OfferDecline(OfferAction):
 class OfferNegotiate(OfferAction):
     def act(self):
         offer = self.offer()
-        form = NegotiateForm(self.request.POST, offer=offer)
+        form = NegotiateForm(self.request.POST, offer=offer, prefix="negotiate")
         if not form.is_valid():
             return self.fail(negotiate_form=form)
         try:
@@ -245,7 +246,7 @@ class OfferNegotiate(OfferAction):
 
 class SearchPlace(SearchAction):
     def act(self):
-        form = PlaceForm(self.request.POST, search=self.search)
+        form = PlaceForm(self.request.POST, search=self.search, prefix="place")
         if not form.is_valid():
             return self.fail(place_form=form)
         data = form.cleaned_data

@@ -101,3 +101,10 @@ def test_logging_out_needs_a_post_and_ends_the_session(client, officer):
     client.force_login(officer)
     client.post(reverse("logout"))
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_the_navigation_marks_only_the_section_the_page_is_in(client, officer):
+    client.force_login(officer)
+    page = client.get(reverse("search_list")).content.decode()
+    current = [line for line in page.splitlines() if 'aria-current="page"' in line]
+    assert len(current) == 1 and "/placements/searches/" in current[0]

@@ -43,7 +43,8 @@ def post(client, name, search, data=None, **kwargs):
 def move(client, search, to_status, **extra):
     search.refresh_from_db()
     return client.post(reverse("search_move", args=[search.pk]),
-                       {"to_status": to_status, "version": search.version, **extra})
+                       {"move-to_status": to_status, "move-version": search.version,
+                        **{f"move-{name}": value for name, value in extra.items()}})
 
 
 def test_an_officer_takes_a_search_from_prf_to_placed_and_a_director_approves(client, officer, director, child, homes):
@@ -59,12 +60,12 @@ def test_an_officer_takes_a_search_from_prf_to_placed_and_a_director_approves(cl
     for step in (S.QUALITY_ASSURED, S.INTERNAL_SEARCH, S.EXTERNAL_SEARCH):
         assert move(client, search, step, note="No in-house offer").status_code == 302
     client.post(reverse("offer_add", args=[search.pk]), {
-        "provider": framework.pk, "route": "framework", "weekly_offered": "6000",
+        "offer-provider": framework.pk, "offer-route": "framework", "offer-weekly_offered": "6000",
         "extras-TOTAL_FORMS": "2", "extras-INITIAL_FORMS": "0",
         "extras-0-description": "2:1 staffing for the first month", "extras-0-weekly_amount": "2800",
         "extras-0-weeks": "4"})
     client.post(reverse("offer_add", args=[search.pk]), {
-        "provider": spot.pk, "route": "spot", "weekly_offered": "6400",
+        "offer-provider": spot.pk, "offer-route": "spot", "offer-weekly_offered": "6400",
         "extras-TOTAL_FORMS": "2", "extras-INITIAL_FORMS": "0"})
     assert search.offers.count() == 2
     move(client, search, S.OFFERS_SHARED)
@@ -75,7 +76,8 @@ def test_an_officer_takes_a_search_from_prf_to_placed_and_a_director_approves(cl
     assert search.status == S.OPTION_CHOSEN
     assert search.offers.get(provider=spot).status == OfferStatus.REJECTED
     client.post(reverse("offer_negotiate", args=[search.pk, chosen.pk]),
-                {"version": search.version, "weekly_agreed": "5700", "note": "Challenged the 2:1"})
+                {"negotiate-version": search.version, "negotiate-weekly_agreed": "5700",
+                 "negotiate-note": "Challenged the 2:1"})
     move(client, search, S.PRE_PLACEMENT_CHECKS)
     move(client, search, S.AWAITING_APPROVAL)
     refused = move(client, search, S.APPROVED)
@@ -89,7 +91,8 @@ def test_an_officer_takes_a_search_from_prf_to_placed_and_a_director_approves(cl
     search.refresh_from_db()
     start = TODAY
     response = client.post(reverse("search_place", args=[search.pk]), {
-        "version": search.version, "start": start.isoformat(), "category": "residential", "came_from": "fostering"})
+        "place-version": search.version, "place-start": start.isoformat(), "place-category": "residential",
+        "place-came_from": "fostering"})
     placement = Placement.objects.get(search=search)
     assert response.url == placement.get_absolute_url()
     assert (placement.provider, placement.route, placement.start) == (framework, "framework", start)
@@ -159,7 +162,7 @@ def test_a_second_officer_working_from_a_stale_page_is_told_and_keeps_their_entr
     searches.search_move(search=search, to_status=S.PERMISSION_CONFIRMED, user=officer, expected_version=stale_version,
                          permission_confirmed_by="Group Manager")
     response = client.post(reverse("search_move", args=[search.pk]), {
-        "to_status": S.WITHDRAWN, "version": stale_version, "note": "My careful note about why"})
+        "move-to_status": S.WITHDRAWN, "move-version": stale_version, "move-note": "My careful note about why"})
     page = response.content.decode()
     assert response.status_code == 400
     assert "Someone else changed this search since you opened it" in page
@@ -182,7 +185,7 @@ def test_a_negative_offer_is_refused_and_saves_nothing(client, officer, search, 
         step(search, status, officer, permission_confirmed_by="GM")
     client.force_login(officer)
     response = client.post(reverse("offer_add", args=[search.pk]), {
-        "provider": homes[0].pk, "route": "framework", "weekly_offered": "-10",
+        "offer-provider": homes[0].pk, "offer-route": "framework", "offer-weekly_offered": "-10",
         "extras-TOTAL_FORMS": "2", "extras-INITIAL_FORMS": "0"})
     assert response.status_code == 400
     assert "Ensure this value is greater than or equal to 0" in response.content.decode()
@@ -205,7 +208,7 @@ def test_an_agreed_price_above_the_offer_needs_a_reason(client, officer, search,
     client.force_login(officer)
     search.refresh_from_db()
     response = client.post(reverse("offer_negotiate", args=[search.pk, chosen.pk]),
-                           {"version": search.version, "weekly_agreed": "6100"})
+                           {"negotiate-version": search.version, "negotiate-weekly_agreed": "6100"})
     assert "Say why the agreed price is above the price offered." in response.content.decode()
     chosen.refresh_from_db()
     assert chosen.weekly_agreed is None
@@ -224,8 +227,8 @@ def test_a_placement_cannot_start_before_the_prf(client, officer, director, sear
     approve(search, officer, director, chosen)
     client.force_login(officer)
     response = client.post(reverse("search_place", args=[search.pk]), {
-        "version": search.version, "start": (TODAY - timedelta(days=1)).isoformat(), "category": "residential",
-        "came_from": "fostering"})
+        "place-version": search.version, "place-start": (TODAY - timedelta(days=1)).isoformat(),
+        "place-category": "residential", "place-came_from": "fostering"})
     assert response.status_code == 400 and "before the PRF was received" in response.content.decode()
     assert not Placement.objects.filter(search=search).exists()
     assert not CostLine.objects.filter(placement__search=search).exists()
@@ -234,11 +237,11 @@ def test_a_placement_cannot_start_before_the_prf(client, officer, director, sear
 def test_a_different_type_needs_the_market_reason_which_the_panel_reads(client, officer, director, search, chosen):
     approve(search, officer, director, chosen)
     client.force_login(officer)
-    data = {"version": search.version, "start": TODAY.isoformat(), "category": "supported_accommodation",
-            "came_from": "fostering"}
+    data = {"place-version": search.version, "place-start": TODAY.isoformat(),
+            "place-category": "supported_accommodation", "place-came_from": "fostering"}
     response = client.post(reverse("search_place", args=[search.pk]), data)
     assert "say whether market availability was the reason" in response.content.decode()
-    client.post(reverse("search_place", args=[search.pk]), {**data, "market_reason": "yes"})
+    client.post(reverse("search_place", args=[search.pk]), {**data, "place-market_reason": "yes"})
     placement = Placement.objects.get(search=search)
     assert placement.desired_category == "residential" and placement.desired_not_met_market
 
@@ -247,7 +250,7 @@ def test_the_senior_manager_can_approve_but_not_move_other_steps(client, directo
     client.force_login(director)
     response = move(client, search, S.PERMISSION_CONFIRMED, permission_confirmed_by="me")
     assert response.status_code == 400
-    assert client.post(reverse("search_note", args=[search.pk]), {"kind": "note", "text": "x"}).status_code == 403
+    assert client.post(reverse("search_note", args=[search.pk]), {"note-kind": "note", "note-text": "x"}).status_code == 403
 
 
 def test_a_panel_member_cannot_see_searches(client, member, search):

@@ -1,0 +1,266 @@
+"""Journeys in a real browser for the three kinds of user (issue 10), on a small demo authority.
+
+Each step is a click or a keystroke a person would make; every page on the way is checked by
+``Tab.check`` (HTTP status, console, no foreign request, axe-core WCAG 2.2 AA).
+Screenshots go to test-artifacts/screenshots/; with UPDATE_SCREENSHOTS=1 the README's pictures in
+docs/screenshots/ are refreshed too.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from placements.choices import Ownership, PlacementCategory
+from placements.demo import demo_authority_build
+from placements.models import Child, CostAvoidance, Placement, Provider
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = settings.BASE_DIR / "test-artifacts" / "screenshots"
+README_PICTURES = settings.BASE_DIR / "docs" / "screenshots"
+
+
+def screenshot(tab, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    tab.page.screenshot(path=str(path))
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        README_PICTURES.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, README_PICTURES / f"{name}.png")
+
+
+@pytest.fixture
+def authority():
+    today = timezone.localdate()
+    demo_authority_build(children=60, today=today, seed=11)
+    return today
+
+
+def click(tab, role: str, name, label: str | None = None) -> None:
+    """Click a button or link that loads a page, and check the page it lands on."""
+    with tab.page.expect_navigation():
+        tab.page.get_by_role(role, name=name).first.click()
+    tab.check(label or f"after '{name}'")
+
+
+def move(tab, status_label: str, **fields) -> None:
+    page = tab.page
+    page.select_option("#id_move-to_status", label=status_label)
+    for name, value in fields.items():
+        page.fill(f"#id_move-{name}", value)
+    click(tab, "button", "Move the search on", f"moved to {status_label}")
+    assert page.locator(".govuk-error-summary").count() == 0, page.locator(".govuk-error-summary").inner_text()
+
+
+def test_a_placements_officer_finds_a_placement_and_the_director_approves_it(tab, authority):
+    today = authority
+    child = (Child.objects.filter(placements__end__isnull=True, placements__category=PlacementCategory.FOSTERING_INTERNAL,
+                                  date_of_birth__gt=today - timedelta(days=365 * 15)).order_by("pk").first())
+    framework_home = Provider.objects.filter(memberships__isnull=False, provision="childrens_home").order_by("pk").first()
+    spot_home = Provider.objects.filter(memberships__isnull=True, provision="childrens_home",
+                                        ownership=Ownership.EXTERNAL).order_by("pk").first()
+    page = tab.page
+
+    tab.log_in("officer")
+    tab.open("/placements/searches/new/")
+    page.fill("#id_case_ref", child.case_ref)
+    page.select_option("#id_category_requested", "residential")
+    page.select_option("#id_urgency", "urgent")
+    page.fill("#id_staffing_ratio", "2:1")
+    click(tab, "button", "Save", "the new search")
+    search_url = page.url
+    assert re.search(r"/placements/searches/\d+/$", search_url)
+
+    move(tab, "Permission to search confirmed", permission_confirmed_by="Group Manager, Children in Care")
+    move(tab, "PRF quality assured")
+    move(tab, "Internal search", note="Sent to in-house fostering and residential.")
+    move(tab, "External search (framework first)", note="No in-house offer: sent to framework providers.")
+
+    for provider, route, price, extra in ((framework_home, "framework", "6000", True), (spot_home, "spot", "6400", False)):
+        page.locator("summary", has_text="Record an offer").click()
+        page.select_option("#id_offer-provider", str(provider.pk))
+        page.select_option("#id_offer-route", route)
+        page.fill("#id_offer-weekly_offered", price)
+        if extra:
+            page.fill("#id_extras-0-description", "2:1 staffing for the first month")
+            page.fill("#id_extras-0-weekly_amount", "2800")
+            page.fill("#id_extras-0-weeks", "4")
+        click(tab, "button", "Record the offer", f"offer from {provider.name}")
+    assert page.get_by_text("Not on a framework").count() >= 1
+
+    move(tab, "Offers shared with the social worker")
+    click(tab, "button", re.compile(f"^Chosen by the social worker.*{re.escape(framework_home.name)}"), "option chosen")
+    page.fill("#id_negotiate-weekly_agreed", "5700")
+    page.uncheck("#id_negotiate-kept_extras_0")
+    page.fill("#id_negotiate-note", "Challenged the 2:1 for the first month; fee reduced.")
+    click(tab, "button", "Record the agreed price", "negotiated")
+    move(tab, "Pre-placement checks")
+    move(tab, "Awaiting Director approval")
+    screenshot(tab, "officer-search")
+    tab.log_out()
+
+    tab.log_in("director")
+    tab.open(search_url.replace(tab.base_url, ""))
+    move(tab, "Approved to place", note="Approved: no alternative; review at panel in three months.")
+    tab.log_out()
+
+    tab.log_in("officer")
+    tab.open(search_url.replace(tab.base_url, ""))
+    page.fill("#id_place-start", today.isoformat())
+    page.select_option("#id_place-came_from", "fostering")
+    click(tab, "button", "Place the child", "the new placement")
+    placement = Placement.objects.get(search__isnull=False, child=child)
+    assert page.url.endswith(f"/placements/{placement.pk}/")
+    assert "£5,700.00" in page.content()
+
+    sunday = today + timedelta(days=6 - today.weekday())
+    tab.open(f"/tracker/weekly/?week_ending={sunday.isoformat()}")
+    moves = page.locator("table", has=page.locator("caption", has_text="Moves"))
+    assert child.case_ref in moves.inner_text()
+    tab.open("/placements/cost-avoidance/")
+    negotiation = CostAvoidance.objects.get(search__child=child, weekly_before__isnull=False)
+    assert "Search negotiation: £" in page.content()
+    assert child.case_ref in page.locator("table").last.inner_text()
+    assert negotiation.amount > 0
+    tab.assert_no_problems()
+
+
+def test_a_senior_manager_reads_the_weekly_tracker_and_downloads_it(tab, authority):
+    page = tab.page
+    tab.log_in("director")
+    tab.open("/tracker/weekly/")
+    click(tab, "link", "Previous week", "the previous week")
+    assert "week_ending=" in page.url
+    page.locator("summary", has_text="Filter open placements").click()
+    page.select_option("#id_category", "residential")
+    click(tab, "button", "Apply filters", "residential only")
+    table = page.locator("table", has=page.locator("caption", has_text="Open placements"))
+    categories = set(table.locator("tbody tr td:nth-child(4)").all_inner_texts())
+    assert categories == {"Residential"}
+    shown = int(re.search(r"(\d+) in all", table.locator("caption").inner_text()).group(1))
+    screenshot(tab, "director-weekly-tracker")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the whole tracker as one Excel workbook").click()
+    book = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    assert book.sheetnames == ["Open placements", "Starts", "Ceases", "Moves", "By originating team"]
+    assert book["Open placements"].max_row - 1 == shown
+    looked_after = int(page.locator(".app-figure").first.locator(".app-figure__value").inner_text().replace(",", ""))
+    team_rows = list(book["By originating team"].iter_rows(values_only=True))[1:]
+    assert sum(row[1] for row in team_rows) == looked_after
+
+    tab.open("/tracker/unregulated/")
+    tab.open("/tracker/dashboard/")
+    page.wait_for_function("document.querySelectorAll('.app-chart__figure .main-svg').length >= 9")
+    tab.check("dashboard, every chart drawn")
+    tab.assert_no_problems()
+
+
+def test_a_panel_chair_plans_builds_issues_prints_and_minutes_a_panel(tab, authority):
+    from panel.models import PanelMeeting
+
+    page = tab.page
+    last = PanelMeeting.objects.order_by("-date").first()
+    new_date = last.date + timedelta(days=14)
+    tab.log_in("chair")
+    tab.open("/panel/")
+    click(tab, "link", "Plan fortnightly panels", "planning")
+    page.fill("#id_first", new_date.isoformat())
+    page.fill("#id_count", "1")
+    click(tab, "button", "Save", "panels planned")
+    assert "1 meeting planned." in page.content()
+    click(tab, "link", f"{new_date:%A} {new_date.day} {new_date:%B %Y}", "the new panel")
+    click(tab, "button", "Build the agenda from the rules", "agenda built")
+    first_child = page.locator("table tbody tr").first.locator("td").nth(1).locator("a").inner_text()
+    page.locator("table tbody tr").first.get_by_role("link", name=re.compile("^Remove")).click()
+    page.wait_for_load_state()
+    tab.check("remove an item")
+    page.fill("#id_reason", "Seen at a special panel last week")
+    click(tab, "button", "Save", "item removed")
+    assert first_child in page.locator("text=Removed from the agenda").locator("xpath=following-sibling::ul").inner_text()
+    click(tab, "button", "Issue the agenda", "agenda issued")
+    assert "Agenda issued" in page.content()
+
+    meeting_url = page.url
+    click(tab, "link", "Agenda pack (to print)", "the pack")
+    page.emulate_media(media="print")
+    cut_off = page.evaluate("""() => [...document.querySelectorAll('main table, main dl')]
+        .filter(el => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > window.innerWidth)
+        .length""")
+    assert cut_off == 0
+    screenshot(tab, "chair-agenda-pack")
+    page.emulate_media(media="screen")
+
+    page.goto(meeting_url)
+    tab.check("back to the meeting")
+    item_child = page.locator("table tbody tr").first.locator("td").nth(1).locator("a").inner_text()
+    page.locator("table tbody tr").first.get_by_role("link", name=re.compile("^Record decision")).click()
+    page.wait_for_load_state()
+    tab.check("decision form")
+    page.select_option("#id_decision", "reduce_package")
+    page.fill("#id_summary", "Settled well; staffing can come down from 2:1 to 1:1.")
+    page.fill("#id_next_review_date", (new_date + timedelta(days=91)).isoformat())
+    page.fill("#id_actions-0-description", "Agree the reduced staffing with the provider")
+    page.fill("#id_actions-0-owner", "Commissioning Hub Manager")
+    page.fill("#id_actions-0-due", (new_date + timedelta(days=14)).isoformat())
+    page.fill("#id_weekly_before", "9000")
+    page.fill("#id_weekly_after", "7500")
+    page.fill("#id_effective_from", (new_date + timedelta(days=7)).isoformat())
+    click(tab, "button", "Save the decision", "decision recorded")
+    assert "Reduce package" in page.content()
+
+    page.get_by_role("link", name=item_child).first.click()
+    page.wait_for_load_state()
+    tab.check("the child's page")
+    history = page.locator("h2", has_text="Panel history").locator("xpath=following-sibling::div").first.inner_text()
+    assert f"Panel of {new_date.day} {new_date:%B %Y}" in history and "Reduce package" in history
+    tab.assert_no_problems()
+
+
+def test_the_add_a_child_form_works_with_the_keyboard_alone(tab, authority):
+    page = tab.page
+    tab.log_in("officer")
+    tab.open("/children/new/")
+    order = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()")
+        if focused.startswith("id_") and focused not in order:
+            order.append(focused)
+            outline = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+                return s.outlineStyle !== 'none' || s.boxShadow !== 'none'; }""")
+            assert outline, f"no visible focus on {focused}"
+        if focused == "Save":
+            break
+    assert order[:4] == ["id_case_ref", "id_given_name", "id_family_name", "id_date_of_birth"]
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    page.wait_for_function("document.activeElement && document.activeElement.closest('.govuk-error-summary')")
+    tab.check("the form with errors, reached by keyboard")
+    tab.assert_no_problems()
+
+
+def test_the_trackers_headline_figures_fit_a_phone(chromium, live_server, authority):
+    context = chromium.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(live_server.url + "/login/")
+    page.fill("#id_username", "director")
+    page.fill("#id_password", "placements-demo")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    for path in ("/tracker/weekly/", "/tracker/unregulated/", "/"):
+        page.goto(live_server.url + path)
+        fits = page.evaluate("""() => { const f = document.querySelector('.app-figures');
+            return f.scrollWidth <= f.clientWidth && f.getBoundingClientRect().right <= window.innerWidth
+                && document.documentElement.scrollWidth <= window.innerWidth; }""")
+        assert fits, f"{path} scrolls sideways at 375px"
+    context.close()
