@@ -7,8 +7,7 @@ from django.forms import formset_factory
 
 from panel.choices import ConsolidationOutcome, Decision
 from panel.models import ConsolidationMeeting, PanelMeeting
-from placements.forms import DateInput
-from placements.models import Child
+from placements.forms import CaseRefField, DateInput
 
 
 class GenerateMeetingsForm(forms.Form):
@@ -32,17 +31,9 @@ class MembersForm(forms.ModelForm):
 
 
 class AddChildForm(forms.Form):
-    case_ref = forms.CharField(label="Child's case reference", max_length=32)
+    case_ref = CaseRefField()
     reason = forms.CharField(label="Why the child should come to panel", max_length=300,
                              widget=forms.Textarea(attrs={"rows": 3}))
-
-    def clean_case_ref(self):
-        case_ref = self.cleaned_data["case_ref"].strip()
-        try:
-            self.child = Child.objects.get(case_ref=case_ref)
-        except Child.DoesNotExist:
-            raise forms.ValidationError(f"No child has the case reference {case_ref}.") from None
-        return case_ref
 
 
 class MinuteForm(forms.Form):
@@ -106,18 +97,14 @@ ActionFormSet = formset_factory(ActionForm, extra=3, max_num=10)
 
 
 class ConsolidationForm(forms.Form):
-    case_ref = forms.CharField(label="Child's case reference", max_length=32)
+    case_ref = CaseRefField()
     date = forms.DateField(label="Meeting date", widget=DateInput())
     note = forms.CharField(label="What was agreed", required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def clean(self):
         cleaned = super().clean()
-        case_ref, day = cleaned.get("case_ref", "").strip(), cleaned.get("date")
-        if not case_ref or not day:
-            return cleaned
-        child = Child.objects.filter(case_ref=case_ref).first()
-        if child is None:
-            self.add_error("case_ref", f"No child has the case reference {case_ref}.")
+        child, day = cleaned.get("case_ref"), cleaned.get("date")
+        if not child or not day:
             return cleaned
         placement = child.placements.filter(start__lte=day).exclude(end__lte=day).order_by("-start").first()
         if placement is None:

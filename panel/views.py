@@ -170,8 +170,9 @@ class AddChild(MeetingAction):
     extra_context = {"title": "Add a child to the agenda"}
 
     def perform(self, form):
-        services.agenda_add_child(meeting=self.meeting, child=form.child, reason=form.cleaned_data["reason"])
-        return f"{form.child.full_name} has been added to the agenda."
+        child = form.cleaned_data["case_ref"]
+        services.agenda_add_child(meeting=self.meeting, child=child, reason=form.cleaned_data["reason"])
+        return f"{child.full_name} has been added to the agenda."
 
 
 class RemoveItem(PermissionRequiredMixin, FormView):

@@ -18,6 +18,22 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class CaseRefField(forms.CharField):
+    """A child's case reference, cleaned to the Child it names (or a clear error)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Child's case reference")
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        case_ref = super().clean(value).strip()
+        child = Child.objects.filter(case_ref=case_ref).first()
+        if child is None:
+            raise forms.ValidationError(f"No child has the case reference {case_ref}.")
+        return child
+
+
 def _date_widgets(model_form_fields: list[str]) -> dict[str, DateInput]:
     return {name: DateInput() for name in model_form_fields}
 

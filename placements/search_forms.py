@@ -14,8 +14,8 @@ from placements.choices import (
     CostAvoidanceSource,
     PlacementCategory,
 )
-from placements.forms import DateInput
-from placements.models import Child, PlacementSearch, Provider
+from placements.forms import CaseRefField, DateInput
+from placements.models import PlacementSearch, Provider
 
 MONEY = {"max_digits": 10, "decimal_places": 2, "min_value": Decimal("0")}
 
@@ -27,7 +27,7 @@ class VersionForm(forms.Form):
 
 
 class SearchForm(forms.ModelForm):
-    case_ref = forms.CharField(label="Child's case reference", max_length=32)
+    case_ref = CaseRefField()
 
     class Meta:
         model = PlacementSearch
@@ -44,12 +44,6 @@ class SearchForm(forms.ModelForm):
         self.fields["officer"].label_from_instance = lambda user: user.get_full_name() or user.username
         self.fields["officer"].help_text = "Leave empty to take it yourself."
 
-    def clean_case_ref(self):
-        case_ref = self.cleaned_data["case_ref"].strip()
-        self.child = Child.objects.filter(case_ref=case_ref).first()
-        if self.child is None:
-            raise forms.ValidationError(f"No child has the case reference {case_ref}.")
-        return case_ref
 
 
 class MoveForm(VersionForm):
@@ -158,7 +152,7 @@ class PlaceForm(VersionForm):
 
 
 class CostAvoidanceForm(forms.Form):
-    case_ref = forms.CharField(label="Child's case reference", max_length=32)
+    case_ref = CaseRefField()
     source = forms.ChoiceField(choices=CostAvoidanceSource.choices)
     date_agreed = forms.DateField(widget=DateInput())
     effective_from = forms.DateField(label="Saving starts on", widget=DateInput())
@@ -166,13 +160,6 @@ class CostAvoidanceForm(forms.Form):
     weekly_after = forms.DecimalField(label="Weekly cost after (£)", required=False, **MONEY)
     one_off = forms.DecimalField(label="Or a one-off amount (£)", required=False, **MONEY)
     note = forms.CharField(required=False, max_length=300)
-
-    def clean_case_ref(self):
-        case_ref = self.cleaned_data["case_ref"].strip()
-        self.child = Child.objects.filter(case_ref=case_ref).first()
-        if self.child is None:
-            raise forms.ValidationError(f"No child has the case reference {case_ref}.")
-        return case_ref
 
     def clean_date_agreed(self):
         value = self.cleaned_data["date_agreed"]

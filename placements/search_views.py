@@ -66,7 +66,7 @@ class SearchCreate(PermissionRequiredMixin, FormView):
     def form_valid(self, form):
         fields = {k: v for k, v in form.cleaned_data.items() if k != "case_ref"}
         try:
-            search = searches.search_create(child=form.child, user=self.request.user, **fields)
+            search = searches.search_create(child=form.cleaned_data["case_ref"], user=self.request.user, **fields)
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, problems)
@@ -304,7 +304,7 @@ class CostAvoidanceCreate(PermissionRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        child = form.child
+        child = data["case_ref"]
         placement = child.placements.filter(start__lte=data["effective_from"]).exclude(
             end__lte=data["effective_from"]).order_by("-start").first()
         try:

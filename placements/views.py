@@ -51,6 +51,9 @@ class ListPage(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterVie
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = self.title
+        context["title_lower"] = self.title.lower()
+        table = context.get("table")
+        context["sort_hidden"] = [(table.prefixed_order_by_field, str(table.order_by))] if table and table.order_by else []
         context["active_filters"] = self.active_filters()
         if self.add_url_name and self.request.user.has_perm(self.add_permission):
             context["add_url_name"] = self.add_url_name

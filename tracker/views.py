@@ -64,6 +64,8 @@ class WeeklyTrackerView(TrackerPage):
             previous_week=week_ending - timedelta(days=7),
             next_week=week_ending + timedelta(days=7),
             monday=week_ending - timedelta(days=6),
+            week_hidden=[("week_ending", week_ending.isoformat())],
+            clear_url=f"{self.request.path}?week_ending={week_ending.isoformat()}",
         )
         return context
 

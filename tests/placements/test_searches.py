@@ -1,7 +1,7 @@
 """A search from PRF to placed, through the views, as an officer and a senior manager; the status path's
 refusals; concurrency; and the negotiation's cost avoidance (rule C3)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest

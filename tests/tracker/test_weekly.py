@@ -2,7 +2,7 @@
 
 import io
 import json
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import openpyxl
