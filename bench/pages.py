@@ -30,19 +30,30 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from placements.models import Child, Placement, Provider  # noqa: E402
+from panel.models import PanelMeeting  # noqa: E402
+from placements.models import Child, Placement, PlacementSearch, Provider  # noqa: E402
 
 
 def pages() -> list[tuple[str, str]]:
     child = Child.objects.filter(placements__end__isnull=True).order_by("pk").first()
     placement = Placement.objects.filter(end__isnull=True).order_by("pk").first()
     provider = Provider.objects.filter(ownership="external").order_by("pk").first()
+    search = PlacementSearch.objects.order_by("-pk").first()
+    meeting = PanelMeeting.objects.filter(status="held").order_by("-date").first()
     return [
         ("home", "/"),
         ("weekly tracker", "/tracker/weekly/"),
         ("weekly tracker workbook", "/tracker/weekly/?_export=workbook"),
         ("unregulated report", "/tracker/unregulated/"),
         ("residential tracker", "/tracker/residential/"),
+        ("dashboard", "/tracker/dashboard/"),
+        ("searches worklist", "/placements/searches/"),
+        ("search page", f"/placements/searches/{search.pk}/"),
+        ("cost avoidance log", "/placements/cost-avoidance/"),
+        ("panel", "/panel/"),
+        ("panel meeting", f"/panel/meetings/{meeting.pk}/"),
+        ("agenda pack", f"/panel/meetings/{meeting.pk}/pack/"),
+        ("data quality", "/data-quality/"),
         ("children list", "/children/"),
         ("child page", f"/children/{child.pk}/"),
         ("placements list", "/placements/"),
