@@ -279,8 +279,10 @@ class PlacementUpdate(PermissionRequiredMixin, UpdateView):
     def form_valid(self, form):
         placement = form.save()
         if placement.end:
-            # Lines still running when the child left stop on the day they left.
-            placement.cost_lines.filter(date_to__isnull=True).update(date_to=placement.end)
+            # Lines still running when the child left stop on the day they left (saved one by one for the audit trail).
+            for line in placement.cost_lines.filter(date_to__isnull=True):
+                line.date_to = placement.end
+                line.save(update_fields=["date_to"])
         messages.success(self.request, "The placement has been saved.")
         return redirect(placement)
 
@@ -331,7 +333,8 @@ class CostLineEnd(PermissionRequiredMixin, FormView):
         )
 
     def form_valid(self, form):
-        CostLine.objects.filter(pk=self.cost_line.pk).update(date_to=form.cleaned_data["date_to"])
+        self.cost_line.date_to = form.cleaned_data["date_to"]
+        self.cost_line.save(update_fields=["date_to"])  # a save, not an update(): the audit trail sees it
         messages.success(self.request, "The cost line has been ended. Add a new line for the new cost.")
         return redirect(self.cost_line.placement)
 

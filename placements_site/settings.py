@@ -10,6 +10,7 @@ on a value they cannot understand (as healthchecks' hc/settings.py does).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,14 +70,19 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "django_filters",
+    "csp",
+    "axes",
+    "auditlog",
     "placements",
     "tracker",
     "panel",
+    "audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -85,6 +91,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Who made each change (django-auditlog), and who viewed which child or downloaded what (audit).
+    "auditlog.middleware.AuditlogMiddleware",
+    "audit.middleware.AccessLogMiddleware",
+    # Lockout after repeated failed sign-ins; last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes refuses a locked-out user before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "placements_site.urls"
@@ -175,6 +192,14 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Uploads: the import page takes CSV files up to 20 MB in all (placements.import_views.MAX_UPLOAD_BYTES).
+# Keep uploads of that size in memory, so files of children's data are never written to a temporary
+# file on the app server's disk; a form body that is not a file stays small.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 21 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
+FILE_UPLOAD_PERMISSIONS = 0o600
+
 # Behind TLS in production; off for the local http://127.0.0.1:8000 demo.
 HTTPS = env_bool("HTTPS", not (DEBUG or TESTING))
 SESSION_COOKIE_SECURE = HTTPS
@@ -199,9 +224,57 @@ PLACEMENTS = {
 # Apps that add to `manage.py load_demo` (placements imports none of them by name).
 PLACEMENTS_DEMO_MODULES = ["placements.demo_searches", "panel.demo", "tracker.demo"]
 
+# Content Security Policy (django-csp 4: one dict; the old CSP_* settings do nothing). No inline script
+# and no inline style anywhere: charts travel as JSON (json_script) and one static charts.js draws them;
+# Plotly's own CSS is a static file (static/css/plotly.css, linked with id="plotly.js-style-global"
+# class="no-inline-styles"), so Plotly does not inject a <style> element.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Lockout after repeated failed sign-ins (django-axes 8): five wrong passwords for one user name from one
+# address lock that user name out from there for 30 minutes. Counted per user name and address together,
+# so five mistakes by different people behind one office address do not lock the whole office out; a
+# successful sign-in starts the count again. An administrator unlocks someone sooner with
+# `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+if env_bool("BEHIND_PROXY", False):
+    # The load balancer puts the client's address first in X-Forwarded-For.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Audit trail (django-auditlog 3): changes are kept in audit.ChangeEntry, which also records the child
+# each change is about, so the trail can be searched by case reference. Registration is in audit/apps.py.
+AUDITLOG_LOGENTRY_MODEL = "audit.ChangeEntry"
+# auditlog's own migrations would still create its (swapped-out, unused) auditlog_logentry table, whose
+# foreign key to auth_user then stops `flush` (TRUNCATE) on PostgreSQL. Its only model is swapped for
+# ours, so it needs no migrations and no table.
+MIGRATION_MODULES = {"auditlog": None}
+# Restoring a backup (`manage.py loaddata`) puts back records and their trail; it is not a change by anyone.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+
+# Logs hold no personal data: the request log says the path and status only (never the query string or
+# the body), and errors are not e-mailed (Django's mail_admins handler would send the whole request).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING"), "propagate": False},
+    },
 }

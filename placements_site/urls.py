@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("tracker/", include("tracker.urls")),
     path("panel/", include("panel.urls")),
+    path("audit/", include("audit.urls")),
     path("", include("placements.urls")),
 ]

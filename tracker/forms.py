@@ -10,11 +10,26 @@ from placements.forms import DateInput
 from tracker.models import Budget
 
 
+EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
+
+
+def check_in_range(day: date) -> None:
+    """Trackers go back to 1990 and forward to 2100; beyond that is a typing slip, not a week anyone wants."""
+    if not EARLIEST <= day <= LATEST:
+        raise forms.ValidationError(f"Choose a date between {EARLIEST.year} and {LATEST.year}.")
+
+
 class WeekForm(forms.Form):
     week_ending = forms.DateField(
         label="Week ending", required=False, widget=DateInput(),
         help_text="Any day: you will see its Monday to Sunday week.",
     )
+
+    def clean_week_ending(self):
+        value = self.cleaned_data["week_ending"]
+        if value:
+            check_in_range(value)
+        return value
 
     def week_ending_or(self, default: date) -> date:
         """The Sunday asked for, or ``default``; an unbound form then shows the week it stands on."""
@@ -53,6 +68,7 @@ def parse_month(value: str) -> tuple[int, int]:
         raise forms.ValidationError(f"Enter a month as YYYY-MM, for example 2024-03, not {value!r}.") from None
     if len(year_text) != 4:
         raise forms.ValidationError(f"Enter a month as YYYY-MM, for example 2024-03, not {value!r}.")
+    check_in_range(date(year, month, 1))
     return year, month
 
 

@@ -182,6 +182,9 @@ def read_csv(source: SourceFile) -> CsvTable:
     text = decode(source.data)
     if not text.strip():
         raise FileProblem("The file is empty.")
+    if "\x00" in text:  # PostgreSQL cannot store it, and no CSV export writes one
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise FileProblem(f"Line {line} holds a NUL character: this is not a plain-text CSV file.")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)

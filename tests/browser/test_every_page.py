@@ -99,6 +99,13 @@ def test_every_page(tab, username):
     tab.open("/panel/consolidation/")
     tab.open("/panel/consolidation/new/")
 
+    if username == "admin":
+        tab.open("/audit/")  # the audit trail, for administrators
+        tab.open("/audit/views/")
+        tab.open("/audit/?action=1&date_from=not-a-date")  # a bad date: the error summary, axe-checked
+    else:
+        tab.open("/audit/", status=403)
+
     tab.open("/no-such-page/", status=404)
 
     tab.log_out()

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Load test: 50 signed-in users on the main pages for 60 seconds, against gunicorn on 127.0.0.1 and
+# PostgreSQL holding the demo authority, at two paces. Writes the figures to docs/load.md. A benchmark,
+# not a test: scripts/test does not run it. About four minutes in all.
+#
+#   bench/load.sh                        50 users, 60 s, the 700-child demo
+#   USERS=100 DURATION=120s CHILDREN=2000 bench/load.sh
+#
+# It uses the private PostgreSQL of scripts/pg_test_cluster.sh, in a database of its own
+# (placements_load, dropped and made again each run), and installs locust into .venv if missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+USERS=${USERS:-50}
+SPAWN_RATE=${SPAWN_RATE:-10}
+DURATION=${DURATION:-60s}
+CHILDREN=${CHILDREN:-700}
+PORT=${PORT:-8765}
+WORKERS=${WORKERS:-4}
+THREADS=${THREADS:-4}
+LOCUST_VERSION=2.47.0
+results=$(mktemp -d)
+
+if ! .venv/bin/python -c "import locust" 2>/dev/null; then
+    echo "==> Installing locust $LOCUST_VERSION into .venv"
+    .venv/bin/pip install --quiet --disable-pip-version-check "locust==$LOCUST_VERSION"
+fi
+
+echo "==> PostgreSQL (scripts/pg_test_cluster.sh), database placements_load"
+# shellcheck source=scripts/pg_test_cluster.sh
+source scripts/pg_test_cluster.sh
+admin_url=$DATABASE_URL
+export DATABASE_URL=${admin_url%/*}/placements_load
+.venv/bin/python - "$admin_url" <<'EOF'
+import sys
+
+import psycopg2
+
+connection = psycopg2.connect(sys.argv[1])
+connection.autocommit = True
+with connection.cursor() as cursor:
+    cursor.execute("DROP DATABASE IF EXISTS placements_load")
+    cursor.execute("CREATE DATABASE placements_load")
+EOF
+
+export SECRET_KEY=${SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')}
+export DEBUG=false HTTPS=false
+.venv/bin/python manage.py migrate --no-input -v 0
+.venv/bin/python manage.py collectstatic --no-input -v 0
+.venv/bin/python manage.py load_demo --children "$CHILDREN" >"$results/demo.log"
+head -n 2 "$results/demo.log"
+
+echo "==> gunicorn on 127.0.0.1:$PORT ($WORKERS workers x $THREADS threads)"
+.venv/bin/gunicorn placements_site.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --threads "$THREADS" \
+    --log-level warning --timeout 60 >"$results/gunicorn.log" 2>&1 &
+gunicorn_pid=$!
+stop() {
+    kill "$gunicorn_pid" 2>/dev/null || true
+    wait "$gunicorn_pid" 2>/dev/null || true
+}
+trap stop EXIT
+for _ in $(seq 1 50); do
+    curl -fs -o /dev/null "http://127.0.0.1:$PORT/login/" && break
+    sleep 0.2
+done
+
+# Two paces: an office at its busiest (each person opens a page every 5 to 15 seconds) and a stress run
+# (every 1 to 3 seconds). Each: everyone signs in, then one measured minute (bench/locustfile.py).
+run_locust() {
+    local label=$1 think_min=$2 think_max=$3
+    mkdir -p "$results/$label"
+    echo "==> locust ($label): $USERS users, a page every $think_min to $think_max s each, measured for $DURATION"
+    # The run stops itself after the measured minute; --run-time and timeout bound it whatever happens.
+    THINK_MIN=$think_min THINK_MAX=$think_max MEASURE_SECONDS=${DURATION%s} \
+    LOAD_SIGN_IN_JSON="$results/$label/sign_in.json" \
+    timeout 600 .venv/bin/locust -f bench/locustfile.py --headless --host "http://127.0.0.1:$PORT" \
+        --users "$USERS" --spawn-rate "$SPAWN_RATE" --run-time 300s --stop-timeout 5 \
+        --csv "$results/$label/load" --only-summary --loglevel WARNING || true
+    printf '{"label": "%s", "think_min": %s, "think_max": %s}\n' "$label" "$think_min" "$think_max" \
+        >"$results/$label/run.json"
+}
+run_locust busy 5 15
+run_locust stress 1 3
+stop
+trap - EXIT
+
+.venv/bin/python bench/load.py "$results/busy" "$results/stress" \
+    --users "$USERS" --duration "$DURATION" --children "$CHILDREN" --workers "$WORKERS" --threads "$THREADS" \
+    --spawn-rate "$SPAWN_RATE" --output docs/load.md
+rm -rf "$results"
