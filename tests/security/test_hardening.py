@@ -26,10 +26,13 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 
 def production_env(**extra) -> dict:
-    """The environment of a production server: DEBUG off, a real key, HTTPS settings at their defaults."""
+    """The environment of a production server: DEBUG off, a real key, HTTPS settings at their defaults.
+
+    Nothing the test run itself sets is passed on (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for
+    Playwright, which a deployment must never have)."""
     env = {k: v for k, v in os.environ.items()
            if k not in {"PYTEST_VERSION", "HTTPS", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "PLAIN_STATIC_FILES",
-                        "DEBUG"}}
+                        "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(DEBUG="false", SECRET_KEY="x" * 20 + "-production-like-key-" + "y" * 30, **extra)
     return env
 
