@@ -1,6 +1,9 @@
 """The demo authority's panels: a year of fortnightly panels with decisions and actions, the next
 ones planned, and three years of consolidation meetings maintaining about 68% of placements (paragraph 84).
 
+A demo of more than 700 looked-after children (a region) reviews proportionally more children at each
+panel, as a region's several panels would, so the agendas keep the shape they have for one county.
+
 Called by ``manage.py load_demo`` through the ``PLACEMENTS_DEMO_BUILDERS`` setting, after the
 children and placements exist. Generated: nothing here is about a real child.
 """
@@ -20,11 +23,11 @@ from panel.choices import ConsolidationOutcome, Decision, MeetingStatus
 from panel.models import ConsolidationMeeting, PanelAction, PanelMeeting, PanelReview
 from panel.services import chairs
 from placements import rules
-from placements.choices import CostAvoidanceSource, RecordSource
+from placements.choices import SHORT_BREAK_LEGAL_STATUSES, CostAvoidanceSource, RecordSource
 from placements.cost_avoidance import cost_avoidance_build
-from placements.models import Child, Placement
+from placements.models import Child, CostAvoidance, Placement
 
-ITEMS_PER_PANEL = 45
+ITEMS_PER_PANEL = 45  # for a county of 700 looked after; a region's demo scales them
 PRIORITY_CAP = 25
 MEMBERS = [
     "Virtual School Head", "Practice Manager, Independent Review Service", "Care Leavers Senior Manager",
@@ -72,20 +75,25 @@ def demo_build(*, today: date, seed: int) -> None:
     PanelMeeting.objects.bulk_create(meetings)
 
     demo_children = set(Child.objects.filter(source=RecordSource.DEMO).values_list("pk", flat=True))
+    looked_after = (Placement.objects.filter(child__source=RecordSource.DEMO, end__isnull=True)
+                    .exclude(legal_status__in=SHORT_BREAK_LEGAL_STATUSES).count())
+    scale = max(1.0, looked_after / 700)
     for meeting in meetings:
         if meeting.date >= today:
             break
-        _hold(meeting, rng, today, demo_children)
+        _hold(meeting, rng, today, demo_children, scale)
     _consolidation(rng, today)
 
 
-def _hold(meeting: PanelMeeting, rng: random.Random, today: date, demo_children: set[int]) -> None:
+def _hold(meeting: PanelMeeting, rng: random.Random, today: date, demo_children: set[int],
+          scale: float = 1.0) -> None:
     """Choose the panel's items as a chair would (priority first, then reviews due), and minute them.
 
     Only demo children: the demo never writes about anyone else."""
     candidates = [c for c in selectors.agenda_candidates(meeting.date) if c.child_id in demo_children]
-    priority = [c for c in candidates if c.is_priority][:PRIORITY_CAP]
-    due = [c for c in candidates if not c.is_priority][: ITEMS_PER_PANEL - len(priority)]
+    items, priority_cap = round(ITEMS_PER_PANEL * scale), round(PRIORITY_CAP * scale)
+    priority = [c for c in candidates if c.is_priority][:priority_cap]
+    due = [c for c in candidates if not c.is_priority][: items - len(priority)]
     chosen = priority + due
     children = {p.child_id: p.child for p in Placement.objects.filter(
         pk__in=[c.placement_id for c in chosen]).select_related("child")}
@@ -134,10 +142,12 @@ def _panel_savings(meeting: PanelMeeting, reviews: list[PanelReview], rng: rando
             weekly_after=review.weekly_cost - cut, recorded_by=chair,
             note=f"Agreed at the panel of {meeting.date:%-d %B %Y}")
         if entry.amount > 0:
-            entry.save()
             review.cost_avoidance = entry
             saved.append(review)
-    PanelReview.objects.bulk_update(saved, ["cost_avoidance"])
+    CostAvoidance.objects.bulk_create([review.cost_avoidance for review in saved])
+    for review in saved:
+        review.cost_avoidance_id = review.cost_avoidance.pk
+    PanelReview.objects.bulk_update(saved, ["cost_avoidance"], batch_size=1000)
 
 
 def _consolidation(rng: random.Random, today: date) -> None:

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from placements import rules as placement_rules
 from placements import selectors as placement_selectors
-from placements.choices import CostKind, Ownership
+from placements.choices import CostKind, OfstedRating, Ownership, PlacementCategory
 from placements.models import CostLine, DeprivationOfLiberty, OfstedInspection, Placement
 from panel import rules
 from panel.choices import ConsolidationOutcome, MeetingStatus
@@ -68,15 +68,104 @@ def placement_facts(placement: Placement) -> rules.PlacementFacts:
     )
 
 
+def could_come_to_panel(on: date, threshold: Decimal) -> Q:
+    """In SQL, a condition every placement that meets a rule P on ``on`` meets (and a few that do not):
+    the rules (``panel.rules.panel_reasons``) still decide, on far fewer rows than every open placement.
+
+    Needs the annotations ``weekly_cost``, ``next_review`` and ``reviewed_before`` of
+    ``open_placements_with_facts``.
+    """
+    external = Q(provider__ownership=Ownership.EXTERNAL)
+    unregulated = Q(category=PlacementCategory.UNREGULATED) | Q(provider__regulated=False)
+    residential = Q(category=PlacementCategory.RESIDENTIAL)
+    margin = timedelta(days=2)  # either side of a birthday: the rules decide the day itself
+    aged_12_or_under = Q(child__date_of_birth__gt=placement_rules.born_on_or_before_to_be(13, on) - margin)
+    turns_18_within_6_months = Q(
+        child__date_of_birth__gt=placement_rules.born_on_or_before_to_be(18, on) - margin,
+        child__date_of_birth__lte=placement_rules.born_on_or_before_to_be(18, placement_rules.add_months(on, 6)) + margin,
+    )
+    inadequate_since_start = Exists(OfstedInspection.objects.filter(
+        provider=OuterRef("provider_id"), overall=OfstedRating.INADEQUATE,
+        inspection_date__gt=OuterRef("start"), inspection_date__lte=on))
+    additional = Exists(CostLine.objects.filter(placement=OuterRef("pk"), kind=CostKind.ADDITIONAL)
+                        .filter(placement_selectors.in_force(on)))
+    # Cheapest tests first: PostgreSQL evaluates an OR from the left and stops at the first true.
+    return (
+        Q(desired_not_met_market=True)
+        | unregulated
+        | (residential & (aged_12_or_under | inadequate_since_start))
+        | (external & (turns_18_within_6_months | Q(reviewed_before=False) | Q(next_review__lte=on)
+                       | Q(weekly_cost__gt=threshold)))
+        | additional
+    )
+
+
 def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
-    """Every child the rules bring to the panel on ``meeting_date``, in agenda order."""
+    """Every child the rules bring to the panel on ``meeting_date``, in agenda order.
+
+    Four queries whatever the data: the placements that could meet a rule (``could_come_to_panel``), as
+    plain values, then the DoL orders, Ofsted inspections and additional cost lines the rules read, each
+    only where a rule can use it. The rules run on plain values, so a region's placements cost no model
+    objects.
+    """
+    on = meeting_date
     threshold = cost_threshold()
+    last_review = _minuted_before(on).order_by("-meeting__date", "-pk")
+    rows = (
+        placement_selectors.looked_after_placements(on)
+        .annotate(
+            weekly_cost=placement_selectors.weekly_cost_subquery(on),
+            next_review=Subquery(last_review.values("next_review_date")[:1]),
+            reviewed_before=Exists(_minuted_before(on)),
+        )
+        .filter(could_come_to_panel(on, threshold))
+        .order_by()
+        .values_list("pk", "child_id", "child__date_of_birth", "category", "start", "provider_id",
+                     "provider__ownership", "provider__regulated", "weekly_cost", "desired_category",
+                     "desired_not_met_market", "next_review", "reviewed_before")
+    )
+    # What the rules read besides the placement, each only where it can matter: a DoL order for
+    # unregulated provision, the inspections of providers ever rated inadequate (the only residential
+    # rule that reads them), additional cost lines in force.
+    dol_since: dict[int, date] = {}
+    for child_id, start in (DeprivationOfLiberty.objects.filter(placement_selectors.dol_in_force(on))
+                            .order_by("start").values_list("child_id", "start")):
+        dol_since.setdefault(child_id, start)
+    ever_inadequate = OfstedInspection.objects.filter(overall=OfstedRating.INADEQUATE, inspection_date__lte=on)
+    inspections: dict[int, list[tuple[date, str]]] = {}
+    for provider_id, when, overall in (OfstedInspection.objects.filter(
+            inspection_date__lte=on, provider__in=ever_inadequate.values("provider"))
+            .order_by("inspection_date").values_list("provider_id", "inspection_date", "overall")):
+        inspections.setdefault(provider_id, []).append((when, overall))
+    additional: dict[int, list[tuple[str, Decimal]]] = {}
+    for placement_id, description, amount in (
+            CostLine.objects.filter(placement_selectors.in_force(on), kind=CostKind.ADDITIONAL)
+            .filter(placement_selectors.covering(on, "placement__")).order_by("pk")
+            .values_list("placement_id", "description", "weekly_amount")):
+        additional.setdefault(placement_id, []).append((description, amount))
+
     candidates = []
-    for placement in open_placements_with_facts(meeting_date):
-        reasons = rules.panel_reasons(placement_facts(placement), meeting_date, threshold)
+    for (pk, child_id, born, category, start, provider_id, ownership, regulated, weekly_cost, desired_category,
+         desired_not_met_market, next_review, reviewed_before) in rows:
+        facts = rules.PlacementFacts(
+            date_of_birth=born,
+            category=category,
+            placement_start=start,
+            external=ownership == Ownership.EXTERNAL,
+            unregulated=placement_rules.is_unregulated(category, regulated),
+            weekly_cost=weekly_cost,
+            desired_category=desired_category,
+            desired_not_met_market=desired_not_met_market,
+            inspections=tuple(inspections.get(provider_id, ())),
+            dol_since=dol_since.get(child_id),
+            additional_lines=tuple(additional.get(pk, ())),
+            next_review=next_review,
+            reviewed_before=reviewed_before,
+        )
+        reasons = rules.panel_reasons(facts, on, threshold)
         if reasons:
-            candidates.append(rules.AgendaCandidate(placement_id=placement.pk, child_id=placement.child_id,
-                                                    weekly_cost=placement.weekly_cost, reasons=reasons))
+            candidates.append(rules.AgendaCandidate(placement_id=pk, child_id=child_id, weekly_cost=weekly_cost,
+                                                    reasons=reasons))
     return sorted(candidates)
 
 

@@ -19,13 +19,17 @@ from source paper 002 (paragraphs 38-44, 63-68 and 83) and SPEC section 5:
 Children currently in care are built backwards from today (so today's mix is
 exact), children who left care are built backwards from the day they left.
 Every record carries ``source=demo`` so re-running replaces the demo and never
-touches anything else. ``children`` scales everything (bulk inserts).
+touches anything else. ``children`` scales everything and ``years`` sets how much history
+there is: a whole region (``children=100_000, years=10``: about 430,000 children and a
+million placements) builds in minutes, in batches of bulk inserts, saying how far it has got.
 """
 
 from __future__ import annotations
 
 import contextlib
 import random
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -173,6 +177,11 @@ AREAS = [
 ]
 ETHNICITIES = ["WBRI"] * 14 + ["WOTH", "MWBC", "MOTH", "AOTH", "APKN", "BAFR", "BCRB", "OOTH", "REFU"]
 
+#: Children whose placements and cost lines are written together: memory stays flat at a region's size.
+BATCH_CHILDREN = 10_000
+#: Draws of a provider name before numbering it: a region has more homes than there are short names.
+NAME_DRAWS = 50
+
 
 @dataclass
 class Plan:
@@ -209,16 +218,22 @@ class DemoSummary:
     users: list[tuple[str, str]]
 
 
+def _silent(message: str) -> None:
+    pass
+
+
 class DemoBuilder:
-    def __init__(self, *, children: int, today: date, seed: int):
+    def __init__(self, *, children: int, today: date, seed: int, years: int = 3,
+                 progress: Callable[[str], None] = _silent):
         self.rng = random.Random(seed)
         self.today = today
         self.scale = children / 700
         fy_start = rules.financial_year_start(today)
         self.fy_start = fy_start
-        self.history_start = date(fy_start.year - 3, 4, 1)
+        self.history_start = date(fy_start.year - years, 4, 1)
         self.case_number = 0
         self.quota: dict[str, tuple[int, int]] = {}
+        self.progress = progress
 
     # --- helpers ------------------------------------------------------------
 
@@ -267,15 +282,21 @@ class DemoBuilder:
         FrameworkUplift.objects.bulk_create(uplifts)
 
         used_names: set[str] = set()
+        numbered: dict[str, int] = {}
         self.urn_counter = 9_100_000
 
         def provider(name_pattern: str, ownership: str, provision: str, regulated: bool = True) -> Provider:
-            while True:
+            for _ in range(NAME_DRAWS):
                 word = rng.choice(PLACE_WORDS)
                 name = name_pattern.format(place=word + rng.choice(PLACE_SUFFIXES), word=word)
                 if name not in used_names:
-                    used_names.add(name)
                     break
+            else:  # every short name of this kind is taken (a region's demo): number the last one drawn
+                base = name
+                while name in used_names:
+                    numbered[base] = numbered.get(base, 1) + 1
+                    name = f"{base} {numbered[base]}"
+            used_names.add(name)
             urn = None
             if regulated:
                 self.urn_counter += rng.randint(1, 400)
@@ -565,16 +586,38 @@ class DemoBuilder:
     # --- build ---------------------------------------------------------------
 
     def build(self) -> DemoSummary:
+        started = time.perf_counter()
         self.build_providers()
+        self.progress(f"{Provider.objects.filter(source=DEMO).count():,} providers with their Ofsted inspections "
+                      f"({time.perf_counter() - started:.0f}s)")
         plans: list[ChildPlan] = []
         for category, count in self.scaled_mix(TODAY_MIX).items():
             plans.extend(self.current_child(category) for _ in range(count))
         plans.extend(self.short_break_child() for _ in range(self.scaled(SHORT_BREAKS_PER_700)))
         years = (self.today - self.history_start).days / 365.25
         plans.extend(self.ceased_child() for _ in range(self.scaled(CEASES_PER_700_A_YEAR * years)))
-        for plan in plans:
-            self.complete(plan)
+        self.progress(f"{len(plans):,} children planned, from {self.history_start:%-d %B %Y} "
+                      f"({time.perf_counter() - started:.0f}s)")
 
+        # Completed and written a batch at a time, in the order they were planned: the random draws (so
+        # the demo) are the same as all at once, and so are the rows' keys.
+        placement_count = line_count = 0
+        for first in range(0, len(plans), BATCH_CHILDREN):
+            batch = plans[first:first + BATCH_CHILDREN]
+            for plan in batch:
+                self.complete(plan)
+            written_placements, written_lines = self.write(batch)
+            placement_count += written_placements
+            line_count += written_lines
+            self.progress(f"{first + len(batch):,} of {len(plans):,} children written: {placement_count:,} "
+                          f"placements, {line_count:,} cost lines ({time.perf_counter() - started:.0f}s)")
+        return DemoSummary(
+            children=len(plans), placements=placement_count, cost_lines=line_count,
+            providers=Provider.objects.filter(source=DEMO).count(), users=create_demo_users(),
+        )
+
+    def write(self, plans: list[ChildPlan]) -> tuple[int, int]:
+        """Bulk-insert a batch of children with their placements, cost lines and DoL orders."""
         Child.objects.bulk_create([p.child for p in plans], batch_size=2000)
         placements: list[tuple[Placement, Plan]] = []
         for plan in plans:
@@ -591,10 +634,7 @@ class DemoBuilder:
         DeprivationOfLiberty.objects.bulk_create(
             [DeprivationOfLiberty(child=plan.child, start=s, end=e) for plan in plans for s, e in plan.dol]
         )
-        return DemoSummary(
-            children=len(plans), placements=len(placements), cost_lines=len(lines),
-            providers=Provider.objects.filter(source=DEMO).count(), users=create_demo_users(),
-        )
+        return len(placements), len(lines)
 
 
 def create_demo_users() -> list[tuple[str, str]]:
@@ -639,14 +679,20 @@ def _audit_paused():
     return disable_auditlog()
 
 
-def demo_authority_build(*, children: int = 700, today: date, seed: int = 2023) -> DemoSummary:
-    """Replace the demo authority with a fresh one of ``children`` looked after on ``today``."""
+def demo_authority_build(*, children: int = 700, today: date, seed: int = 2023, years: int = 3,
+                         progress: Callable[[str], None] = _silent) -> DemoSummary:
+    """Replace the demo authority with a fresh one of ``children`` looked after on ``today``, with
+    ``years`` financial years of history before this one; ``progress`` is told how far it has got."""
     if children < 1:
         raise ValueError("The demo needs at least one child.")
+    if years < 1:
+        raise ValueError("The demo needs at least one year of history.")
     with transaction.atomic(), _audit_paused():
+        started = time.perf_counter()
         demo_remove()
-        summary = DemoBuilder(children=children, today=today, seed=seed).build()
+        progress(f"Previous demo removed ({time.perf_counter() - started:.0f}s)")
+        summary = DemoBuilder(children=children, today=today, seed=seed, years=years, progress=progress).build()
         for module in other_demo_modules():
             module.demo_build(today=today, seed=seed)
+            progress(f"{module.__name__} built ({time.perf_counter() - started:.0f}s)")
         return summary
-

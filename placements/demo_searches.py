@@ -104,6 +104,8 @@ def _placed_searches(rng, placements, providers, officers, director, today) -> N
     PlacementSearch.objects.bulk_create([s for s, _, _ in searches])
     prefetched = {p.pk: p for p in Placement.objects.filter(pk__in=[p.pk for p in placements])
                   .prefetch_related("cost_lines")}
+    positions = {(category, provider.pk): index for category, pool in providers.items()
+                 for index, provider in enumerate(pool)}
     for search, placement, officer in searches:
         agreed = prefetched[placement.pk].weekly_cost_on(placement.start) or Decimal("500.00")
         negotiated = rng.random() < 0.45
@@ -111,7 +113,9 @@ def _placed_searches(rng, placements, providers, officers, director, today) -> N
         chosen = Offer(search=search, provider=placement.provider, route=placement.route, weekly_offered=offered,
                        weekly_agreed=agreed, status=OfferStatus.CHOSEN, offered_on=search.received + timedelta(days=8))
         offers.append(chosen)
-        others = [p for p in providers.get(placement.category, []) if p.pk != placement.provider_id]
+        pool = providers.get(placement.category, [])
+        position = positions.get((placement.category, placement.provider_id))
+        others = pool if position is None else pool[:position] + pool[position + 1:]  # a region has 10,000 homes
         for other in rng.sample(others, min(len(others), rng.randint(0, 2))):
             route = CommissioningRoute.FRAMEWORK if other.memberships.all() else CommissioningRoute.SPOT
             offers.append(Offer(search=search, provider=other, route=route, status=OfferStatus.REJECTED,
@@ -144,8 +148,15 @@ def _placed_searches(rng, placements, providers, officers, director, today) -> N
 
 
 def _open_searches(rng, current, providers, officers, today, count) -> None:
-    """Open searches at every step, for children in care who need a new placement."""
+    """Open searches at every step, for children in care who need a new placement.
+
+    Built in memory and written with one bulk insert per table, in the order they were drawn."""
     chosen_children = rng.sample(current, min(count, len(current)))
+    order = list(S.values)
+    searches: list[PlacementSearch] = []
+    chronology: list[tuple[PlacementSearch, ChronologyEntry]] = []
+    offers: list[tuple[PlacementSearch, Offer]] = []
+    extras: list[tuple[Offer, OfferExtra]] = []
     for index, placement in enumerate(chosen_children):
         status = OPEN_STEPS[index % len(OPEN_STEPS)]
         received = today - timedelta(days=DAYS_IN[status] + rng.randint(0, 10))
@@ -154,9 +165,8 @@ def _open_searches(rng, current, providers, officers, today, count) -> None:
         if category == PlacementCategory.SUPPORTED_ACCOMMODATION and placement.child.age_on(today) < 16:
             category = PlacementCategory.FOSTERING_IFA
         officer = rng.choice(officers)
-        order = list(S.values)
         reached = order.index(status)
-        search = PlacementSearch.objects.create(
+        search = PlacementSearch(
             child=placement.child, category_requested=category, received=received, officer=officer, status=status,
             urgency=rng.choice(list(Urgency.values)), risk_to_child=rng.choice(["none", "low", "high"]),
             risk_to_others=rng.choice(["none", "low", "high"]), staffing_ratio=rng.choice(["", "", "1:1", "2:1"]),
@@ -164,33 +174,49 @@ def _open_searches(rng, current, providers, officers, today, count) -> None:
             permission_confirmed_on=received if reached >= 1 else None,
             needs="Needs a stable home near school; history of placement breakdown.",
         )
-        entries = [ChronologyEntry(search=search, at=_at(received, 9), user=officer,
-                                   kind=ChronologyKind.STATUS_CHANGE, text="PRF received.")]
+        searches.append(search)
+        chronology.append((search, ChronologyEntry(at=_at(received, 9), user=officer,
+                                                   kind=ChronologyKind.STATUS_CHANGE, text="PRF received.")))
         for step in order[1:reached + 1]:
-            entries.append(ChronologyEntry(search=search, at=_at(min(today, received + timedelta(days=DAYS_IN[step])), 10),
-                                           user=officer, kind=ChronologyKind.STATUS_CHANGE,
-                                           text=f"Moved to '{S(step).label}'."))
-        ChronologyEntry.objects.bulk_create(entries)
+            chronology.append((search, ChronologyEntry(
+                at=_at(min(today, received + timedelta(days=DAYS_IN[step])), 10), user=officer,
+                kind=ChronologyKind.STATUS_CHANGE, text=f"Moved to '{S(step).label}'.")))
         if reached >= order.index(S.EXTERNAL_SEARCH):
             pool = providers.get(category, [])
+            search_offers, search_extras = [], []
             for position, provider in enumerate(rng.sample(pool, min(len(pool), rng.randint(2, 3)))):
                 route = CommissioningRoute.FRAMEWORK if provider.memberships.all() else CommissioningRoute.SPOT
                 base = {PlacementCategory.RESIDENTIAL: 5800, PlacementCategory.FOSTERING_IFA: 950,
                         PlacementCategory.SUPPORTED_ACCOMMODATION: 1000}[category]
-                offer = Offer.objects.create(
-                    search=search, provider=provider, route=route, offered_on=received + timedelta(days=6),
-                    weekly_offered=Decimal(str(round(base * rng.uniform(0.9, 1.2), 2))))
+                offer = Offer(provider=provider, route=route, offered_on=received + timedelta(days=6),
+                              weekly_offered=Decimal(str(round(base * rng.uniform(0.9, 1.2), 2))))
+                search_offers.append(offer)
+                offers.append((search, offer))
                 if category == PlacementCategory.RESIDENTIAL and position == 0:
-                    OfferExtra.objects.create(offer=offer, description="2:1 staffing for the first month",
-                                              weekly_amount=Decimal("2800.00"), weeks=4)
-            if reached >= order.index(S.OPTION_CHOSEN):
-                first = search.offers.order_by("pk").first()
-                search.offers.exclude(pk=first.pk).update(status=OfferStatus.REJECTED)
+                    extra = OfferExtra(description="2:1 staffing for the first month",
+                                       weekly_amount=Decimal("2800.00"), weeks=4)
+                    search_extras.append((offer, extra))
+                    extras.append((offer, extra))
+            if reached >= order.index(S.OPTION_CHOSEN) and search_offers:
+                first, *others = search_offers
+                for other in others:
+                    other.status = OfferStatus.REJECTED
                 first.status = OfferStatus.CHOSEN
                 if reached >= order.index(S.NEGOTIATING):
                     first.weekly_agreed = (first.weekly_offered * Decimal("0.95")).quantize(rules.PENNY)
-                    first.extras.update(agreed=False)
-                first.save()
+                    for offer, extra in search_extras:
+                        if offer is first:
+                            extra.agreed = False
+    PlacementSearch.objects.bulk_create(searches, batch_size=2000)
+    for search, entry in chronology:
+        entry.search = search
+    ChronologyEntry.objects.bulk_create([entry for _, entry in chronology], batch_size=5000)
+    for search, offer in offers:
+        offer.search = search
+    Offer.objects.bulk_create([offer for _, offer in offers], batch_size=5000)
+    for offer, extra in extras:
+        extra.offer = offer
+    OfferExtra.objects.bulk_create([extra for _, extra in extras], batch_size=5000)
 
 
 def _forum_avoidance(rng, current, officers, today, scale) -> None:

@@ -14,7 +14,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from placements import rules, selectors
+from placements import exports, rules, selectors
 from placements.filtersets import ChildFilter, PlacementFilter, ProviderFilter
 from placements.forms import ChildForm, CostLineEndForm, CostLineForm, DeprivationOfLibertyForm, PlacementForm, ProviderForm
 from placements.models import Child, CostLine, Placement, Provider
@@ -47,6 +47,16 @@ class ListPage(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterVie
 
     def get_export_filename(self, export_format):
         return f"{self.export_name}-{timezone.localdate():%Y-%m-%d}.{export_format}"
+
+    def create_export(self, export_format):
+        """A large list downloads as CSV a row at a time (placements.exports.streamed_csv)."""
+        if export_format == "csv":
+            table = self.get_table(**self.get_table_kwargs())
+            queryset = exports.large_queryset(table)
+            if queryset is not None:
+                return exports.streamed_csv(table, queryset, self.get_export_filename(export_format),
+                                            byte_order_mark=False)
+        return super().create_export(export_format)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -26,7 +26,7 @@ def demo_build(*, today: date, seed: int) -> None:
     for year in range(first.year + 1, fy_start.year + 1):
         if Budget.objects.filter(financial_year=year).exists():
             continue  # a real budget is never replaced
-        for category, amount in by_year.get(year - 1, {}).items():
+        for category, amount in sorted(by_year.get(year - 1, {}).items()):
             if amount > 0:
                 budgets.append(Budget(financial_year=year, category=category, note=Budget.DEMO_NOTE,
                                       amount=Decimal(str(round(amount * 1.03, -3)))))

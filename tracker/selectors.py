@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from placements import rules as placement_rules
 from placements import selectors
 from placements.choices import SHORT_BREAK_LEGAL_STATUSES, CameFrom, CostKind, PlacementCategory
-from placements.models import CostLine, DeprivationOfLiberty, Placement
+from placements.models import Child, CostLine, DeprivationOfLiberty, Placement, Provider
 from tracker import rules
 from tracker.rules import CEASE, MOVE, START, Event, PlacementSpan
 
@@ -42,11 +42,24 @@ class WeekFigures:
 
 
 def week_events(week_ending: date) -> list[Event]:
-    """Every start, cease and move in the week, in one query."""
+    """Every start, cease and move in the week, in one query.
+
+    A child's state (looked after, and in which placement) can only change on a day one of their
+    placements starts or ends or they turn 18, so only children with such a day in the week are read:
+    a few hundred a week for a region, rather than every child in care.
+    """
     monday = week_ending - timedelta(days=6)
+    changing = (Placement.objects.filter(Q(start__range=(monday, week_ending)) | Q(end__range=(monday, week_ending)))
+                .order_by().values("child_id"))
+    margin = timedelta(days=2)  # either side of the birthdays: rule T decides the day itself
+    turning_18 = Child.objects.filter(date_of_birth__range=(
+        placement_rules.born_on_or_before_to_be(18, monday) - margin,
+        placement_rules.born_on_or_before_to_be(18, week_ending) + margin,
+    )).order_by().values("pk")
     rows = (
         Placement.objects.filter(start__lte=week_ending)
         .filter(Q(end__isnull=True) | Q(end__gte=monday))
+        .filter(child_id__in=changing.union(turning_18))
         .values_list("pk", "child_id", "child__date_of_birth", "start", "end", "legal_status", "place_code")
         .order_by("child_id", "start")
     )
@@ -116,25 +129,27 @@ class TeamRow:
 
 
 def team_breakdown(week_ending: date, rows: dict[str, list[EventRow]]) -> list[TeamRow]:
-    """Looked after, weekly cost, starts, ceases and moves by originating social work team."""
+    """Looked after, weekly cost, starts, ceases and moves by originating social work team.
+
+    Looked after and weekly cost are counted and summed in SQL by team, in one query."""
     teams: dict[str, TeamRow] = {}
 
     def team_row(name: str) -> TeamRow:
         name = name or "Not recorded"
         return teams.setdefault(name, TeamRow(team=name))
 
-    sunday = (
-        selectors.looked_after_placements(week_ending)
-        .annotate(weekly_cost=selectors.weekly_cost_subquery(week_ending))
-        .values_list("child_id", "child__team", "weekly_cost")
+    # Rule C1 summed over the team's placements: the cost lines in force that Sunday, joined to them.
+    in_force = FilteredRelation("cost_lines", condition=selectors.in_force(week_ending, "cost_lines__"))
+    by_team = (
+        selectors.looked_after_placements(week_ending).alias(in_force=in_force)
+        .order_by().values_list("child__team")
+        .annotate(children=Count("child", distinct=True), total=Sum("in_force__weekly_amount"))
     )
-    seen = set()
-    for child_id, team, weekly_cost in sunday:
+    for team, children, total in by_team:
         row = team_row(team)
-        row.weekly_cost += weekly_cost
-        if child_id not in seen:
-            seen.add(child_id)
-            row.looked_after += 1
+        row.looked_after += children
+        if total is not None:
+            row.weekly_cost += total.quantize(placement_rules.PENNY)  # SQLite sums in floating point
     for kind, attribute in ((START, "starts"), (CEASE, "ceases"), (MOVE, "moves")):
         for event_row in rows[kind]:
             row = team_row(event_row.placement.child.team)
@@ -189,13 +204,36 @@ DOL_16_17 = "16 or 17 and subject to a DoL order"
 def unregulated_placements(on: date) -> QuerySet[Placement]:
     """Looked-after children in unregulated provision on ``on``, with their DoL status that day."""
     dol = DeprivationOfLiberty.objects.filter(child=OuterRef("child_id")).filter(selectors.dol_in_force(on))
+    # The providers by key (one query, a few hundred of them) rather than a join: the database then finds
+    # the few unregulated placements by index instead of testing every child in care.
+    unregulated_providers = list(Provider.objects.filter(regulated=False).values_list("pk", flat=True))
     return (
         selectors.looked_after_placements(on)
-        .filter(Q(category=PlacementCategory.UNREGULATED) | Q(provider__regulated=False))
+        .filter(Q(category=PlacementCategory.UNREGULATED) | Q(provider_id__in=unregulated_providers))
         .select_related("child", "provider")
         .annotate(weekly_cost=selectors.weekly_cost_subquery(on), subject_to_dol=Exists(dol))
         .order_by("child__date_of_birth", "pk")
     )
+
+
+@dataclass(frozen=True)
+class UnregulatedCounts:
+    total: int
+    under_16: int
+    dol_16_17: int
+
+
+def unregulated_counts(on: date) -> UnregulatedCounts:
+    """How many are in unregulated provision on ``on``, and in each watched group (``unregulated_flag``),
+    counted in one query rather than row by row."""
+    under_16 = Q(child__date_of_birth__gt=placement_rules.born_on_or_before_to_be(16, on))
+    # Looked after means under 18, so 16 or over is 16 or 17.
+    counts = unregulated_placements(on).order_by().aggregate(
+        total=Count("pk"),
+        under_16=Count("pk", filter=under_16),
+        dol_16_17=Count("pk", filter=~under_16 & Q(subject_to_dol=True)),
+    )
+    return UnregulatedCounts(**counts)
 
 
 def unregulated_flag(placement: Placement, on: date) -> str:

@@ -21,6 +21,15 @@ from tracker.models import Budget
 from tracker.tables import BudgetTable
 
 
+def paginate(request, named_tables) -> None:
+    """A page of 100 rows of each table on the page (downloads keep every row); each table has its own
+    page number in the address (``starts-page=2``), so paging one leaves the others where they are."""
+    for index, named in enumerate(named_tables):
+        if index:
+            named.table.prefix = f"{named.name}-"
+        RequestConfig(request, paginate={"per_page": 100}).configure(named.table)
+
+
 class TrackerPage(PermissionRequiredMixin, TemplateView):
     """A tracker page: its tables, each downloadable as CSV or Excel, and all of them as one workbook."""
 
@@ -53,7 +62,7 @@ class WeeklyTrackerView(TrackerPage):
         tracker = selectors.weekly_tracker(week_ending)
         placement_filter = WeeklyPlacementFilter(self.request.GET, queryset=selectors.open_placements(week_ending))
         named_tables = exports.weekly_tables(tracker, placement_filter.qs)
-        RequestConfig(self.request, paginate={"per_page": 100}).configure(named_tables[0].table)
+        paginate(self.request, named_tables[:4])
         context.update(
             title=f"Weekly placement tracker, week ending {week_ending:%-d %B %Y}",
             form=form,
@@ -79,15 +88,15 @@ class UnregulatedReportView(TrackerPage):
         form = WeekForm(self.request.GET or None)
         week_ending = form.week_ending_or(rules.last_complete_week_ending(timezone.localdate()))
         named_tables = exports.unregulated_tables(week_ending)
-        placements = list(named_tables[0].table.data)
-        flags = [selectors.unregulated_flag(p, week_ending) for p in placements]
+        paginate(self.request, named_tables)
+        counts = selectors.unregulated_counts(week_ending)
         context.update(
             title=f"Weekly unregulated report, week ending {week_ending:%-d %B %Y}",
             form=form,
             tables=named_tables,
-            total=len(placements),
-            under_16=flags.count(selectors.UNDER_16),
-            dol_16_17=flags.count(selectors.DOL_16_17),
+            total=counts.total,
+            under_16=counts.under_16,
+            dol_16_17=counts.dol_16_17,
             week_ending=week_ending,
             period_slug=week_ending.isoformat(),
             previous_week=week_ending - timedelta(days=7),
@@ -107,6 +116,7 @@ class ResidentialTrackerView(TrackerPage):
         year, month = form.month_or((today.year, today.month))
         tracker = selectors.residential_tracker(year, month, today)
         named_tables = exports.residential_tables(tracker)
+        paginate(self.request, named_tables[:1])
         previous = placement_rules.add_months(tracker.month_start, -1)
         following = placement_rules.add_months(tracker.month_start, 1)
         context.update(
@@ -114,7 +124,7 @@ class ResidentialTrackerView(TrackerPage):
             form=form,
             tracker=tracker,
             tables=named_tables,
-            children=len(tracker.placements),
+            children=named_tables[0].table.paginator.count,
             period_slug=f"{tracker.month_start:%Y-%m}",
             previous_month=f"{previous:%Y-%m}",
             next_month=f"{following:%Y-%m}",
