@@ -603,3 +603,23 @@ class CostAvoidance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()}: £{self.amount:,.2f} on {self.date_agreed:%d/%m/%Y}"
+
+
+class DataVersion(models.Model):
+    """One row that the database itself moves on whenever a record the figures read changes.
+
+    Triggers on every table of the placements, tracker and panel apps (``placements.freshness``, installed
+    by migration 0006) raise ``version`` in the same transaction as the change, so a figure remembered
+    under a version is never read after the data under it has changed, whatever wrote it: a page, an
+    import's bulk insert, the demo, the admin or a shell.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)
+    changed_at = models.CharField(max_length=40, default="", help_text="When the version last moved, as the database wrote it.")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="data_version_single_row")]
+
+    def __str__(self) -> str:
+        return f"data version {self.version} ({self.changed_at})"

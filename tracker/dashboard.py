@@ -354,3 +354,58 @@ def _average_new_weekly_cost(placement_ids: list[int]) -> dict[str, float]:
     for category, cost in first_day_cost.values():
         totals.setdefault(category, []).append(cost)
     return {category: sum(costs) / len(costs) for category, costs in totals.items()}
+
+
+# --- The page ------------------------------------------------------------------------------
+
+
+@dataclass
+class DashboardFigures:
+    """Everything the dashboard shows for one period and category (kept whole by placements.freshness)."""
+
+    charts: list
+    measures: list[StabilityMeasure]
+    unsettled: list  # (child, moves in the last 12 months), most moves first
+
+
+def dashboard_figures(first: date, last: date, category: str = "") -> DashboardFigures:
+    """Every chart, the stability measures and the children with 2 or more moves, as at ``last``."""
+    from placements.models import Child
+    from tracker import charts, selectors
+
+    on = last
+    fy_start, _ = rules.financial_year(on)
+    reach_back = min(first, rules.add_months(on, -31), fy_start - timedelta(weeks=13))
+    frame = frames.placement_frame(reach_back, last, category)
+    everyone = frames.placement_frame(reach_back, last) if category else frame
+    lines = frames.cost_line_frame(reach_back, last, category)
+    months = frames.month_ends(first, last)
+
+    fee_categories = [category] if category in FEE_CATEGORIES else FEE_CATEGORIES
+    fees = fees_and_framework_share(on, fee_categories)
+    years = financial_years(first, last)
+    new_residential = selectors.new_residential(
+        [(rules.financial_year_label(start.year), start, end) for start, end in years])
+    forecast_rows = forecast(on, lines, frame)
+    if category:
+        label = category_label(category)
+        forecast_rows = [row for row in forecast_rows if row.category == label] or forecast_rows[-1:]
+
+    chart_list = [
+        charts.demand_chart(demand_by_month(frame, months)),
+        charts.mix_chart(mix_by_month(frame, months)),
+        charts.ownership_chart(ownership_by_month(frame, months), fostering_cost_gap(on)),
+        charts.fees_chart(fees),
+        charts.framework_share_chart(fees),
+        charts.spend_trend_chart(weekly_spend(lines, first, last)),
+        charts.spend_by_category_chart(spend_by_category_per_year(lines, first, last)),
+        charts.new_residential_chart(new_residential),
+        charts.forecast_chart(forecast_rows),
+    ]
+    measures = stability(everyone, on)
+    year_ago = rules.add_months(on, -12)
+    moves = moves_in_window(everyone, year_ago + timedelta(days=1), on)
+    unsettled_ids = [child_id for child_id, count in moves.items() if count >= 2]
+    unsettled = [(child, int(moves[child.pk])) for child in Child.objects.filter(pk__in=unsettled_ids)]
+    unsettled.sort(key=lambda pair: (-pair[1], pair[0].family_name))
+    return DashboardFigures(charts=chart_list, measures=measures, unsettled=unsettled)

@@ -12,9 +12,9 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from placements import exports as files
+from placements import freshness
 from placements import rules as placement_rules
-from placements.models import Child
-from tracker import charts, dashboard, exports, frames, rules, selectors
+from tracker import dashboard, exports, rules, selectors
 from tracker.filtersets import WeeklyPlacementFilter
 from tracker.forms import BudgetForm, DashboardForm, MonthForm, WeekForm
 from tracker.models import Budget
@@ -59,7 +59,7 @@ class WeeklyTrackerView(TrackerPage):
         context = super().get_context_data(**kwargs)
         form = WeekForm(self.request.GET or None)
         week_ending = form.week_ending_or(rules.last_complete_week_ending(timezone.localdate()))
-        tracker = selectors.weekly_tracker(week_ending)
+        tracker = freshness.remembered("weekly tracker", selectors.weekly_tracker, week_ending)
         placement_filter = WeeklyPlacementFilter(self.request.GET, queryset=selectors.open_placements(week_ending))
         named_tables = exports.weekly_tables(tracker, placement_filter.qs)
         paginate(self.request, named_tables[:4])
@@ -89,7 +89,7 @@ class UnregulatedReportView(TrackerPage):
         week_ending = form.week_ending_or(rules.last_complete_week_ending(timezone.localdate()))
         named_tables = exports.unregulated_tables(week_ending)
         paginate(self.request, named_tables)
-        counts = selectors.unregulated_counts(week_ending)
+        counts = freshness.remembered("unregulated counts", selectors.unregulated_counts, week_ending)
         context.update(
             title=f"Weekly unregulated report, week ending {week_ending:%-d %B %Y}",
             form=form,
@@ -114,7 +114,7 @@ class ResidentialTrackerView(TrackerPage):
         today = timezone.localdate()
         form = MonthForm(self.request.GET or None)
         year, month = form.month_or((today.year, today.month))
-        tracker = selectors.residential_tracker(year, month, today)
+        tracker = freshness.remembered("residential tracker", selectors.residential_tracker, year, month, today)
         named_tables = exports.residential_tables(tracker)
         paginate(self.request, named_tables[:1])
         previous = placement_rules.add_months(tracker.month_start, -1)
@@ -143,45 +143,12 @@ class DashboardView(TrackerPage):
         today = timezone.localdate()
         form = DashboardForm(self.request.GET or None)
         first, last, category = form.period(today)
-        on = last
-        fy_start, _ = placement_rules.financial_year(on)
-        reach_back = min(first, placement_rules.add_months(on, -31), fy_start - timedelta(weeks=13))
-        frame = frames.placement_frame(reach_back, last, category)
-        everyone = frames.placement_frame(reach_back, last) if category else frame
-        lines = frames.cost_line_frame(reach_back, last, category)
-        months = frames.month_ends(first, last)
-
-        fee_categories = [category] if category in dashboard.FEE_CATEGORIES else dashboard.FEE_CATEGORIES
-        fees = dashboard.fees_and_framework_share(on, fee_categories)
-        years = dashboard.financial_years(first, last)
-        new_residential = selectors.new_residential(
-            [(placement_rules.financial_year_label(start.year), start, end) for start, end in years])
-        forecast_rows = dashboard.forecast(on, lines, frame)
-        if category:
-            label = dashboard.category_label(category)
-            forecast_rows = [row for row in forecast_rows if row.category == label] or forecast_rows[-1:]
-
-        chart_list = [
-            charts.demand_chart(dashboard.demand_by_month(frame, months)),
-            charts.mix_chart(dashboard.mix_by_month(frame, months)),
-            charts.ownership_chart(dashboard.ownership_by_month(frame, months), dashboard.fostering_cost_gap(on)),
-            charts.fees_chart(fees),
-            charts.framework_share_chart(fees),
-            charts.spend_trend_chart(dashboard.weekly_spend(lines, first, last)),
-            charts.spend_by_category_chart(dashboard.spend_by_category_per_year(lines, first, last)),
-            charts.new_residential_chart(new_residential),
-            charts.forecast_chart(forecast_rows),
-        ]
-        measures = dashboard.stability(everyone, on)
-        year_ago = placement_rules.add_months(on, -12)
-        moves = dashboard.moves_in_window(everyone, year_ago + timedelta(days=1), on)
-        unsettled_ids = [child_id for child_id, count in moves.items() if count >= 2]
-        unsettled = [(child, int(moves[child.pk])) for child in Child.objects.filter(pk__in=unsettled_ids)]
-        unsettled.sort(key=lambda pair: (-pair[1], pair[0].family_name))
+        figures = freshness.remembered("dashboard", dashboard.dashboard_figures, first, last, category)
         context.update(
-            title="Demand and cost dashboard", form=form, charts=chart_list, tables=[c.table for c in chart_list],
-            first=first, last=last, on=on, category=category, category_label=dashboard.category_label(category),
-            measures=measures, unsettled=unsettled,
+            title="Demand and cost dashboard", form=form, charts=figures.charts,
+            tables=[c.table for c in figures.charts], first=first, last=last, on=last, category=category,
+            category_label=dashboard.category_label(category), measures=figures.measures,
+            unsettled=figures.unsettled,
             period_slug=f"{first:%Y-%m}-to-{last:%Y-%m}",
         )
         return context

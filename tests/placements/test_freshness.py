@@ -1,0 +1,120 @@
+"""The data version moves with every change the figures read, however it is written, and the trackers
+and dashboard show remembered figures only while nothing has changed (placements.freshness)."""
+
+from datetime import date
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from placements import freshness
+from placements.models import Child, CostLine, Placement
+from tests.factories import make_child, make_cost_line, make_placement, make_provider
+
+pytestmark = pytest.mark.django_db
+
+SUNDAY = date(2024, 3, 10)
+
+
+def test_every_table_the_figures_read_has_a_trigger():
+    """A new model in these apps fails here until a migration installs its trigger
+    (``freshness.install_triggers(schema_editor, [table])`` in a RunPython)."""
+    tables = freshness.watched_tables(apps)
+    assert {"placements_placement", "placements_costline", "placements_child", "panel_panelreview",
+            "tracker_budget", "placements_provider", "placements_ofstedinspection"} <= set(tables)
+    assert set(tables) <= freshness.tables_with_triggers()
+    assert "placements_importupload" not in freshness.tables_with_triggers()
+
+
+def write_by(way: str, child: Child) -> None:
+    if way == "save":
+        child.family_name = "Renamed"
+        child.save()
+    elif way == "bulk_create":
+        Child.objects.bulk_create([Child(case_ref="BULK1", date_of_birth=date(2012, 1, 1))])
+    elif way == "update":
+        Child.objects.filter(pk=child.pk).update(team="North")
+    elif way == "delete":
+        Child.objects.filter(pk=child.pk).delete()
+    elif way == "raw SQL":
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE placements_child SET team = %s WHERE id = %s", ["South", child.pk])
+
+
+@pytest.mark.parametrize("way", ["save", "bulk_create", "update", "delete", "raw SQL"])
+def test_the_version_moves_however_a_record_is_written(way):
+    child = make_child(case_ref="V001")
+    before = freshness.data_version()
+    write_by(way, child)
+    assert freshness.data_version() != before
+
+
+def test_reading_and_an_update_of_nothing_leave_the_version_alone():
+    make_child(case_ref="V001")
+    before = freshness.data_version()
+    list(Child.objects.all())
+    Placement.objects.count()
+    assert freshness.data_version() == before
+
+
+def test_a_figure_is_computed_once_until_the_data_changes():
+    calls = []
+
+    def compute(day):
+        calls.append(day)
+        return Child.objects.count()
+
+    make_child(case_ref="V001")
+    assert freshness.remembered("children", compute, SUNDAY) == 1
+    assert freshness.remembered("children", compute, SUNDAY) == 1
+    assert len(calls) == 1  # remembered
+    assert freshness.remembered("children", compute, date(2024, 3, 17)) == 1
+    assert len(calls) == 2  # other arguments, another figure
+    make_child(case_ref="V002")
+    assert freshness.remembered("children", compute, SUNDAY) == 2  # the data changed: computed again
+    assert len(calls) == 3
+
+
+def test_the_weekly_tracker_shows_a_placement_bulk_inserted_after_it_was_first_read(client, admin_user):
+    client.force_login(admin_user)
+    url = reverse("tracker_weekly") + f"?week_ending={SUNDAY}"
+    home = make_provider(name="Oak House", urn="SC1")
+    first = make_placement(make_child(case_ref="W001"), home, category="residential", start=date(2023, 1, 1))
+    make_cost_line(first, "5000", first.start)
+    assert client.get(url).context["tracker"].figures.looked_after == 1
+
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(url).context["tracker"].figures.looked_after == 1
+    with CaptureQueriesContext(connection) as fresh_view:
+        client.get(url + "&fresh=1")  # same figures (the filter form ignores it), so also remembered
+    assert len(again) == len(fresh_view)
+
+    # As an import writes: bulk inserts, no model signals.
+    child = Child.objects.bulk_create([Child(case_ref="W002", date_of_birth=date(2012, 1, 1))])[0]
+    placement = Placement.objects.bulk_create([Placement(child=child, provider=home, category="residential",
+                                                         start=date(2024, 3, 5))])[0]
+    CostLine.objects.bulk_create([CostLine(placement=placement, description="Core fee", weekly_amount="6000",
+                                           date_from=date(2024, 3, 5))])
+    tracker = client.get(url).context["tracker"]
+    assert tracker.figures.looked_after == 2
+    assert tracker.figures.starts == 1
+
+
+def test_the_remembered_dashboard_makes_fewer_queries_and_shows_a_change(client, admin_user):
+    client.force_login(admin_user)
+    home = make_provider(name="Oak House", urn="SC1")
+    placement = make_placement(make_child(case_ref="D001"), home, category="residential", start=date(2024, 1, 1))
+    make_cost_line(placement, "5000", placement.start)
+    url = reverse("tracker_dashboard") + "?start=2024-01&end=2024-03"
+    with CaptureQueriesContext(connection) as first_view:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as second_view:
+        second = client.get(url)
+    assert len(second_view) < len(first_view)
+    assert second.content.count(b"Oak House") == first.content.count(b"Oak House")
+    assert first.context["charts"][0].table.table.data[-1]["looked_after"] == 1
+
+    make_placement(make_child(case_ref="D002"), home, category="residential", start=date(2024, 2, 1))
+    assert client.get(url).context["charts"][0].table.table.data[-1]["looked_after"] == 2
