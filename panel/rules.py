@@ -127,6 +127,8 @@ class AgendaCandidate:
     child_id: int = field(compare=False)
     weekly_cost: Decimal = field(compare=False)
     reasons: list[Reason] = field(compare=False)
+    #: Who attends for the child (social worker, team manager, IRO), as the agenda item records them.
+    attendees: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
         self.sort_key = (0 if self.is_priority else 1, -self.weekly_cost, self.child_id)

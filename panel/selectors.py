@@ -7,12 +7,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import DateField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
 
 from placements import rules as placement_rules
 from placements import selectors as placement_selectors
 from placements.choices import CostKind, OfstedRating, Ownership, PlacementCategory
-from placements.models import CostLine, DeprivationOfLiberty, OfstedInspection, Placement
+from placements.models import CostLine, DeprivationOfLiberty, OfstedInspection, Placement, Provider
 from panel import rules
 from panel.choices import ConsolidationOutcome, MeetingStatus
 from panel.models import ConsolidationMeeting, PanelAction, PanelMeeting, PanelReview
@@ -68,12 +70,25 @@ def placement_facts(placement: Placement) -> rules.PlacementFacts:
     )
 
 
+def next_review_or_never(on: date) -> Subquery:
+    """The next review date the child's last minuted review before ``on`` set, in one correlated
+    subquery: ``FAR_FUTURE`` when that review set none, NULL when the child was never reviewed.
+
+    It stands for both ``next_review`` and ``reviewed_before`` of ``open_placements_with_facts``: two
+    subqueries there, the second of which PostgreSQL answers by hashing every minuted review, once in the
+    condition and again in the columns.
+    """
+    last_review = _minuted_before(on).order_by("-meeting__date", "-pk")
+    next_date = Coalesce("next_review_date", Value(placement_selectors.FAR_FUTURE, DateField()))
+    return Subquery(last_review.values(next_date=next_date)[:1], output_field=DateField())
+
+
 def could_come_to_panel(on: date, threshold: Decimal) -> Q:
     """In SQL, a condition every placement that meets a rule P on ``on`` meets (and a few that do not):
     the rules (``panel.rules.panel_reasons``) still decide, on far fewer rows than every open placement.
 
-    Needs the annotations ``weekly_cost``, ``next_review`` and ``reviewed_before`` of
-    ``open_placements_with_facts``.
+    Needs the annotations ``weekly_cost`` (``placement_selectors.weekly_cost_subquery``) and
+    ``next_review`` (``next_review_or_never``).
     """
     external = Q(provider__ownership=Ownership.EXTERNAL)
     unregulated = Q(category=PlacementCategory.UNREGULATED) | Q(provider__regulated=False)
@@ -89,13 +104,15 @@ def could_come_to_panel(on: date, threshold: Decimal) -> Q:
         inspection_date__gt=OuterRef("start"), inspection_date__lte=on))
     additional = Exists(CostLine.objects.filter(placement=OuterRef("pk"), kind=CostKind.ADDITIONAL)
                         .filter(placement_selectors.in_force(on)))
+    # Never reviewed (NULL, read as the earliest day) or due by ``on``: one test, so PostgreSQL runs the
+    # review subquery once a row, not once for "never" and again for "due".
+    review_due = Q(LessThanOrEqual(Coalesce("next_review", Value(date.min, DateField())), on))
     # Cheapest tests first: PostgreSQL evaluates an OR from the left and stops at the first true.
     return (
         Q(desired_not_met_market=True)
         | unregulated
         | (residential & (aged_12_or_under | inadequate_since_start))
-        | (external & (turns_18_within_6_months | Q(reviewed_before=False) | Q(next_review__lte=on)
-                       | Q(weekly_cost__gt=threshold)))
+        | (external & (turns_18_within_6_months | review_due | Q(weekly_cost__gt=threshold)))
         | additional
     )
 
@@ -104,37 +121,36 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
     """Every child the rules bring to the panel on ``meeting_date``, in agenda order.
 
     Four queries whatever the data: the placements that could meet a rule (``could_come_to_panel``), as
-    plain values, then the DoL orders, Ofsted inspections and additional cost lines the rules read, each
-    only where a rule can use it. The rules run on plain values, so a region's placements cost no model
-    objects.
+    plain values with who attends for the child, then the DoL orders, Ofsted inspections and additional
+    cost lines the rules read, each only where a rule can use it. The rules run on plain values, so a
+    region's placements cost no model objects.
     """
     on = meeting_date
     threshold = cost_threshold()
-    last_review = _minuted_before(on).order_by("-meeting__date", "-pk")
     rows = (
         placement_selectors.looked_after_placements(on)
-        .annotate(
-            weekly_cost=placement_selectors.weekly_cost_subquery(on),
-            next_review=Subquery(last_review.values("next_review_date")[:1]),
-            reviewed_before=Exists(_minuted_before(on)),
-        )
+        .annotate(weekly_cost=placement_selectors.weekly_cost_subquery(on), next_review=next_review_or_never(on))
         .filter(could_come_to_panel(on, threshold))
         .order_by()
         .values_list("pk", "child_id", "child__date_of_birth", "category", "start", "provider_id",
                      "provider__ownership", "provider__regulated", "weekly_cost", "desired_category",
-                     "desired_not_met_market", "next_review", "reviewed_before")
+                     "desired_not_met_market", "next_review", "child__social_worker", "child__team_manager",
+                     "child__iro")
     )
     # What the rules read besides the placement, each only where it can matter: a DoL order for
-    # unregulated provision, the inspections of providers ever rated inadequate (the only residential
-    # rule that reads them), additional cost lines in force.
+    # unregulated provision, the inspections of providers rated inadequate on the day (the only residential
+    # rule that reads them needs the latest rating inadequate), additional cost lines in force.
     dol_since: dict[int, date] = {}
     for child_id, start in (DeprivationOfLiberty.objects.filter(placement_selectors.dol_in_force(on))
                             .order_by("start").values_list("child_id", "start")):
         dol_since.setdefault(child_id, start)
     ever_inadequate = OfstedInspection.objects.filter(overall=OfstedRating.INADEQUATE, inspection_date__lte=on)
+    inadequate_now = (Provider.objects.filter(pk__in=ever_inadequate.values("provider"))
+                      .alias(rating=placement_selectors.latest_rating_subquery(on))
+                      .filter(rating=OfstedRating.INADEQUATE))
     inspections: dict[int, list[tuple[date, str]]] = {}
     for provider_id, when, overall in (OfstedInspection.objects.filter(
-            inspection_date__lte=on, provider__in=ever_inadequate.values("provider"))
+            inspection_date__lte=on, provider__in=inadequate_now.values("pk"))
             .order_by("inspection_date").values_list("provider_id", "inspection_date", "overall")):
         inspections.setdefault(provider_id, []).append((when, overall))
     additional: dict[int, list[tuple[str, Decimal]]] = {}
@@ -145,8 +161,9 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
         additional.setdefault(placement_id, []).append((description, amount))
 
     candidates = []
+    never = placement_selectors.FAR_FUTURE
     for (pk, child_id, born, category, start, provider_id, ownership, regulated, weekly_cost, desired_category,
-         desired_not_met_market, next_review, reviewed_before) in rows:
+         desired_not_met_market, next_review, social_worker, team_manager, iro) in rows:
         facts = rules.PlacementFacts(
             date_of_birth=born,
             category=category,
@@ -159,13 +176,14 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
             inspections=tuple(inspections.get(provider_id, ())),
             dol_since=dol_since.get(child_id),
             additional_lines=tuple(additional.get(pk, ())),
-            next_review=next_review,
-            reviewed_before=reviewed_before,
+            next_review=None if next_review == never else next_review,
+            reviewed_before=next_review is not None,
         )
         reasons = rules.panel_reasons(facts, on, threshold)
         if reasons:
-            candidates.append(rules.AgendaCandidate(placement_id=pk, child_id=child_id, weekly_cost=weekly_cost,
-                                                    reasons=reasons))
+            candidates.append(rules.AgendaCandidate(
+                placement_id=pk, child_id=child_id, weekly_cost=weekly_cost, reasons=reasons,
+                attendees={"social_worker": social_worker, "team_manager": team_manager, "iro": iro}))
     return sorted(candidates)
 
 

@@ -117,9 +117,8 @@ def agenda_build(*, meeting: PanelMeeting) -> int:
     candidates = selectors.agenda_candidates(meeting.date)
     kept = {review.child_id: review for review in meeting.reviews.filter(Q(added_by_hand=True) | Q(removed=True))}
     meeting.reviews.exclude(pk__in=[review.pk for review in kept.values()]).delete()
-    children = Child.objects.in_bulk([c.child_id for c in candidates])
     position = 0
-    new_reviews, updated = [], []
+    new_items, updated = [], []
     for candidate in candidates:
         position += 1
         fields = dict(reasons=candidate.codes, reason_texts=[r.text for r in candidate.reasons],
@@ -133,15 +132,15 @@ def agenda_build(*, meeting: PanelMeeting) -> int:
                 setattr(existing, name, value)
             updated.append(existing)
         else:
-            new_reviews.append(PanelReview(meeting=meeting, child_id=candidate.child_id,
-                                           **fields, **_attendees(children[candidate.child_id])))
+            new_items.append(dict(child_id=candidate.child_id, **fields, **candidate.attendees))
     for review in kept.values():  # added by hand, and met no rule: after the rest
         position += 1
         review.position = position
         updated.append(review)
-    PanelReview.objects.bulk_create(new_reviews)
+    PanelReview.objects.bulk_create([PanelReview(meeting=meeting, **item) for item in new_items], batch_size=2000)
     PanelReview.objects.bulk_update(updated, ["reasons", "reason_texts", "weekly_cost", "placement", "position"])
-    return meeting.reviews.filter(removed=False).count()
+    # The meeting's items are now the new ones and those kept: counted here rather than read back.
+    return len(new_items) + sum(not review.removed for review in updated)
 
 
 @transaction.atomic
