@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from placements.imports import KINDS
-from placements.imports.base import ImportResult, SourceFile
+from placements.imports.base import ImportResult, SourceFile, gc_paused
 
 
 def source_files(paths: list[str]) -> list[SourceFile]:
@@ -56,7 +56,7 @@ class ImportCommand(BaseCommand):
                 self.stdout.write(f"  {message}")
 
         # Plan and write in one transaction, so nothing can change in between.
-        with transaction.atomic():
+        with transaction.atomic(), gc_paused():
             plan = kind.plan(sources, progress=progress)
             result = plan.result
             if result.errors:

@@ -43,6 +43,7 @@ from placements.imports.base import (
     ImportResult,
     Progress,
     SourceFile,
+    gc_paused,
     no_progress,
     only_for,
     parse_date,
@@ -66,7 +67,7 @@ EPISODE_DATA = EPISODE_FIELDS[1:]
 # --- Rows as read ----------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class HeaderRow:
     child: str
     sex: str
@@ -75,7 +76,7 @@ class HeaderRow:
     where: tuple[str, int]
 
 
-@dataclass
+@dataclass(slots=True)
 class EpisodeRow:
     child: str
     decom: date
@@ -95,7 +96,7 @@ class EpisodeRow:
         return tuple(getattr(self, name) for name in EPISODE_DATA)
 
 
-@dataclass
+@dataclass(slots=True)
 class DolRow:
     child: str
     date_of_birth: date
@@ -104,7 +105,7 @@ class DolRow:
     where: tuple[str, int]
 
 
-@dataclass
+@dataclass(slots=True)
 class UascRow:
     child: str
     date_of_birth: date
@@ -370,6 +371,7 @@ def _route(group: _DerivedPlacement, provider_id: int | None, providers: _Provid
 # --- The plan ------------------------------------------------------------------------
 
 
+@gc_paused()
 def ssda903_plan(files: Iterable[SourceFile], *, today: date | None = None, progress: Progress = no_progress) -> Ssda903Plan:
     """Read and check the files, and work out every change, writing nothing."""
     today = today or timezone.localdate()
@@ -558,15 +560,13 @@ def _plan_placements(plan, child, groups, existing, providers, changed_episodes)
             linked = [by_pk.get(e.placement_id) for e in group.episodes if e.pk and e.placement_id]
             placement = next((p for p in linked if p is not None and p.pk not in claimed), None)
         is_new = placement is None
-        if is_new:
-            placement = Placement(child=child, desired_category="", route=CommissioningRoute.SPOT)
-        else:
+        if not is_new:
             claimed.add(placement.pk)
         provider_id, ownership = providers.by_urn.get(group.urn, (None, None))
         if provider_id is None:
             if codes.PLACE[group.place_code].no_provider or group.place_provider == "PR0":
                 provider_id = None
-            else:
+            elif not is_new:
                 provider_id = placement.provider_id  # an unknown URN keeps a provider recorded by hand
             ownership = providers.ownership.get(provider_id)
         wanted = {
@@ -578,20 +578,23 @@ def _plan_placements(plan, child, groups, existing, providers, changed_episodes)
             "end": group.end,
             "reason_ended": group.reason_ended,
             "came_from": _came_from(groups, index),
-            "route": (placement.route if placement.route == CommissioningRoute.BLOCK
+            "route": (placement.route if not is_new and placement.route == CommissioningRoute.BLOCK
                       else _route(group, provider_id, providers, ownership)),
         }
-        if placement.planned_end and placement.planned_end <= group.start:
-            wanted["planned_end"] = None
-        differs = [name for name, value in wanted.items() if getattr(placement, name) != value]
-        for name in differs:
-            setattr(placement, name, wanted[name])
         if is_new:
+            # Made with every value at once: a model instance is slow to build and then change field by field.
+            placement = Placement(child=child, desired_category="", **wanted)
             plan.new_placements.append(placement)
-        elif differs:
-            plan.changed_placements.append(placement)
         else:
-            counts.unchanged += 1
+            if placement.planned_end and placement.planned_end <= group.start:
+                wanted["planned_end"] = None
+            differs = [name for name, value in wanted.items() if getattr(placement, name) != value]
+            for name in differs:
+                setattr(placement, name, wanted[name])
+            if differs:
+                plan.changed_placements.append(placement)
+            else:
+                counts.unchanged += 1
         for episode in group.episodes:
             if episode.pk is None:
                 episode.placement = placement
@@ -647,6 +650,7 @@ def _plan_dol_orders(plan, rows, children, counts) -> None:
 BATCH = 2000
 
 
+@gc_paused()
 def ssda903_apply(plan: Ssda903Plan, *, progress: Progress = no_progress) -> ImportResult:
     """Write the plan in one transaction; refuse (writing nothing) if any row was bad."""
     refuse_if_bad(plan)
