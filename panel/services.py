@@ -137,7 +137,7 @@ def agenda_build(*, meeting: PanelMeeting) -> int:
         position += 1
         review.position = position
         updated.append(review)
-    PanelReview.objects.bulk_create([PanelReview(meeting=meeting, **item) for item in new_items], batch_size=2000)
+    PanelReview.objects.bulk_create([PanelReview(meeting=meeting, **item) for item in new_items])
     PanelReview.objects.bulk_update(updated, ["reasons", "reason_texts", "weekly_cost", "placement", "position"])
     # The meeting's items are now the new ones and those kept: counted here rather than read back.
     return len(new_items) + sum(not review.removed for review in updated)

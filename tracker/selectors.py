@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from placements import rules as placement_rules
-from placements import selectors
+from placements import freshness, selectors
 from placements.choices import SHORT_BREAK_LEGAL_STATUSES, CameFrom, CostKind, PlacementCategory
 from placements.models import Child, CostLine, DeprivationOfLiberty, Placement, Provider
 from tracker import rules
@@ -352,5 +352,8 @@ def residential_tracker(year: int, month: int, today: date, previous_years: int 
                         date(start_year + 1, 3, 31)))
     return ResidentialTracker(
         month_start=month_start, month_end=month_end, as_at=as_at,
-        placements=residential_placements(as_at), periods=new_residential(periods),
+        placements=residential_placements(as_at),
+        # Counted over years of placements: kept until the data changes. The placements stay a query,
+        # read a page at a time by the table.
+        periods=freshness.remembered("new residential", new_residential, periods),
     )

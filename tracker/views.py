@@ -114,7 +114,7 @@ class ResidentialTrackerView(TrackerPage):
         today = timezone.localdate()
         form = MonthForm(self.request.GET or None)
         year, month = form.month_or((today.year, today.month))
-        tracker = freshness.remembered("residential tracker", selectors.residential_tracker, year, month, today)
+        tracker = selectors.residential_tracker(year, month, today)
         named_tables = exports.residential_tables(tracker)
         paginate(self.request, named_tables[:1])
         previous = placement_rules.add_months(tracker.month_start, -1)
@@ -130,6 +130,10 @@ class ResidentialTrackerView(TrackerPage):
             next_month=f"{following:%Y-%m}",
         )
         return context
+
+
+#: Children with 2 or more moves listed on the dashboard, most moves first (a region has thousands).
+UNSETTLED_SHOWN = 100
 
 
 class DashboardView(TrackerPage):
@@ -148,7 +152,7 @@ class DashboardView(TrackerPage):
             title="Demand and cost dashboard", form=form, charts=figures.charts,
             tables=[c.table for c in figures.charts], first=first, last=last, on=last, category=category,
             category_label=dashboard.category_label(category), measures=figures.measures,
-            unsettled=figures.unsettled,
+            unsettled=figures.unsettled[:UNSETTLED_SHOWN], unsettled_count=len(figures.unsettled),
             period_slug=f"{first:%Y-%m}-to-{last:%Y-%m}",
         )
         return context

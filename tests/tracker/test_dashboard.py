@@ -188,3 +188,21 @@ def test_every_charts_numbers_download_as_csv(client, director):
     client.force_login(director)
     response = client.get(reverse("tracker_dashboard"), {"_export": "csv", "table": "fees"})
     assert response.content.decode("utf-8-sig").splitlines()[0].startswith("Category,Framework fee")
+
+
+def test_a_regions_thousands_of_unsettled_children_list_the_most_moved_first(client, director, monkeypatch):
+    """The early-warning list shows the children with the most moves, and says how many there are."""
+    from tracker import views
+
+    monkeypatch.setattr(views, "UNSETTLED_SHOWN", 2)
+    home = make_provider(name="Oak House", urn="SC1")
+    for number, moves in enumerate([2, 3, 2], start=1):
+        child = make_child(case_ref=f"U{number:03d}", family_name=f"Moved{number}")
+        starts = [date(2024, 1, 1)] + [date(2024, 2 + 2 * move, 1) for move in range(moves)]
+        for start, end in zip(starts, starts[1:] + [None]):
+            make_placement(child, home, category="residential", start=start, end=end)
+    client.force_login(director)
+    page = client.get(reverse("tracker_dashboard") + "?start=2024-01&end=2024-11").content.decode()
+    assert "The 2 with the most moves of 3 children." in page
+    assert "(U002): 3 moves" in page  # the most moves first
+    assert page.count(" moves</li>") == 2
