@@ -14,7 +14,7 @@ from django.db.models.lookups import LessThanOrEqual
 from placements import rules as placement_rules
 from placements import selectors as placement_selectors
 from placements.choices import CostKind, OfstedRating, Ownership, PlacementCategory
-from placements.models import CostLine, DeprivationOfLiberty, OfstedInspection, Placement, Provider
+from placements.models import CostLine, DeprivationOfLiberty, OfstedInspection, Provider
 from panel import rules
 from panel.choices import ConsolidationOutcome, MeetingStatus
 from panel.models import ConsolidationMeeting, PanelAction, PanelMeeting, PanelReview
@@ -28,55 +28,12 @@ def _minuted_before(meeting_date: date):
     return PanelReview.objects.filter(child=OuterRef("child_id"), meeting__date__lt=meeting_date).exclude(decision="")
 
 
-def open_placements_with_facts(on: date) -> QuerySet[Placement]:
-    """Every looked-after child's placement on ``on`` with what rules P read: a fixed number of queries."""
-    inspections = OfstedInspection.objects.filter(inspection_date__lte=on).order_by("inspection_date")
-    dol = DeprivationOfLiberty.objects.filter(placement_selectors.dol_in_force(on)).order_by("start")
-    additional = CostLine.objects.filter(placement_selectors.in_force(on), kind=CostKind.ADDITIONAL).order_by("pk")
-    last_review = _minuted_before(on).order_by("-meeting__date", "-pk")
-    return (
-        placement_selectors.looked_after_placements(on)
-        .select_related("child", "provider")
-        .annotate(
-            weekly_cost=placement_selectors.weekly_cost_subquery(on),
-            next_review=Subquery(last_review.values("next_review_date")[:1]),
-            reviewed_before=Exists(_minuted_before(on)),
-        )
-        .prefetch_related(
-            Prefetch("provider__inspections", queryset=inspections, to_attr="inspections_so_far"),
-            Prefetch("child__dol_orders", queryset=dol, to_attr="dol_in_force"),
-            Prefetch("cost_lines", queryset=additional, to_attr="additional_lines"),
-        )
-        .order_by("pk")
-    )
-
-
-def placement_facts(placement: Placement) -> rules.PlacementFacts:
-    provider = placement.provider
-    return rules.PlacementFacts(
-        date_of_birth=placement.child.date_of_birth,
-        category=placement.category,
-        placement_start=placement.start,
-        external=provider is not None and provider.ownership == Ownership.EXTERNAL,
-        unregulated=placement_rules.is_unregulated(placement.category, provider.regulated if provider else None),
-        weekly_cost=placement.weekly_cost,
-        desired_category=placement.desired_category,
-        desired_not_met_market=placement.desired_not_met_market,
-        inspections=tuple((i.inspection_date, i.overall) for i in provider.inspections_so_far) if provider else (),
-        dol_since=placement.child.dol_in_force[0].start if placement.child.dol_in_force else None,
-        additional_lines=tuple((line.description, line.weekly_amount) for line in placement.additional_lines),
-        next_review=placement.next_review,
-        reviewed_before=placement.reviewed_before,
-    )
-
-
 def next_review_or_never(on: date) -> Subquery:
     """The next review date the child's last minuted review before ``on`` set, in one correlated
     subquery: ``FAR_FUTURE`` when that review set none, NULL when the child was never reviewed.
 
-    It stands for both ``next_review`` and ``reviewed_before`` of ``open_placements_with_facts``: two
-    subqueries there, the second of which PostgreSQL answers by hashing every minuted review, once in the
-    condition and again in the columns.
+    It stands for both of rules P's "next review" and "reviewed before": as two subqueries, PostgreSQL
+    answered the second by hashing every minuted review, once in the condition and again in the columns.
     """
     last_review = _minuted_before(on).order_by("-meeting__date", "-pk")
     next_date = Coalesce("next_review_date", Value(placement_selectors.FAR_FUTURE, DateField()))

@@ -17,6 +17,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    FilteredRelation,
     Func,
     IntegerField,
     OuterRef,
@@ -71,12 +72,6 @@ def looked_after_placements(on: date) -> QuerySet[Placement]:
     )
 
 
-def with_weekly_cost(placements: QuerySet[Placement], on: date, name: str = "weekly_cost") -> QuerySet[Placement]:
-    """Annotate rule C1 for ``on`` (the placement must also cover ``on`` for the figure to mean anything)."""
-    weekly = Sum("cost_lines__weekly_amount", filter=in_force(on, "cost_lines__"))
-    return placements.annotate(**{name: Coalesce(weekly, ZERO_MONEY)})
-
-
 def weekly_cost_subquery(on: date) -> Subquery:
     """Rule C1 as a correlated subquery, for annotating a placement list without multiplying rows."""
     lines = (
@@ -105,17 +100,41 @@ class DayDifference(Func):
                               arg_joiner=") - julianday(", **extra_context)
 
 
+class DayBefore(Func):
+    """The day before a date."""
+
+    arity = 1
+    output_field = DateField()
+    template = "(%(expressions)s - 1)"  # PostgreSQL: date - integer is a date
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="date(%(expressions)s, '-1 day')", **extra_context)
+
+
+def first_day_charged(prefix: str = "") -> Greatest:
+    """``rules.days_charged``'s first day, in SQL: the later of the line's 'from' and its placement's start."""
+    return Greatest(F(f"{prefix}placement__start"), F(f"{prefix}date_from"))
+
+
+def last_day_charged(prefix: str = "") -> Least:
+    """``rules.days_charged``'s last day, in SQL: the earlier of the line's 'to' and the day before the
+    child left (the day they leave is not charged); the far future for a line and placement still open."""
+    left = Coalesce(DayBefore(F(f"{prefix}placement__end")), Value(FAR_FUTURE, DateField()))
+    return Least(last_day_paid(prefix), left)
+
+
 def days_charged(period_start: date, period_end: date, prefix: str = ""):
     """``rules.days_charged`` as an SQL expression on cost lines (``prefix`` leads to the cost line):
     days in [period_start, period_end] when the line is in force and its placement covers the day."""
-    first = Greatest(F(f"{prefix}placement__start"), F(f"{prefix}date_from"), Value(period_start, DateField()))
-    days = Least(
-        DayDifference(Value(period_end, DateField()), first) + 1,
-        DayDifference(Coalesce(F(f"{prefix}date_to"), Value(period_end, DateField())), first) + 1,
-        # The day the child left is not charged.
-        DayDifference(Coalesce(F(f"{prefix}placement__end"), Value(period_end + timedelta(days=1), DateField())), first),
-    )
-    return Greatest(days, Value(0))
+    first = Greatest(first_day_charged(prefix), Value(period_start, DateField()))
+    last = Least(last_day_charged(prefix), Value(period_end, DateField()))
+    return Greatest(DayDifference(last, first) + 1, Value(0))
+
+
+def lines_in_force(on: date) -> FilteredRelation:
+    """A placement's cost lines in force on ``on``, to join and sum (``.alias(in_force=lines_in_force(on))``,
+    then ``Sum("in_force__weekly_amount")``): rule C1 for groups of placements in one query."""
+    return FilteredRelation("cost_lines", condition=in_force(on, "cost_lines__"))
 
 
 def overlapping(period_start: date, period_end: date, prefix: str = "") -> Q:

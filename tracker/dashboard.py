@@ -14,7 +14,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db.models import Avg, Count, DateField, DecimalField, F, FilteredRelation, Q, Sum, Value
+from django.db.models import Avg, Count, DateField, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 
 from placements import rules
@@ -100,11 +100,10 @@ def fostering_cost_gap(on: date) -> dict:
     """Average weekly cost of in-house fostering and of independent agencies on a day, and the yearly gap
     (paper 003 puts it at about £24,000 a child a year). One query: placements counted and their cost
     lines in force summed by category in SQL."""
-    in_force = FilteredRelation("cost_lines", condition=placement_selectors.in_force(on, "cost_lines__"))
     by_category = (
         placement_selectors.looked_after_placements(on)
         .filter(category__in=[PlacementCategory.FOSTERING_INTERNAL, PlacementCategory.FOSTERING_IFA])
-        .alias(in_force=in_force).order_by().values_list("category")
+        .alias(in_force=placement_selectors.lines_in_force(on)).order_by().values_list("category")
         .annotate(placements=Count("pk", distinct=True), total=Sum("in_force__weekly_amount"))
     )
     averages = {category: (total or Decimal("0.00")).quantize(rules.PENNY) / placements
@@ -302,7 +301,7 @@ def forecast(on: date, lines: pd.DataFrame, frame: pd.DataFrame) -> list[Forecas
 
     # Committed: each line in force on the day, for the days from tomorrow to the earlier of 31 March and
     # the day before its placement's planned end; summed by category in SQL.
-    last = Least(Coalesce(frames.DayBefore(F("placement__planned_end")), Value(fy_end, DateField())),
+    last = Least(Coalesce(placement_selectors.DayBefore(F("placement__planned_end")), Value(fy_end, DateField())),
                  Value(fy_end, DateField()))
     days = Greatest(placement_selectors.DayDifference(last, Value(on, DateField())), Value(0))
     committed = (

@@ -12,8 +12,7 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-from django.db.models import DateField, F, Func, Q, Sum, Value
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models import F, Q, Sum
 
 from placements import rules, selectors
 from placements.choices import SHORT_BREAK_LEGAL_STATUSES
@@ -72,17 +71,6 @@ def care_periods(frame: pd.DataFrame) -> pd.DataFrame:
     return merged.reset_index(drop=True)
 
 
-class DayBefore(Func):
-    """The day before a date."""
-
-    arity = 1
-    output_field = DateField()
-    template = "(%(expressions)s - 1)"  # PostgreSQL: date - integer is a date
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, template="date(%(expressions)s, '-1 day')", **extra_context)
-
-
 LINE_COLUMNS = ["day", "category", "change"]
 
 
@@ -95,11 +83,9 @@ def cost_line_frame(period_start: date, period_end: date, category: str = "") ->
     away the day after its last. Summed by day in SQL (two queries), so a region's two million lines
     never leave the database: a few thousand rows come back, whatever the number of lines.
     """
-    first_day = Greatest(F("placement__start"), F("date_from"))
-    last_day = Least(selectors.last_day_paid(),
-                     Coalesce(DayBefore(F("placement__end")), Value(selectors.FAR_FUTURE, DateField())))
     lines = (CostLine.objects.filter(selectors.overlapping(period_start, period_end))
-             .annotate(first_day=first_day, last_day=last_day).filter(first_day__lte=F("last_day")))
+             .annotate(first_day=selectors.first_day_charged(), last_day=selectors.last_day_charged())
+             .filter(first_day__lte=F("last_day")))
     if category:
         lines = lines.filter(placement__category=category)
     rows = []

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from placements import rules as placement_rules
 from placements import freshness, selectors
@@ -139,9 +139,8 @@ def team_breakdown(week_ending: date, rows: dict[str, list[EventRow]]) -> list[T
         return teams.setdefault(name, TeamRow(team=name))
 
     # Rule C1 summed over the team's placements: the cost lines in force that Sunday, joined to them.
-    in_force = FilteredRelation("cost_lines", condition=selectors.in_force(week_ending, "cost_lines__"))
     by_team = (
-        selectors.looked_after_placements(week_ending).alias(in_force=in_force)
+        selectors.looked_after_placements(week_ending).alias(in_force=selectors.lines_in_force(week_ending))
         .order_by().values_list("child__team")
         .annotate(children=Count("child", distinct=True), total=Sum("in_force__weekly_amount"))
     )

@@ -54,3 +54,21 @@ def test_the_page_counts_each_group(client, director):
     response = client.get(reverse("tracker_unregulated"), {"week_ending": "2024-03-10"})
     assert response.context["under_16"] == 1 and response.context["dol_16_17"] == 0
     assert "YOUNG" in response.content.decode()
+
+
+def test_the_counts_agree_with_each_childs_flag_at_the_birthdays_and_dol_ends():
+    """The page counts the groups in SQL (unregulated_counts) and flags each row in Python
+    (unregulated_flag): one definition, checked on the days it turns."""
+    unregulated(make_child(case_ref="A", date_of_birth=date(2008, 3, 10)))  # 16 on the Sunday
+    unregulated(make_child(case_ref="B", date_of_birth=date(2008, 3, 11)))  # 16 the day after
+    with_dol = make_child(case_ref="C", date_of_birth=date(2007, 6, 1))
+    with_dol.dol_orders.create(start=date(2024, 1, 1), end=SUNDAY)
+    ended = make_child(case_ref="D", date_of_birth=date(2007, 6, 1))
+    ended.dol_orders.create(start=date(2024, 1, 1), end=date(2024, 3, 9))
+    unregulated(with_dol)
+    unregulated(ended)
+    counts = selectors.unregulated_counts(SUNDAY)
+    flagged = list(flags().values())
+    assert counts.total == len(flagged) == 4
+    assert counts.under_16 == flagged.count(selectors.UNDER_16) == 1
+    assert counts.dol_16_17 == flagged.count(selectors.DOL_16_17) == 1

@@ -15,21 +15,20 @@ from panel.choices import MeetingStatus
 from panel.models import PanelMeeting, PanelReview
 from panel.tables import AgendaTable
 from placements import exports
+from placements.models import Placement
 
 
 def unsaved_agenda(day: date) -> list[PanelReview]:
     """What the agenda builder would put on an agenda for ``day``, without saving anything."""
     candidates = selectors.agenda_candidates(day)
-    placements = {p.pk: p for p in selectors.open_placements_with_facts(day).filter(
-        pk__in=[c.placement_id for c in candidates])}
+    placements = Placement.objects.select_related("child").in_bulk([c.placement_id for c in candidates])
     reviews = []
     for position, candidate in enumerate(candidates, start=1):
         placement = placements[candidate.placement_id]
-        child = placement.child
         reviews.append(PanelReview(
-            child=child, placement=placement, reasons=candidate.codes,
+            child=placement.child, placement=placement, reasons=candidate.codes,
             reason_texts=[r.text for r in candidate.reasons], weekly_cost=candidate.weekly_cost, position=position,
-            social_worker=child.social_worker, team_manager=child.team_manager, iro=child.iro,
+            **candidate.attendees,
         ))
     return reviews
 
