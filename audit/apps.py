@@ -3,8 +3,8 @@ from django.apps import AppConfig, apps
 #: The apps whose every model is audited, so models added later are covered without a step to forget.
 AUDITED_APPS = ("placements", "panel", "tracker")
 #: Bookkeeping, not records: an uploaded file waiting for its confirmation (the import itself is audited
-#: as an event by the page that runs it).
-NOT_AUDITED = {"placements.ImportUpload"}
+#: as an event by the page that runs it), and the looked-after segments derived from the audited records.
+NOT_AUDITED = {"placements.ImportUpload", "placements.CareSegment"}
 #: Accounts too (who was given which role), without password hashes and sign-in times. Not the groups'
 #: permissions: placements/access.py sets them on every migrate, and git keeps their history.
 AUDITED_EXTRA = {

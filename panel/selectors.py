@@ -44,10 +44,10 @@ def could_come_to_panel(on: date, threshold: Decimal) -> Q:
     """In SQL, a condition every placement that meets a rule P on ``on`` meets (and a few that do not):
     the rules (``panel.rules.panel_reasons``) still decide, on far fewer rows than every open placement.
 
-    Needs the annotations ``weekly_cost`` (``placement_selectors.weekly_cost_subquery``) and
-    ``next_review`` (``next_review_or_never``).
+    Needs the annotations ``weekly_cost`` (``placement_selectors.weekly_cost_subquery``), ``ownership``
+    (``placement_selectors.placement_ownership``) and ``next_review`` (``next_review_or_never``).
     """
-    external = Q(provider__ownership=Ownership.EXTERNAL)
+    external = Q(ownership=Ownership.EXTERNAL)  # the annotation selectors.placement_ownership
     unregulated = Q(category=PlacementCategory.UNREGULATED) | Q(provider__regulated=False)
     residential = Q(category=PlacementCategory.RESIDENTIAL)
     margin = timedelta(days=2)  # either side of a birthday: the rules decide the day itself
@@ -86,11 +86,12 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
     threshold = cost_threshold()
     rows = (
         placement_selectors.looked_after_placements(on)
-        .annotate(weekly_cost=placement_selectors.weekly_cost_subquery(on), next_review=next_review_or_never(on))
+        .annotate(weekly_cost=placement_selectors.weekly_cost_subquery(on), next_review=next_review_or_never(on),
+                  ownership=placement_selectors.placement_ownership())
         .filter(could_come_to_panel(on, threshold))
         .order_by()
         .values_list("pk", "child_id", "child__date_of_birth", "category", "start", "provider_id",
-                     "provider__ownership", "provider__regulated", "weekly_cost", "desired_category",
+                     "ownership", "provider__regulated", "weekly_cost", "desired_category",
                      "desired_not_met_market", "next_review", "child__social_worker", "child__team_manager",
                      "child__iro")
     )

@@ -16,3 +16,7 @@ class PlacementsConfig(AppConfig):
     def ready(self):
         # Keep the groups' permissions as placements.access says after every migrate.
         post_migrate.connect(_sync_groups, dispatch_uid="placements_sync_groups")
+        # Each child's looked-after segments follow their records (placements.care.store).
+        from placements.care.store import connect_signals
+
+        connect_signals()

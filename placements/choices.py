@@ -33,6 +33,12 @@ class LegalStatus(models.TextChoices):
 #: Short-break legal statuses: kept, but not counted as looked after (SPEC section 3, as DfE does).
 SHORT_BREAK_LEGAL_STATUSES = frozenset({LegalStatus.V3, LegalStatus.V4})
 
+#: SSDA903 RNE S: started to be looked after. A child whose first episode in the records has another RNE was in
+#: care before the records begin (SPEC section 3, "Data as at").
+RNE_STARTED = "S"
+#: SSDA903 RNE L: a change of legal status only, inside the same placement.
+RNE_LEGAL_STATUS_ONLY = "L"
+
 
 class Ownership(models.TextChoices):
     INTERNAL = "internal", "Internal (the council's own)"
@@ -81,6 +87,7 @@ class CameFrom(models.TextChoices):
     SUPPORTED_BOARD_AND_LODGINGS = "supported_board_and_lodgings", "Supported board and lodgings"
     SUPPORTED_ACCOMMODATION = "supported_accommodation", "Supported accommodation"
     OTHER = "other", "Other"
+    NOT_KNOWN = "not_known", "Not known (in care before the records begin)"
 
 
 class CommissioningRoute(models.TextChoices):

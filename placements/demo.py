@@ -41,6 +41,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from placements import access, rules
+from placements.care.store import care_segments_rebuild
 from placements.choices import (
     CameFrom,
     CommissioningRoute,
@@ -634,6 +635,7 @@ class DemoBuilder:
         DeprivationOfLiberty.objects.bulk_create(
             [DeprivationOfLiberty(child=plan.child, start=s, end=e) for plan in plans for s, e in plan.dol]
         )
+        care_segments_rebuild([plan.child.pk for plan in plans])  # bulk inserts send no signals
         return len(placements), len(lines)
 
 

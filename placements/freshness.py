@@ -31,7 +31,7 @@ T = TypeVar("T")
 #: The apps whose tables the figures read.
 WATCHED_APPS = ("placements", "tracker", "panel")
 #: Their tables that no figure reads (and the version's own table).
-NOT_WATCHED = {"placements_dataversion", "placements_importupload"}
+NOT_WATCHED = {"placements_dataversion", "placements_importupload", "placements_caresegment"}
 #: How long a remembered figure is kept at most, even if nothing changes (a day: seconds).
 KEPT_FOR = 24 * 60 * 60
 
@@ -61,6 +61,7 @@ def install_triggers(schema_editor, tables: list[str]) -> None:
         for table in tables:
             name = trigger_name(table)
             schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
+            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}_truncate" ON "{table}"')
             schema_editor.execute(f'CREATE TRIGGER "{name}" AFTER INSERT OR UPDATE OR DELETE ON "{table}" '
                                   "FOR EACH STATEMENT EXECUTE FUNCTION placements_data_changed()")
             schema_editor.execute(f'CREATE TRIGGER "{name}_truncate" AFTER TRUNCATE ON "{table}" '

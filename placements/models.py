@@ -230,8 +230,14 @@ class Placement(models.Model):
     )
     category = models.CharField("placement category", max_length=30, choices=PlacementCategory.choices)
     place_code = models.CharField("SSDA903 PLACE code", max_length=4, blank=True)
+    place_provider = models.CharField(
+        "SSDA903 PLACE_PROVIDER", max_length=3, blank=True,
+        help_text="Who provides it (PR1 the council, PR4/PR5 private or voluntary): says internal or external "
+                  "when there is no provider record.")
+    began_before_records = models.BooleanField(
+        default=False, help_text="Already running when the first SSDA903 return began: not a new placement.")
     legal_status = models.CharField(
-        max_length=2, choices=LegalStatus.choices, help_text="Legal status during this placement (SSDA903 LS)."
+        max_length=2, choices=LegalStatus.choices, help_text="Legal status when this placement began (SSDA903 LS)."
     )
     start = models.DateField("start date")
     end = models.DateField("end date", null=True, blank=True, help_text="The day the child left. Empty while open.")
@@ -275,7 +281,12 @@ class Placement(models.Model):
 
     @property
     def is_external(self) -> bool:
-        return self.provider is not None and self.provider.is_external
+        return rules.is_external(self.internal_or_external)
+
+    @property
+    def internal_or_external(self) -> str | None:
+        """Internal, external or None (neither): the provider's, else the SSDA903 PLACE_PROVIDER's."""
+        return rules.placement_ownership(self.provider.ownership if self.provider else None, self.place_provider)
 
     @property
     def is_unregulated(self) -> bool:
@@ -412,6 +423,38 @@ class LegalStatusPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.legal_status} from {self.start:%d/%m/%Y}"
+
+
+class CareSegment(models.Model):
+    """Days [start, end) when a child is looked after in one placement with one legal status.
+
+    Derived, never edited: ``placements.care`` rebuilds a child's segments in the same transaction as
+    any change to their placements, episodes, legal status or date of birth. Every count of children
+    reads this table (``placements.care``'s docstring); segments of one child never overlap.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="care_segments")
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="care_segments")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    legal_status = models.CharField(max_length=2, choices=LegalStatus.choices)
+    before_records = models.BooleanField(
+        default=False, help_text="The first day of the records of a child already in care then: not a start.")
+
+    class Meta:
+        ordering = ["child", "start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gt=F("start")), name="segment_end_after_start"),
+            models.UniqueConstraint(fields=["child", "start"], name="one_segment_per_child_start"),
+        ]
+        indexes = [
+            models.Index(fields=["start", "end"]),
+            models.Index(fields=["end"]),
+            models.Index(fields=["placement"], name="segment_placement_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Looked after from {self.start:%d/%m/%Y}"
 
 
 class ImportUpload(models.Model):

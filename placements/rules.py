@@ -89,9 +89,24 @@ def covers(start: date, end: date | None, on: date) -> bool:
     return start <= on and (end is None or on < end)
 
 
-def is_external(ownership: str) -> bool:
+def is_external(ownership: str | None) -> bool:
     """External: the provider's ownership is external (SSDA903 PLACE_PROVIDER PR4/PR5)."""
     return ownership == Ownership.EXTERNAL
+
+
+def placement_ownership(provider_ownership: str | None, place_provider: str) -> str | None:
+    """Internal, external or neither (None) for a placement (SPEC section 3, "External").
+
+    The provider record says, when there is one; else the SSDA903 PLACE_PROVIDER: PR1 internal,
+    PR4/PR5 external, PR0 (parents), PR2 (another council), PR3 (other public) neither.
+    ``placements.selectors.placement_ownership`` is the same rule in SQL.
+    """
+    if provider_ownership:
+        return provider_ownership
+    from placements.imports.ssda903_codes import PLACE_PROVIDER
+
+    code = PLACE_PROVIDER.get(place_provider)
+    return code.ownership if code else None
 
 
 def is_unregulated(category: str, provider_regulated: bool | None) -> bool:

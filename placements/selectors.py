@@ -12,6 +12,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
+    CharField,
+    When,
     Count,
     DateField,
     DecimalField,
@@ -33,7 +36,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 
 from placements import rules
 from placements.choices import SHORT_BREAK_LEGAL_STATUSES, PlacementCategory
-from placements.models import Child, CostLine, OfstedInspection, Placement, Provider
+from placements.models import CareSegment, Child, CostLine, OfstedInspection, Placement, Provider
 
 ZERO_MONEY = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
 
@@ -59,17 +62,26 @@ def in_force(on: date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}date_from__lte": on}) & Q(GreaterThanOrEqual(last_day_paid(prefix), on))
 
 
+def placement_ownership(prefix: str = "") -> Case:
+    """``rules.placement_ownership`` in SQL: the provider's ownership, else PLACE_PROVIDER's meaning
+    (internal, external, or NULL for neither)."""
+    from placements.imports.ssda903_codes import PLACE_PROVIDER
+
+    by_code = [When(**{f"{prefix}place_provider": code}, then=Value(meaning.ownership))
+               for code, meaning in PLACE_PROVIDER.items() if meaning.ownership]
+    return Case(When(**{f"{prefix}provider__isnull": False}, then=F(f"{prefix}provider__ownership")), *by_code,
+                default=Value(None), output_field=CharField())
+
+
+def care_segments_on(on: date) -> QuerySet[CareSegment]:
+    """The segments covering ``on``: one per child looked after that day (``placements.care``)."""
+    return CareSegment.objects.filter(covering(on))
+
+
 def looked_after_placements(on: date) -> QuerySet[Placement]:
-    """Placements that make their child looked after on ``on`` (rules.is_looked_after): covering it,
-    short breaks left out, the child under 18."""
-    # "Not one of the children who are 18 or over" rather than a join on every child: the 18-and-overs come
-    # from the index child_born_idx alone, and no join multiplies the rows.
-    adults = Child.objects.filter(date_of_birth__lte=rules.born_on_or_before_to_be(18, on)).values("pk")
-    return (
-        Placement.objects.filter(covering(on))
-        .exclude(legal_status__in=SHORT_BREAK_LEGAL_STATUSES)
-        .exclude(child_id__in=adults)
-    )
+    """The placement each child looked after on ``on`` is in: one per child (``placements.care``: short
+    breaks left out, over-18s left out, the latest start where records overlap)."""
+    return Placement.objects.filter(pk__in=care_segments_on(on).values("placement_id"))
 
 
 def weekly_cost_subquery(on: date) -> Subquery:

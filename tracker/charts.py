@@ -123,11 +123,14 @@ def ownership_chart(frame: pd.DataFrame, gap: dict) -> Chart:
     fig.add_scatter(x=frame["month"], y=frame["external"], name="External (independent)", mode="lines+markers")
     fig.update_layout(**_layout(title, "Month", "Placements at the month's end"))
     last = frame.iloc[-1]
-    summary = f"At {last['month']:%-d %B %Y}: {last['internal']:,} internal and {last['external']:,} external placements."
+    summary = (f"At {last['month']:%-d %B %Y}: {last['internal']:,} children in internal and {last['external']:,} in "
+               f"external placements; {last['neither']:,} in neither (with parents, another council or other public "
+               "provision).")
     if gap["annual_gap"] is not None:
         summary += (f" An independent fostering agency costs £{gap['external_weekly']:,.0f} a week on average against "
                     f"£{gap['internal_weekly']:,.0f} in-house: £{gap['annual_gap']:,.0f} a child a year more.")
-    headings = {"month": "Month ending", "internal": "Internal", "external": "External"}
+    headings = {"month": "Month ending", "internal": "Internal", "external": "External",
+                "neither": "Neither (parents, another council, other public)"}
     return Chart("ownership", title, summary, _figure(fig), frame_table("ownership", title, frame, headings))
 
 

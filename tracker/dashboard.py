@@ -23,7 +23,8 @@ from placements.choices import CommissioningRoute, CostKind, Ownership, Placemen
 from placements.models import CostLine
 from tracker import frames
 from tracker.models import Budget
-from tracker.rules import TEMPORARY_PLACE_CODES
+from placements.care.segments import Segment
+from tracker.rules import MOVE, TEMPORARY_PLACE_CODES, care_events
 
 FEE_CATEGORIES = [PlacementCategory.RESIDENTIAL, PlacementCategory.FOSTERING_IFA,
                   PlacementCategory.SUPPORTED_ACCOMMODATION]
@@ -41,13 +42,12 @@ def category_label(value: str) -> str:
 
 def _month_end_masks(frame: pd.DataFrame, months: list[date]):
     """For each month's end, the rows that make their child looked after that day (``looked_after_mask``),
-    on plain arrays: a region's 300,000 rows, three dozen months."""
-    counts = frame["counts"].to_numpy(dtype=bool)
+    on plain arrays: a region's 300,000 rows, three dozen months. One row per child looked after."""
     start = frame["start"].to_numpy(dtype="datetime64[ns]")
     until = frame["looked_after_until"].to_numpy(dtype="datetime64[ns]")
     for month_end in months:
         day = np.datetime64(month_end, "ns")
-        yield month_end, counts & (start <= day) & (until > day)
+        yield month_end, (start <= day) & (until > day)
 
 
 def demand_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
@@ -55,7 +55,8 @@ def demand_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
     spells = frames.care_periods(frame)
     population = settings.PLACEMENTS["CHILD_POPULATION"]
     children = frame["child_id"].to_numpy()
-    spell_starts, spell_ends = spells["start"], spells["end"]
+    # A spell already running when the records began did not start then (placements.care).
+    spell_starts, spell_ends = spells.loc[~spells["before_records"].astype(bool), "start"], spells["end"]
     rows = []
     for month_end, mask in _month_end_masks(frame, months):
         first = date(month_end.year, month_end.month, 1)
@@ -71,7 +72,8 @@ def demand_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
 
 
 def mix_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
-    """Placements by category at each month's end, and the residential share of all placements."""
+    """Children by the category of the placement they are in at each month's end (one each), and the
+    residential share of them."""
     codes = {category: index for index, category in enumerate(PlacementCategory.values)}
     category_codes = frame["category"].map(codes).fillna(len(codes)).to_numpy(dtype=int)
     rows = []
@@ -86,14 +88,15 @@ def mix_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
 
 
 def ownership_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
-    """Internal and external placements at each month's end (placed with parents has no provider)."""
+    """Children in internal and external placements at each month's end: the provider's ownership, else the
+    SSDA903 PLACE_PROVIDER (``rules.placement_ownership``); the rest (parents, other councils) in neither."""
     internal = (frame["ownership"] == Ownership.INTERNAL).to_numpy(dtype=bool)
     external = (frame["ownership"] == Ownership.EXTERNAL).to_numpy(dtype=bool)
     rows = []
     for month_end, mask in _month_end_masks(frame, months):
         rows.append({"month": month_end, "internal": int((internal & mask).sum()),
-                     "external": int((external & mask).sum())})
-    return pd.DataFrame(rows, columns=["month", "internal", "external"])
+                     "external": int((external & mask).sum()), "neither": int((mask & ~internal & ~external).sum())})
+    return pd.DataFrame(rows, columns=["month", "internal", "external", "neither"])
 
 
 def fostering_cost_gap(on: date) -> dict:
@@ -118,8 +121,8 @@ def fees_and_framework_share(on: date, categories: list[str] | None = None) -> p
     """The paper's table (paragraph 67): average weekly core fee on framework and spot by category, and the
     share of external placements that are on a framework (paragraphs 64-66). Two queries."""
     categories = categories or FEE_CATEGORIES
-    external = placement_selectors.looked_after_placements(on).filter(
-        provider__ownership=Ownership.EXTERNAL, category__in=categories)
+    external = placement_selectors.looked_after_placements(on).alias(
+        ownership=placement_selectors.placement_ownership()).filter(ownership=Ownership.EXTERNAL, category__in=categories)
     counts = {
         row["category"]: row
         for row in external.values("category").annotate(
@@ -185,16 +188,16 @@ def spend_by_category_per_year(lines: pd.DataFrame, first: date, last: date) -> 
 
 
 def _counted(frame: pd.DataFrame) -> pd.DataFrame:
-    """Placements that count towards placement numbers: not short breaks, not temporary (T0-T4)."""
-    return frame.loc[frame["counts"] & ~frame["place_code"].isin(list(TEMPORARY_PLACE_CODES))
+    """Looked-after days that count towards placement numbers: not in temporary placements (T0-T4)."""
+    return frame.loc[~frame["place_code"].isin(list(TEMPORARY_PLACE_CODES))
                      & (frame["start"] < frame["looked_after_until"])]
 
 
 def placements_in_window(frame: pd.DataFrame, first_day: date, last_day: date) -> pd.Series:
-    """Per child, placements that cover at least one day from ``first_day`` to ``last_day``."""
+    """Per child, the placements they were looked after in on at least one day from ``first_day`` to ``last_day``."""
     counted = _counted(frame)
     overlapping = (counted["start"] <= pd.Timestamp(last_day)) & (counted["looked_after_until"] > pd.Timestamp(first_day))
-    return counted.loc[overlapping].groupby("child_id").size()
+    return counted.loc[overlapping].groupby("child_id")["pk"].nunique()
 
 
 @dataclass
@@ -236,7 +239,7 @@ def stability(frame: pd.DataFrame, on: date) -> list[StabilityMeasure]:
     under_16 = (current["date_of_birth"] > under_16_cutoff).to_numpy(dtype=bool)
     long_in_care = (current_spell_start.reindex(current.index) <= thirty_months_ago).to_numpy()
     under_16_long = current.loc[under_16 & long_in_care]
-    same_placement = sorted(under_16_long.index[under_16_long["start"] <= pd.Timestamp(two_years_ago)].tolist())
+    same_placement = sorted(under_16_long.index[under_16_long["placement_start"] <= pd.Timestamp(two_years_ago)].tolist())
     return [
         StabilityMeasure("Looked after with 3 or more placements in the last 12 months",
                          len(three_in_year), len(children_now), three_in_year),
@@ -248,15 +251,22 @@ def stability(frame: pd.DataFrame, on: date) -> list[StabilityMeasure]:
 
 
 def moves_in_window(frame: pd.DataFrame, first_day: date, last_day: date) -> pd.Series:
-    """Moves per child (rule T: from one placement straight into another, neither temporary) in the window."""
-    counted = frame.loc[frame["counts"] & (frame["start"] < frame["looked_after_until"])].sort_values(["child_id", "start"])
-    previous_end = counted.groupby("child_id")["looked_after_until"].shift()
-    previous_code = counted.groupby("child_id")["place_code"].shift()
-    temporary = list(TEMPORARY_PLACE_CODES)
-    is_move = ((previous_end == counted["start"]) & ~counted["place_code"].isin(temporary)
-               & ~previous_code.isin(temporary))
-    in_window = counted["start"].between(pd.Timestamp(first_day), pd.Timestamp(last_day))
-    return counted.loc[is_move & in_window].groupby("child_id").size()
+    """Moves per child in the window: rule T's moves (``tracker.rules.care_events``, as the weekly tracker counts
+    them), from the segments of the children with a segment beginning in the window."""
+    beginning = frame["start"].between(pd.Timestamp(first_day), pd.Timestamp(last_day))
+    children = frame.loc[beginning, "child_id"].unique()
+    rows = frame.loc[frame["child_id"].isin(children)].sort_values(["child_id", "start"])
+    temporary = set(rows.loc[rows["place_code"].isin(list(TEMPORARY_PLACE_CODES)), "pk"])
+    moves: dict[int, int] = {}
+    for child_id, group in rows.groupby("child_id", sort=False):
+        segments = [Segment(int(pk), start.date(), None if end == frames.FAR_FUTURE else end.date(), status, bool(before))
+                    for pk, start, end, status, before in zip(group["pk"], group["start"], group["end"],
+                                                              group["legal_status"], group["before_records"])]
+        count = sum(1 for event in care_events(int(child_id), segments, temporary, first_day, last_day)
+                    if event.kind == MOVE)
+        if count:
+            moves[int(child_id)] = count
+    return pd.Series(moves, dtype="int64")
 
 
 # --- Budget and forecast (rule C4) ---------------------------------------------------------
@@ -313,10 +323,14 @@ def forecast(on: date, lines: pd.DataFrame, frame: pd.DataFrame) -> list[Forecas
     committed_by = {category: float(total.quantize(rules.PENNY)) / 7 for category, total in committed}
 
     twelve_weeks_ago = pd.Timestamp(on - timedelta(weeks=12))
-    counted = frame.loc[frame["counts"]]
-    started = counted.loc[(counted["start"] > twelve_weeks_ago) & (counted["start"] <= pd.Timestamp(on))]
-    ended = counted.loc[(counted["looked_after_until"] > twelve_weeks_ago)
-                        & (counted["looked_after_until"] <= pd.Timestamp(on))]
+    # Each placement's looked-after days, from its segments: first day and the day after the last.
+    by_placement = frame.groupby("pk").agg(category=("category", "first"), start=("start", "min"),
+                                           placement_start=("placement_start", "first"),
+                                           looked_after_until=("looked_after_until", "max")).reset_index()
+    started = by_placement.loc[(by_placement["start"] > twelve_weeks_ago) & (by_placement["start"] <= pd.Timestamp(on))
+                               & (by_placement["start"] == by_placement["placement_start"])]
+    ended = by_placement.loc[(by_placement["looked_after_until"] > twelve_weeks_ago)
+                             & (by_placement["looked_after_until"] <= pd.Timestamp(on))]
     new_cost = _average_new_weekly_cost(started["pk"].tolist())
     remaining = (fy_end - on).days
     demand_by: dict[str, float] = {}

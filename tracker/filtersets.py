@@ -8,7 +8,8 @@ from placements.models import Placement
 
 class WeeklyPlacementFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=PlacementCategory.choices, empty_label="Any")
-    ownership = django_filters.ChoiceFilter(label="Internal or external", field_name="provider__ownership",
+    # The queryset carries ``ownership`` (selectors.placement_ownership): the provider's, else PLACE_PROVIDER's.
+    ownership = django_filters.ChoiceFilter(label="Internal or external", field_name="ownership",
                                             choices=Ownership.choices, empty_label="Any")
     route = django_filters.ChoiceFilter(label="Framework or spot", choices=CommissioningRoute.choices,
                                         empty_label="Any")

@@ -15,12 +15,11 @@ import pandas as pd
 from django.db.models import F, Q, Sum
 
 from placements import rules, selectors
-from placements.choices import SHORT_BREAK_LEGAL_STATUSES
-from placements.models import CostLine, Placement
+from placements.models import CareSegment, CostLine
 
 FAR_FUTURE = pd.Timestamp("2262-01-01")  # the latest day pandas can hold: an open end
-PLACEMENT_COLUMNS = ["pk", "child_id", "date_of_birth", "start", "end", "legal_status", "category", "ownership",
-                     "route", "place_code", "came_from", "planned_end"]
+PLACEMENT_COLUMNS = ["pk", "child_id", "date_of_birth", "start", "end", "legal_status", "before_records",
+                     "category", "ownership", "route", "place_code", "came_from", "planned_end", "placement_start"]
 
 
 def _dates(series: pd.Series) -> pd.Series:
@@ -28,46 +27,50 @@ def _dates(series: pd.Series) -> pd.Series:
 
 
 def placement_frame(period_start: date, period_end: date, category: str = "") -> pd.DataFrame:
-    """Placements overlapping the period (inclusive), with each child's 18th birthday and the day
-    their looked-after time in that placement ends (the placement's end, the 18th birthday, or never)."""
-    query = Placement.objects.filter(start__lte=period_end).filter(Q(end__isnull=True) | Q(end__gt=period_start))
+    """The looked-after segments (``placements.care``) overlapping the period (inclusive), one row each, with
+    their placement's facts: ``pk`` is the placement, ``start``/``end`` the segment's days [start, end),
+    ``placement_start`` the placement's own start. A child has at most one row covering any day, so counting
+    rows on a day counts children."""
+    query = (CareSegment.objects.filter(start__lte=period_end).filter(Q(end__isnull=True) | Q(end__gt=period_start))
+             .annotate(ownership=selectors.placement_ownership("placement__")))
     if category:
-        query = query.filter(category=category)
-    rows = query.values_list("pk", "child_id", "child__date_of_birth", "start", "end", "legal_status", "category",
-                             "provider__ownership", "route", "place_code", "came_from", "planned_end")
+        query = query.filter(placement__category=category)
+    rows = query.values_list("placement_id", "child_id", "child__date_of_birth", "start", "end", "legal_status",
+                             "before_records", "placement__category", "ownership", "placement__route",
+                             "placement__place_code", "placement__came_from", "placement__planned_end",
+                             "placement__start")
     frame = pd.DataFrame.from_records(list(rows), columns=PLACEMENT_COLUMNS)
     if frame.empty:
         frame = pd.DataFrame({column: pd.Series(dtype="object") for column in PLACEMENT_COLUMNS})
     frame["start"] = _dates(frame["start"])
     frame["end"] = _dates(frame["end"]).fillna(FAR_FUTURE)
-    # Each day of birth once (a region's 300,000 placements have a few thousand of them).
-    births = frame["date_of_birth"].map({born: rules.eighteenth_birthday(born)
-                                         for born in frame["date_of_birth"].dropna().unique()})
-    frame["eighteen"] = _dates(births)
-    frame["looked_after_until"] = frame[["end", "eighteen"]].min(axis=1)
-    frame["counts"] = ~frame["legal_status"].isin(list(SHORT_BREAK_LEGAL_STATUSES))
+    frame["placement_start"] = _dates(frame["placement_start"])
+    frame["before_records"] = frame["before_records"].astype(bool)
+    frame["looked_after_until"] = frame["end"]
+    frame["counts"] = True  # every segment is a day looked after
     return frame
 
 
 def looked_after_mask(frame: pd.DataFrame, on: date) -> pd.Series:
-    """Rows that make their child looked after on ``on`` (rules.is_looked_after, column-wise)."""
+    """Rows that make their child looked after on ``on`` (the segment covering the day)."""
     day = pd.Timestamp(on)
-    return frame["counts"] & (frame["start"] <= day) & (frame["looked_after_until"] > day)
+    return (frame["start"] <= day) & (frame["looked_after_until"] > day)
 
 
 def care_periods(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each child's continuous spells of being looked after: [start, end) with no day between."""
-    spells = frame.loc[frame["counts"] & (frame["start"] < frame["looked_after_until"]),
-                       ["child_id", "start", "looked_after_until"]].sort_values(["child_id", "start"])
+    """Each child's continuous spells of being looked after: [start, end) with no day between, and whether the
+    spell was already running when the records began (its first day is then not a start)."""
+    spells = frame.loc[frame["start"] < frame["looked_after_until"],
+                       ["child_id", "start", "looked_after_until", "before_records"]].sort_values(["child_id", "start"])
     if spells.empty:
         return pd.DataFrame({"child_id": [], "start": pd.Series(dtype="datetime64[ns]"),
-                             "end": pd.Series(dtype="datetime64[ns]")})
+                             "end": pd.Series(dtype="datetime64[ns]"), "before_records": pd.Series(dtype=bool)})
     running_end = spells.groupby("child_id")["looked_after_until"].cummax()
     previous_end = running_end.groupby(spells["child_id"]).shift()
     new_spell = previous_end.isna() | (spells["start"] > previous_end)
     spells = spells.assign(spell=new_spell.cumsum())
     merged = spells.groupby("spell").agg(child_id=("child_id", "first"), start=("start", "min"),
-                                         end=("looked_after_until", "max"))
+                                         end=("looked_after_until", "max"), before_records=("before_records", "first"))
     return merged.reset_index(drop=True)
 
 

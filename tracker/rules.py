@@ -5,11 +5,12 @@ Plain functions on plain values; ``tracker.selectors`` feeds them from the datab
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from placements import rules
+from placements.care.segments import PlacementFacts, Segment, care_segments, segment_on
 
 #: SSDA903 temporary placements (T0-T4): moving into one, or back from one, is not a move.
 TEMPORARY_PLACE_CODES = frozenset({"T0", "T1", "T2", "T3", "T4"})
@@ -51,35 +52,59 @@ def week_days(week_ending: date) -> list[date]:
     return [week_ending - timedelta(days=offset) for offset in range(6, -1, -1)]
 
 
+def segments_of(date_of_birth: date, placements: Iterable[PlacementSpan]) -> list[Segment]:
+    """The child's looked-after segments from placements alone (no legal-status periods): for callers and
+    tests that hold only placements. The database keeps the full ones in ``CareSegment``."""
+    facts = [PlacementFacts(p.pk, p.start, p.end, p.legal_status) for p in placements]
+    return care_segments(date_of_birth=date_of_birth, placements=facts)
+
+
 def placement_on(date_of_birth: date, placements: Iterable[PlacementSpan], on: date) -> PlacementSpan | None:
     """The placement that makes the child looked after on ``on``, or None if they are not looked after.
 
     Where records overlap, the one that started last wins (the child's latest move).
     """
-    covering = [p for p in placements if rules.is_looked_after(date_of_birth, [p], on)]
-    return max(covering, key=lambda p: (p.start, p.pk)) if covering else None
+    placements = list(placements)
+    segment = segment_on(segments_of(date_of_birth, placements), on)
+    return next(p for p in placements if p.pk == segment.placement_id) if segment else None
+
+
+def care_events(child_id: int, segments: list[Segment], temporary: Collection[int], first: date, last: date) -> list[Event]:
+    """Rule T for one child over the days ``first`` to ``last`` (inclusive), from their segments.
+
+    - start: looked after on d and not on d-1 (unless d is the day the records begin, for a child
+      already in care then: the records do not show the day they came into care);
+    - cease: looked after on d-1 and not on d;
+    - move: looked after on d-1 and on d in different placements, unless the new placement is
+      temporary (T0-T4) or the child is coming back from one. ``temporary`` holds the ids of
+      temporary placements.
+
+    Segments of a child never overlap and are cut only where something changes, so every event
+    falls on a segment's first day or on the day after its last.
+    """
+    by_end = {s.end: s for s in segments if s.end is not None}
+    starting = {s.start for s in segments}
+    events = []
+    for segment in segments:
+        if first <= segment.start <= last:
+            before = by_end.get(segment.start)
+            if before is None:
+                if not segment.before_records:
+                    events.append(Event(START, segment.start, child_id, segment.placement_id))
+            elif before.placement_id != segment.placement_id and not (
+                segment.placement_id in temporary or before.placement_id in temporary
+            ):
+                events.append(Event(MOVE, segment.start, child_id, segment.placement_id, before.placement_id))
+        if segment.end is not None and first <= segment.end <= last and segment.end not in starting:
+            events.append(Event(CEASE, segment.end, child_id, segment.placement_id))
+    return sorted(events, key=lambda e: (e.day, e.kind))
 
 
 def week_events(child_id: int, date_of_birth: date, placements: list[PlacementSpan], week_ending: date) -> list[Event]:
-    """Rule T for one child and one week.
-
-    - start: looked after on d and not on d-1;
-    - cease: looked after on d-1 and not on d;
-    - move: looked after on d-1 and on d in different placements, unless the new placement
-      is temporary (T0-T4) or the child is coming back from one.
-    """
-    events = []
-    before = placement_on(date_of_birth, placements, week_ending - timedelta(days=7))
-    for day in week_days(week_ending):
-        now = placement_on(date_of_birth, placements, day)
-        if now and not before:
-            events.append(Event(START, day, child_id, now.pk))
-        elif before and not now:
-            events.append(Event(CEASE, day, child_id, before.pk))
-        elif now and before and now.pk != before.pk and not (now.is_temporary or before.is_temporary):
-            events.append(Event(MOVE, day, child_id, now.pk, before.pk))
-        before = now
-    return events
+    """Rule T for one child and one week, from their placements (``care_events``)."""
+    temporary = {p.pk for p in placements if p.is_temporary}
+    return care_events(child_id, segments_of(date_of_birth, placements), temporary,
+                       week_ending - timedelta(days=6), week_ending)
 
 
 RESIDENTIAL_AGE_BANDS = ("10 and under", "11-13", "14-15", "16+")

@@ -12,7 +12,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from placements import rules as placement_rules
 from placements import freshness, selectors
 from placements.choices import SHORT_BREAK_LEGAL_STATUSES, CameFrom, CostKind, PlacementCategory
-from placements.models import Child, CostLine, DeprivationOfLiberty, Placement, Provider
+from placements.care.segments import Segment
+from placements.models import CareSegment, Child, CostLine, DeprivationOfLiberty, Placement, Provider
 from tracker import rules
 from tracker.rules import CEASE, MOVE, START, Event, PlacementSpan
 
@@ -41,35 +42,36 @@ class WeekFigures:
         }
 
 
-def week_events(week_ending: date) -> list[Event]:
-    """Every start, cease and move in the week, in one query.
+def care_events_between(first: date, last: date) -> list[Event]:
+    """Every start, cease and move from ``first`` to ``last`` (inclusive), in one query (rule T on
+    ``CareSegment``: ``tracker.rules.care_events``).
 
-    A child's state (looked after, and in which placement) can only change on a day one of their
-    placements starts or ends or they turn 18, so only children with such a day in the week are read:
-    a few hundred a week for a region, rather than every child in care.
-    """
-    monday = week_ending - timedelta(days=6)
-    changing = (Placement.objects.filter(Q(start__range=(monday, week_ending)) | Q(end__range=(monday, week_ending)))
+    Events fall only where a child's segment begins or ends, so only the segments of children with such a
+    day in the period are read, with the segment just before (a few hundred a week for a region)."""
+    changing = (CareSegment.objects.filter(Q(start__range=(first, last)) | Q(end__range=(first, last)))
                 .order_by().values("child_id"))
-    margin = timedelta(days=2)  # either side of the birthdays: rule T decides the day itself
-    turning_18 = Child.objects.filter(date_of_birth__range=(
-        placement_rules.born_on_or_before_to_be(18, monday) - margin,
-        placement_rules.born_on_or_before_to_be(18, week_ending) + margin,
-    )).order_by().values("pk")
     rows = (
-        Placement.objects.filter(start__lte=week_ending)
-        .filter(Q(end__isnull=True) | Q(end__gte=monday))
-        .filter(child_id__in=changing.union(turning_18))
-        .values_list("pk", "child_id", "child__date_of_birth", "start", "end", "legal_status", "place_code")
+        CareSegment.objects.filter(child_id__in=changing, start__lte=last)
+        .filter(Q(end__isnull=True) | Q(end__gte=first - timedelta(days=1)))
+        .values_list("child_id", "placement_id", "start", "end", "legal_status", "before_records",
+                     "placement__place_code")
         .order_by("child_id", "start")
     )
-    by_child: dict[int, tuple[date, list[PlacementSpan]]] = {}
-    for pk, child_id, born, start, end, legal_status, place_code in rows.iterator(chunk_size=5000):
-        by_child.setdefault(child_id, (born, []))[1].append(PlacementSpan(pk, start, end, legal_status, place_code))
+    by_child: dict[int, list[Segment]] = {}
+    temporary: set[int] = set()
+    for child_id, placement_id, start, end, legal_status, before_records, place_code in rows.iterator(chunk_size=5000):
+        by_child.setdefault(child_id, []).append(Segment(placement_id, start, end, legal_status, before_records))
+        if place_code in rules.TEMPORARY_PLACE_CODES:
+            temporary.add(placement_id)
     events = []
-    for child_id, (born, spans) in by_child.items():
-        events.extend(rules.week_events(child_id, born, spans, week_ending))
+    for child_id, segments in by_child.items():
+        events.extend(rules.care_events(child_id, segments, temporary, first, last))
     return events
+
+
+def week_events(week_ending: date) -> list[Event]:
+    """Every start, cease and move in the week ending on ``week_ending`` (rule T)."""
+    return care_events_between(week_ending - timedelta(days=6), week_ending)
 
 
 def week_figures(week_ending: date, events: list[Event] | None = None) -> WeekFigures:
@@ -93,7 +95,7 @@ def open_placements(on: date) -> QuerySet[Placement]:
     return (
         selectors.looked_after_placements(on)
         .select_related("child", "provider")
-        .annotate(weekly_cost=selectors.weekly_cost_subquery(on))
+        .annotate(weekly_cost=selectors.weekly_cost_subquery(on), ownership=selectors.placement_ownership())
         .order_by("child__family_name", "child__given_name", "pk")
     )
 
@@ -277,6 +279,7 @@ ORIGIN_GROUPS = {
     CameFrom.SUPPORTED_BOARD_AND_LODGINGS: "Supported board and lodgings",
     CameFrom.SUPPORTED_ACCOMMODATION: "Other",
     CameFrom.OTHER: "Other",
+    CameFrom.NOT_KNOWN: "Not known (before the records)",
 }
 ORIGIN_ORDER = list(dict.fromkeys(ORIGIN_GROUPS.values()))
 
@@ -307,14 +310,22 @@ class NewResidential:
         return f"{self.label}: {self.total} placed; {self.share(home):.0f}% ({home}) came from home"
 
 
+def new_placements(first: date, last: date) -> QuerySet[Placement]:
+    """Placements that began from ``first`` to ``last`` (inclusive) with the child looked after in them that day:
+    short breaks, over-18s and records overlapped by a later start left out (``placements.care``), and so are
+    placements already running when the records begin."""
+    in_care_that_day = CareSegment.objects.filter(placement=OuterRef("pk"), start=OuterRef("start"))
+    return Placement.objects.filter(start__range=(first, last), began_before_records=False).filter(
+        Exists(in_care_that_day))
+
+
 def new_residential(periods: list[tuple[str, date, date]]) -> list[NewResidential]:
     """Count new residential placements (short breaks left out) in each period, in one query."""
     results = [NewResidential(label, start, end) for label, start, end in periods]
     earliest = min(start for _, start, _ in periods)
     latest = max(end for _, _, end in periods)
     rows = (
-        Placement.objects.filter(category=PlacementCategory.RESIDENTIAL, start__range=(earliest, latest))
-        .exclude(legal_status__in=SHORT_BREAK_LEGAL_STATUSES)
+        new_placements(earliest, latest).filter(category=PlacementCategory.RESIDENTIAL)
         .values_list("start", "child__date_of_birth", "came_from")
     )
     for start, born, came_from in rows:

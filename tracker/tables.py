@@ -3,7 +3,7 @@
 import django_tables2 as tables
 
 from placements import rules
-from placements.choices import PlacementCategory
+from placements.choices import Ownership, PlacementCategory
 from placements.models import Placement
 from placements.tables import DateColumn, MoneyColumn
 
@@ -12,9 +12,8 @@ NOWRAP = {"td": {"class": "app-nowrap"}}
 
 
 def ownership_label(placement: Placement) -> str:
-    if placement.provider is None:
-        return "No provider"
-    return "External" if placement.provider.is_external else "Internal"
+    """Internal, external, or neither (parents, another council, other public provision): ``Placement.ownership``."""
+    return {Ownership.INTERNAL: "Internal", Ownership.EXTERNAL: "External"}.get(placement.internal_or_external, "Neither")
 
 
 class OnDateTable(tables.Table):
@@ -36,7 +35,7 @@ class WeeklyPlacementTable(OnDateTable):
     age = tables.Column("Age", accessor="child__date_of_birth", order_by=("-child__date_of_birth",))
     category = tables.Column("Category")
     provider = tables.Column("Provider", accessor="provider__name", default="No provider")
-    ownership = tables.Column("Internal or external", accessor="provider__ownership", default="No provider")
+    ownership = tables.Column("Internal or external", accessor="ownership", empty_values=())
     route = tables.Column("Framework or spot")
     weekly_cost = MoneyColumn("Weekly cost")
     start = DateColumn("Start", linkify=("placement_detail", {"pk": tables.A("pk")}))

@@ -35,6 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from placements import rules
+from placements.care.store import care_segments_deferred
 from placements.choices import CameFrom, CommissioningRoute, Ownership, ReasonEnded, RecordSource
 from placements.imports import ssda903_codes as codes
 from placements.imports.base import (
@@ -56,7 +57,7 @@ from placements.models import Child, DeprivationOfLiberty, Episode, FrameworkMem
 KIND = "ssda903"
 
 CHILD_FIELDS = ["sex", "date_of_birth", "ethnicity", "legal_status", "uasc"]
-PLACEMENT_FIELDS = ["provider", "category", "place_code", "legal_status", "start", "end", "reason_ended", "came_from",
+PLACEMENT_FIELDS = ["provider", "category", "place_code", "place_provider", "began_before_records", "legal_status", "start", "end", "reason_ended", "came_from",
                     "route", "planned_end"]
 EPISODE_FIELDS = ["placement", "dec", "rne", "legal_status", "cin", "place", "place_provider", "rec",
                   "reason_place_change", "urn", "return_year"]
@@ -569,15 +570,20 @@ def _plan_placements(plan, child, groups, existing, providers, changed_episodes)
             elif not is_new:
                 provider_id = placement.provider_id  # an unknown URN keeps a provider recorded by hand
             ownership = providers.ownership.get(provider_id)
+        # The child's first episode in the records: a child already in care then (RNE not S) came from we do
+        # not know where, and a legal-status-only first episode (RNE L) continues a placement begun before.
+        first_in_records = index == 0 and group.episodes[0].rne != codes.RNE_STARTED
         wanted = {
             "provider_id": provider_id,
             "category": group.category,
             "place_code": group.place_code,
+            "place_provider": group.place_provider,
+            "began_before_records": first_in_records and group.episodes[0].rne == codes.RNE_LEGAL_STATUS_ONLY,
             "legal_status": group.legal_status,
             "start": group.start,
             "end": group.end,
             "reason_ended": group.reason_ended,
-            "came_from": _came_from(groups, index),
+            "came_from": CameFrom.NOT_KNOWN if first_in_records else _came_from(groups, index),
             "route": (placement.route if not is_new and placement.route == CommissioningRoute.BLOCK
                       else _route(group, provider_id, providers, ownership)),
         }
@@ -654,7 +660,9 @@ BATCH = 2000
 def ssda903_apply(plan: Ssda903Plan, *, progress: Progress = no_progress) -> ImportResult:
     """Write the plan in one transaction; refuse (writing nothing) if any row was bad."""
     refuse_if_bad(plan)
-    with transaction.atomic():
+    with transaction.atomic(), care_segments_deferred() as touched:
+        touched.update(LegalStatusPeriod.objects.filter(pk__in=plan.removed_period_ids)
+                       .values_list("child_id", flat=True))
         Child.objects.bulk_create(plan.new_children, batch_size=BATCH)
         Child.objects.bulk_update(plan.changed_children, CHILD_FIELDS, batch_size=BATCH)
         progress(f"Wrote {len(plan.new_children):,} new and {len(plan.changed_children):,} changed children.")
@@ -669,5 +677,9 @@ def ssda903_apply(plan: Ssda903Plan, *, progress: Progress = no_progress) -> Imp
         LegalStatusPeriod.objects.bulk_update(plan.changed_periods, ["end", "legal_status"], batch_size=BATCH)
         DeprivationOfLiberty.objects.bulk_create(plan.new_dol_orders, batch_size=BATCH)
         DeprivationOfLiberty.objects.bulk_update(plan.changed_dol_orders, ["end"], batch_size=BATCH)
+        touched.update(c.pk for c in [*plan.new_children, *plan.changed_children])
+        touched.update(r.child_id for r in [*plan.new_placements, *plan.changed_placements, *plan.new_episodes,
+                                            *plan.changed_episodes, *plan.new_periods, *plan.changed_periods])
+        progress(f"Rebuilding the looked-after days of {len(touched):,} children.")
     plan.result.applied = True
     return plan.result

@@ -1,0 +1,141 @@
+"""Keep ``CareSegment`` in step with the records it is derived from.
+
+A child's segments depend on their date of birth, placements, legal-status periods and SSDA903
+episodes (the records' beginning). Any save or delete of one of those rebuilds that child's segments
+at once, in the same transaction (signals connected in ``PlacementsConfig.ready``). Writers that
+bypass signals (bulk inserts in imports and the demo) run inside ``care_segments_deferred()``, which
+gathers the children touched and rebuilds them once at the end, or call ``care_segments_rebuild``
+themselves. ``manage.py rebuild_care_segments`` rebuilds everything; a test compares the maintained
+table with a rebuild from scratch after random writes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from django.db import transaction
+
+from placements.care.segments import PlacementFacts, StatusPeriod, care_segments, records_begin
+
+BATCH = 2000
+
+_pending = threading.local()
+
+
+def _deferred_ids() -> set[int] | None:
+    return getattr(_pending, "child_ids", None)
+
+
+def care_segments_rebuild(child_ids: Iterable[int] | None = None, *, apps=None) -> int:
+    """Rebuild the segments of these children (every child when None); returns how many segments now exist
+    for them. Reads and writes in batches of children, so a region's rebuild holds little in memory.
+    ``apps`` is a migration's model registry, when a migration calls this."""
+    if apps is None:
+        from django.apps import apps
+    models = {name: apps.get_model("placements", name)
+              for name in ("CareSegment", "Child", "Placement", "LegalStatusPeriod", "Episode")}
+    Child = models["Child"]
+    if child_ids is None:
+        ids = list(Child.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = sorted(set(child_ids))
+    written = 0
+    with transaction.atomic():
+        for index in range(0, len(ids), BATCH):
+            written += _rebuild_batch(ids[index:index + BATCH], **models)
+    return written
+
+
+def _rebuild_batch(ids: list[int], *, CareSegment, Child, Placement, LegalStatusPeriod, Episode) -> int:
+    births = dict(Child.objects.filter(pk__in=ids).values_list("pk", "date_of_birth"))
+    placements: dict[int, list[PlacementFacts]] = defaultdict(list)
+    for pk, child_id, start, end, legal_status in Placement.objects.filter(child_id__in=ids).values_list(
+            "pk", "child_id", "start", "end", "legal_status"):
+        placements[child_id].append(PlacementFacts(pk, start, end, legal_status))
+    periods: dict[int, list[StatusPeriod]] = defaultdict(list)
+    for child_id, start, end, legal_status in LegalStatusPeriod.objects.filter(child_id__in=ids).values_list(
+            "child_id", "start", "end", "legal_status"):
+        periods[child_id].append(StatusPeriod(start, end, legal_status))
+    episodes: dict[int, list] = defaultdict(list)
+    for child_id, decom, rne in Episode.objects.filter(child_id__in=ids).values_list("child_id", "decom", "rne"):
+        episodes[child_id].append((decom, rne))
+    rows = []
+    for child_id, born in births.items():
+        for segment in care_segments(date_of_birth=born, placements=placements[child_id],
+                                     legal_status_periods=periods[child_id],
+                                     records_began=records_begin(episodes[child_id])):
+            rows.append(CareSegment(child_id=child_id, placement_id=segment.placement_id, start=segment.start,
+                                    end=segment.end, legal_status=segment.legal_status,
+                                    before_records=segment.before_records))
+    CareSegment.objects.filter(child_id__in=ids).delete()
+    CareSegment.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+@contextmanager
+def care_segments_deferred() -> Iterator[set[int]]:
+    """Gather the children whose records change inside the block and rebuild them once at its end.
+
+    Yields the set, so a bulk writer adds the children it touched without signals. Nested blocks share
+    the outermost one's set."""
+    outer = _deferred_ids()
+    if outer is not None:
+        yield outer
+        return
+    _pending.child_ids = touched = set()
+    try:
+        yield touched
+    finally:
+        _pending.child_ids = None
+    if touched:
+        care_segments_rebuild(touched)
+
+
+def child_changed(child_id: int) -> None:
+    """A child's records changed: rebuild now, or at the end of the deferred block around this write."""
+    deferred = _deferred_ids()
+    if deferred is not None:
+        deferred.add(child_id)
+    else:
+        care_segments_rebuild([child_id])
+
+
+def _being_deleted() -> set[int]:
+    if not hasattr(_pending, "deleting"):
+        _pending.deleting = set()
+    return _pending.deleting
+
+
+def _on_record_saved(sender, instance, raw=False, **kwargs) -> None:
+    if raw:  # loaddata: the fixture's own segments, or a rebuild afterwards
+        return
+    child_changed(instance.pk if sender.__name__ == "Child" else instance.child_id)
+
+
+def _on_record_deleted(sender, instance, **kwargs) -> None:
+    if instance.child_id not in _being_deleted():  # a child's own deletion takes its segments with it
+        child_changed(instance.child_id)
+
+
+def _on_child_deleting(sender, instance, **kwargs) -> None:
+    _being_deleted().add(instance.pk)
+
+
+def _on_child_deleted(sender, instance, **kwargs) -> None:
+    _being_deleted().discard(instance.pk)
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_delete, post_save, pre_delete
+
+    from placements.models import Child, Episode, LegalStatusPeriod, Placement
+
+    for model in (Child, Placement, LegalStatusPeriod, Episode):
+        post_save.connect(_on_record_saved, sender=model, dispatch_uid=f"care_segments_saved_{model.__name__}")
+        if model is not Child:
+            post_delete.connect(_on_record_deleted, sender=model, dispatch_uid=f"care_segments_deleted_{model.__name__}")
+    pre_delete.connect(_on_child_deleting, sender=Child, dispatch_uid="care_segments_child_deleting")
+    post_delete.connect(_on_child_deleted, sender=Child, dispatch_uid="care_segments_child_deleted")
