@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import DateField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
@@ -14,14 +13,14 @@ from django.db.models.lookups import LessThanOrEqual
 from placements import rules as placement_rules
 from placements import selectors as placement_selectors
 from placements.choices import CostKind, OfstedRating, Ownership, PlacementCategory
-from placements.models import CostLine, DeprivationOfLiberty, OfstedInspection, Provider
+from placements.models import AuthoritySettings, CostLine, DeprivationOfLiberty, OfstedInspection, Provider
 from panel import rules
 from panel.choices import ConsolidationOutcome, MeetingStatus
 from panel.models import ConsolidationMeeting, PanelAction, PanelMeeting, PanelReview
 
 
 def cost_threshold() -> Decimal:
-    return Decimal(str(settings.PLACEMENTS["PANEL_COST_THRESHOLD"]))
+    return AuthoritySettings.current().panel_cost_threshold
 
 
 def _minuted_before(meeting_date: date):

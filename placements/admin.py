@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from placements.models import (
+    AuthoritySettings,
     Child,
     CostLine,
     DeprivationOfLiberty,
@@ -70,3 +71,21 @@ class FrameworkAdmin(admin.ModelAdmin):
     list_display = ("name", "category", "lead_authority")
     search_fields = ("name",)
     inlines = [UpliftInline]
+
+
+@admin.register(AuthoritySettings)
+class AuthoritySettingsAdmin(admin.ModelAdmin):
+    """One row: the population for rates per 10,000 and the panel's cost threshold. Until an administrator
+    saves it, the environment's values (README) are in force."""
+
+    list_display = ("__str__", "child_population", "panel_cost_threshold")
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not AuthoritySettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_changeform_initial_data(self, request):
+        current = AuthoritySettings.current()
+        return {"child_population": current.child_population, "panel_cost_threshold": current.panel_cost_threshold}

@@ -26,13 +26,15 @@ from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
-from placements.imports import KINDS, SourceFile
-from placements.imports import quality
+from placements.coverage import data_coverage
+from placements.imports import KINDS, SourceFile, quality, reconciliation
 from placements.imports.base import ImportRefused, ImportResult
 from placements.imports.tables import (
     ExternalWithoutProviderTable,
+    OpenNotInNextReturnTable,
     OverlapTable,
     QualityPlacementTable,
+    ReconciliationTable,
     TemporaryTooLongTable,
 )
 from placements.models import ImportUpload
@@ -128,12 +130,16 @@ class UploadedImport(PermissionRequiredMixin, View):
 
     def preview(self, result: ImportResult):
         errors = result.sorted_errors()
+        changes = result.sorted_changes()
         return render(self.request, "placements/imports/preview.html", {
             "title": "Nothing can be imported" if errors else "Check the changes before importing",
             "kind": self.kind,
             "result": result,
             "errors": errors[:ERRORS_SHOWN],
             "more_errors": max(len(errors) - ERRORS_SHOWN, 0),
+            "changes": changes[:ERRORS_SHOWN],
+            "more_changes": max(len(changes) - ERRORS_SHOWN, 0),
+            "second_looks": sum(1 for change in changes if change.second_look),
             "token": self.kwargs["token"],
             "back_url": reverse("import_upload"),
         })
@@ -194,6 +200,8 @@ class QualitySection:
     description: str
     table_class: type
     rows: object
+    #: What a row is, for the count in the page's summary ("40 placements of 25 children").
+    unit: str = "placements"
 
 
 def quality_sections(on) -> list[QualitySection]:
@@ -201,28 +209,49 @@ def quality_sections(on) -> list[QualitySection]:
     return [
         QualitySection(
             "no-cost-line", "Cost lines", "Open placements with no cost line",
-            "Placements open today with no cost line at all. Placed with parents costs nothing and is left out.",
+            "Placements open on the day with no cost line at all. Placed with parents costs nothing and is left out.",
             QualityPlacementTable, quality.placements_without_cost_lines(on)),
         QualitySection(
             "no-provider", "Providers", "External placements with no provider",
             "Open placements bought from a private or voluntary provider (SSDA903 PR4 or PR5), or entered by hand "
             "as bought, with no provider recorded: the URN in the return is not a provider known here, or there "
-            "was none. Add the provider (or import Ofsted's data), then import the return again.",
+            "was none. They count as external all the same (PLACE_PROVIDER says so). Add the provider (or import "
+            "Ofsted's data), then import the return again.",
             ExternalWithoutProviderTable, quality.external_placements_without_provider(on)),
         QualitySection(
             "no-rating", "Ofsted ratings", "Residential placements with no Ofsted rating",
-            "Open residential placements whose provider has no Ofsted judgement on or before today, or no provider.",
+            "Open residential placements whose provider has no Ofsted judgement on or before the day, or no provider.",
             QualityPlacementTable, quality.residential_without_rating(on)),
         QualitySection(
-            "overlaps", "Overlapping placements", "Children whose placements overlap",
-            "A placement during which another placement of the same child begins: the child's episodes overlap.",
+            "overlaps", "Overlapping placements", "Placements another placement of the same child begins inside",
+            "Each row is a placement during which another placement of the same child begins: the child's episodes "
+            "overlap. Every count still counts the child once, in the placement that started last.",
             OverlapTable, quality.overlapping_placements()),
+        QualitySection(
+            "missing-from-next-return", "Returns", "Open at the end of a return, not in the next return",
+            "An episode open on the last day of one return that the next return does not have. The child is kept "
+            "looked after as last known (no leaving date is guessed) until a return or a person closes it.",
+            OpenNotInNextReturnTable, reconciliation.open_and_missing_from_next_return(), unit="episodes"),
+        QualitySection(
+            "reconciliation", "Returns", "Each return's 31 March count beside this app's",
+            "For each SSDA903 return imported: the children that return alone has looked after on its last day, "
+            "and the children counted here from all the returns together. They differ by children kept open from "
+            "an earlier return, children whose episode appears only in a later return, and episodes a later "
+            "return changed (the later return wins).",
+            ReconciliationTable, reconciliation.reconciliation(), unit="returns"),
         QualitySection(
             "temporary", "Temporary placements", "Temporary placements longer than the SSDA903 rules allow",
             "Hospital (T1) longer than 42 days, a foster carer's holiday (T3) longer than 21 days, other short "
-            "stays (T4) longer than 7 days. Open ones are counted to today.",
+            "stays (T4) longer than 7 days. Open ones are counted to the day.",
             TemporaryTooLongTable, quality.temporary_placements_too_long(on)),
     ]
+
+
+def children_in(rows) -> int | None:
+    """How many children the rows are about, when they are records of children (one query)."""
+    if hasattr(rows, "values"):
+        return rows.order_by().values("child_id").distinct().count()
+    return None
 
 
 class DataQuality(PermissionRequiredMixin, TemplateView):
@@ -232,7 +261,8 @@ class DataQuality(PermissionRequiredMixin, TemplateView):
     per_page = 25
 
     def get(self, request, *args, **kwargs):
-        today = timezone.localdate()
+        coverage = data_coverage(timezone.localdate())
+        today = coverage.as_at
         sections = []
         for section in quality_sections(today):
             table = section.table_class(section.rows, prefix=f"{section.slug}-", empty_text="Nothing to check.")
@@ -241,5 +271,5 @@ class DataQuality(PermissionRequiredMixin, TemplateView):
                 RequestConfig(request, paginate=False).configure(table)
                 return TableExport(export, table).response(f"data-quality-{section.slug}-{today:%Y-%m-%d}.{export}")
             RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
-            sections.append({"section": section, "table": table})
-        return self.render_to_response(self.get_context_data(sections=sections, today=today))
+            sections.append({"section": section, "table": table, "children": children_in(section.rows)})
+        return self.render_to_response(self.get_context_data(sections=sections, today=today, coverage=coverage))

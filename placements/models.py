@@ -457,6 +457,53 @@ class CareSegment(models.Model):
         return f"Looked after from {self.start:%d/%m/%Y}"
 
 
+class ReturnYear(models.Model):
+    """An SSDA903 return imported: which children that return alone has looked after on its 31 March, kept
+    so the data quality page can set them beside the app's count (``placements.imports.reconciliation``)."""
+
+    return_year = models.PositiveSmallIntegerField(unique=True, help_text="Collection year: 2017 for 2017/18.")
+    year_end_children = models.JSONField(default=list, help_text="Case references looked after on 31 March.")
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["return_year"]
+
+    def __str__(self) -> str:
+        return f"SSDA903 return {rules.financial_year_label(self.return_year)}"
+
+
+class AuthoritySettings(models.Model):
+    """The authority's own figures, set by an administrator in the app (one row; the environment gives the
+    first values): the 0-17 population for rates per 10,000 (rule D) and the panel's cost threshold (rules P)."""
+
+    child_population = models.PositiveIntegerField(
+        "children aged 0 to 17 in the authority", validators=[MinValueValidator(1)],
+        help_text="The ONS mid-year estimate of the authority's 0-17 population: rates per 10,000 use it.")
+    panel_cost_threshold = models.DecimalField(
+        "panel cost threshold (£ a week)", max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="An external placement costing more than this a week goes to the Placement Panel.")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "authority settings"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="authority_settings_single_row")]
+
+    def __str__(self) -> str:
+        return "Authority settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # the one row
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "AuthoritySettings":
+        """The settings in force: the row an administrator saved, else the environment's (README) values."""
+        saved = cls.objects.filter(pk=1).first()
+        if saved is not None:
+            return saved
+        return cls(pk=1, child_population=settings.PLACEMENTS["CHILD_POPULATION"],
+                   panel_cost_threshold=Decimal(str(settings.PLACEMENTS["PANEL_COST_THRESHOLD"])))
+
+
 class ImportUpload(models.Model):
     """A file uploaded for import, kept between its preview and the confirmation.
 

@@ -44,12 +44,13 @@ def eighteenth_birthday(date_of_birth: date) -> date:
 def born_on_or_before_to_be(age: int, on: date) -> date:
     """The latest date of birth of a child who is ``age`` or older on ``on`` (rule A1).
 
-    The same day ``age`` years earlier; 29 February maps to 28 February, since a child born on
-    29 February reaches the age on 1 March of a non-leap year.
+    The same day ``age`` years earlier. On 29 February that is 29 February when that year is a leap year,
+    else 28 February (a child born on 1 March of a common year has not had the birthday yet).
     """
-    if on.month == 2 and on.day == 29:
-        return date(on.year - age, 2, 28)
-    return birthday_in_year(on, on.year - age)
+    year = on.year - age
+    if (on.month, on.day) == (2, 29):
+        return date(year, 2, 29 if calendar.isleap(year) else 28)
+    return on.replace(year=year)
 
 
 def add_months(day: date, months: int) -> date:

@@ -15,6 +15,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from placements import exports, rules, selectors
+from placements.coverage import data_coverage
 from placements.filtersets import ChildFilter, PlacementFilter, ProviderFilter
 from placements.forms import ChildForm, CostLineEndForm, CostLineForm, DeprivationOfLibertyForm, PlacementForm, ProviderForm
 from placements.models import Child, CostLine, Placement, Provider
@@ -71,8 +72,8 @@ class ListPage(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterVie
 
 
 def home(request):
-    today = timezone.localdate()
-    return render(request, "home.html", {"figures": selectors.headline_figures(today)})
+    coverage = data_coverage(timezone.localdate())
+    return render(request, "home.html", {"figures": selectors.headline_figures(coverage.as_at), "coverage": coverage})
 
 
 # --- Children ------------------------------------------------------------------

@@ -87,7 +87,10 @@ def demand_chart(frame: pd.DataFrame) -> Chart:
     summary = (f"{last['looked_after']:,} children looked after at {last['month']:%-d %B %Y} "
                f"({last['rate_per_10000']} per 10,000 children), against {first['looked_after']:,} at "
                f"{first['month']:%-d %B %Y}; {int(frame['starts'].sum()):,} starts and "
-               f"{int(frame['ceases'].sum()):,} ceases in the period.")
+               f"{int(frame['ceases'].sum()):,} ceases in the period. Rates per 10,000 use a population of "
+               f"{int(last['population']):,} children aged 0 to 17, which an administrator sets in Administration, "
+               "Authority settings.")
+    frame = frame.drop(columns=["population"])
     headings = {"month": "Month ending", "looked_after": "Looked after", "starts": "Starts", "ceases": "Ceases",
                 "rate_per_10000": "Per 10,000 children"}
     return Chart("demand", title, summary, _figure(fig), frame_table("demand", title, frame, headings))
@@ -129,6 +132,10 @@ def ownership_chart(frame: pd.DataFrame, gap: dict) -> Chart:
     if gap["annual_gap"] is not None:
         summary += (f" An independent fostering agency costs £{gap['external_weekly']:,.0f} a week on average against "
                     f"£{gap['internal_weekly']:,.0f} in-house: £{gap['annual_gap']:,.0f} a child a year more.")
+    else:
+        summary += (" The weekly cost of in-house and agency fostering cannot be compared yet: it needs cost lines on "
+                    "both kinds of fostering placement in force on the last day (import them with the costs file, or "
+                    "add them on each placement).")
     headings = {"month": "Month ending", "internal": "Internal", "external": "External",
                 "neither": "Neither (parents, another council, other public)"}
     return Chart("ownership", title, summary, _figure(fig), frame_table("ownership", title, frame, headings))

@@ -13,14 +13,13 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-from django.conf import settings
 from django.db.models import Avg, Count, DateField, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 
 from placements import rules
 from placements import selectors as placement_selectors
 from placements.choices import CommissioningRoute, CostKind, Ownership, PlacementCategory
-from placements.models import CostLine
+from placements.models import AuthoritySettings, CostLine
 from tracker import frames
 from tracker.models import Budget
 from placements.care.segments import Segment
@@ -53,7 +52,7 @@ def _month_end_masks(frame: pd.DataFrame, months: list[date]):
 def demand_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
     """Looked after at each month's end, starts and ceases in the month, and the rate per 10,000 (rule D)."""
     spells = frames.care_periods(frame)
-    population = settings.PLACEMENTS["CHILD_POPULATION"]
+    population = AuthoritySettings.current().child_population
     children = frame["child_id"].to_numpy()
     # A spell already running when the records began did not start then (placements.care).
     spell_starts, spell_ends = spells.loc[~spells["before_records"].astype(bool), "start"], spells["end"]
@@ -67,8 +66,9 @@ def demand_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
             "month": month_end, "looked_after": looked_after,
             "starts": int(in_month_starts.sum()), "ceases": int(in_month_ceases.sum()),
             "rate_per_10000": round(looked_after / population * 10_000, 1) if population else None,
+            "population": population,
         })
-    return pd.DataFrame(rows, columns=["month", "looked_after", "starts", "ceases", "rate_per_10000"])
+    return pd.DataFrame(rows, columns=["month", "looked_after", "starts", "ceases", "rate_per_10000", "population"])
 
 
 def mix_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
@@ -102,11 +102,13 @@ def ownership_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
 def fostering_cost_gap(on: date) -> dict:
     """Average weekly cost of in-house fostering and of independent agencies on a day, and the yearly gap
     (paper 003 puts it at about £24,000 a child a year). One query: placements counted and their cost
-    lines in force summed by category in SQL."""
+    lines in force summed by category in SQL. Only placements with a cost above £0 that day count: with
+    no cost lines there is no average (None), never an average of £0."""
     by_category = (
         placement_selectors.looked_after_placements(on)
         .filter(category__in=[PlacementCategory.FOSTERING_INTERNAL, PlacementCategory.FOSTERING_IFA])
-        .alias(in_force=placement_selectors.lines_in_force(on)).order_by().values_list("category")
+        .alias(in_force=placement_selectors.lines_in_force(on)).filter(in_force__weekly_amount__gt=0)
+        .order_by().values_list("category")
         .annotate(placements=Count("pk", distinct=True), total=Sum("in_force__weekly_amount"))
     )
     averages = {category: (total or Decimal("0.00")).quantize(rules.PENNY) / placements

@@ -14,6 +14,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from placements import exports as files
 from placements import freshness
 from placements import rules as placement_rules
+from placements.coverage import data_coverage
 from tracker import dashboard, exports, rules, selectors
 from tracker.filtersets import WeeklyPlacementFilter
 from tracker.forms import BudgetForm, DashboardForm, MonthForm, WeekForm
@@ -58,13 +59,15 @@ class WeeklyTrackerView(TrackerPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = WeekForm(self.request.GET or None)
-        week_ending = form.week_ending_or(rules.last_complete_week_ending(timezone.localdate()))
+        coverage = data_coverage(timezone.localdate())
+        week_ending = form.week_ending_or(coverage.last_complete_week_ending())
         tracker = freshness.remembered("weekly tracker", selectors.weekly_tracker, week_ending)
         placement_filter = WeeklyPlacementFilter(self.request.GET, queryset=selectors.open_placements(week_ending))
         named_tables = exports.weekly_tables(tracker, placement_filter.qs)
         paginate(self.request, named_tables[:4])
         context.update(
             title=f"Weekly placement tracker, week ending {week_ending:%-d %B %Y}",
+            coverage=coverage,
             form=form,
             filter=placement_filter,
             tracker=tracker,
@@ -86,12 +89,14 @@ class UnregulatedReportView(TrackerPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = WeekForm(self.request.GET or None)
-        week_ending = form.week_ending_or(rules.last_complete_week_ending(timezone.localdate()))
+        coverage = data_coverage(timezone.localdate())
+        week_ending = form.week_ending_or(coverage.last_complete_week_ending())
         named_tables = exports.unregulated_tables(week_ending)
         paginate(self.request, named_tables)
         counts = freshness.remembered("unregulated counts", selectors.unregulated_counts, week_ending)
         context.update(
             title=f"Weekly unregulated report, week ending {week_ending:%-d %B %Y}",
+            coverage=coverage,
             form=form,
             tables=named_tables,
             total=counts.total,
@@ -111,16 +116,18 @@ class ResidentialTrackerView(TrackerPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
+        coverage = data_coverage(timezone.localdate())
+        as_at = coverage.as_at
         form = MonthForm(self.request.GET or None)
-        year, month = form.month_or((today.year, today.month))
-        tracker = selectors.residential_tracker(year, month, today)
+        year, month = form.month_or((as_at.year, as_at.month))
+        tracker = selectors.residential_tracker(year, month, as_at)
         named_tables = exports.residential_tables(tracker)
         paginate(self.request, named_tables[:1])
         previous = placement_rules.add_months(tracker.month_start, -1)
         following = placement_rules.add_months(tracker.month_start, 1)
         context.update(
             title=f"Monthly residential tracker, {tracker.month_start:%B %Y}",
+            coverage=coverage,
             form=form,
             tracker=tracker,
             tables=named_tables,
@@ -144,12 +151,12 @@ class DashboardView(TrackerPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
+        coverage = data_coverage(timezone.localdate())
         form = DashboardForm(self.request.GET or None)
-        first, last, category = form.period(today)
+        first, last, category = form.period(coverage.as_at)  # no month after the data ends
         figures = freshness.remembered("dashboard", dashboard.dashboard_figures, first, last, category)
         context.update(
-            title="Demand and cost dashboard", form=form, charts=figures.charts,
+            title="Demand and cost dashboard", coverage=coverage, form=form, charts=figures.charts,
             tables=[c.table for c in figures.charts], first=first, last=last, on=last, category=category,
             category_label=dashboard.category_label(category), measures=figures.measures,
             unsettled=figures.unsettled[:UNSETTLED_SHOWN], unsettled_count=len(figures.unsettled),

@@ -95,6 +95,30 @@ class ChangeCounts:
         return self.new + self.changed + self.unchanged
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of a record already here that the import would change, old and new value as text."""
+
+    record: str  # "Child 838434", "Placement of 838434 from 01/04/2019"
+    field: str
+    old: str
+    new: str
+    #: A change a person should look at twice before importing (a date of birth, a sex).
+    second_look: bool = False
+
+    def __str__(self) -> str:
+        flag = " (check this: it changes who the record is about)" if self.second_look else ""
+        return f"{self.record}: {self.field} {self.old or '(blank)'} -> {self.new or '(blank)'}{flag}"
+
+
+def as_text(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
 @dataclass
 class ImportResult:
     """What a plan found: counts of new, changed and unchanged records by kind, and every bad row."""
@@ -106,6 +130,8 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     rows: int = 0
     applied: bool = False
+    #: Every field of a record already here that the import changes.
+    field_changes: list[FieldChange] = field(default_factory=list)
 
     def count(self, label: str) -> ChangeCounts:
         return self.counts.setdefault(label, ChangeCounts())
@@ -132,6 +158,19 @@ class ImportResult:
     def summary(self) -> str:
         """One line, as the command and the page's message say it."""
         return f"{self.new:,} new, {self.changed:,} changed, {self.unchanged:,} unchanged"
+
+    @property
+    def bad_files(self) -> list[str]:
+        """The files that hold a bad row, in the order given (the others are fine as they are)."""
+        named = {error.file for error in self.errors}
+        return [name for name in self.files if name in named] + sorted(named - set(self.files))
+
+    def changed_field(self, record: str, name: str, old, new, *, second_look: bool = False) -> None:
+        self.field_changes.append(FieldChange(record, name, as_text(old), as_text(new), second_look))
+
+    def sorted_changes(self) -> list[FieldChange]:
+        """Changes that need a second look first, then in the order found."""
+        return sorted(self.field_changes, key=lambda change: not change.second_look)
 
     def sorted_errors(self) -> list[RowError]:
         return sorted(self.errors, key=lambda e: (e.file, e.line, e.column))

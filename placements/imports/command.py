@@ -34,7 +34,8 @@ def result_lines(result: ImportResult) -> list[str]:
     lines = [f"{'':<24}{'new':>10}{'changed':>10}{'unchanged':>11}"]
     for label, counts in result.counts.items():
         lines.append(f"{label:<24}{counts.new:>10,}{counts.changed:>10,}{counts.unchanged:>11,}")
-    return lines + [f"Note: {note}" for note in result.notes]
+    lines += [f"Note: {note}" for note in result.notes]
+    return lines + [f"Changed: {change}" for change in result.sorted_changes()]
 
 
 class ImportCommand(BaseCommand):
@@ -63,8 +64,8 @@ class ImportCommand(BaseCommand):
                 for error in result.sorted_errors():
                     self.stderr.write(str(error))
                 raise CommandError(
-                    f"Nothing imported: {len(result.errors):,} bad row(s) in {', '.join(result.files)}. "
-                    "Correct them and import the files again.",
+                    f"Nothing imported: {len(result.errors):,} bad row(s) in {', '.join(result.bad_files)}. "
+                    "Correct them and import the files again (the other files need no change).",
                     returncode=2,
                 )
             if not dry_run:

@@ -52,9 +52,22 @@ from placements.imports.base import (
     refuse_if_bad,
     wrong_columns,
 )
-from placements.models import Child, DeprivationOfLiberty, Episode, FrameworkMembership, LegalStatusPeriod, Placement, Provider
+from placements.imports.reconciliation import looked_after_at_year_end
+from placements.models import (
+    Child,
+    DeprivationOfLiberty,
+    Episode,
+    FrameworkMembership,
+    LegalStatusPeriod,
+    Placement,
+    Provider,
+    ReturnYear,
+)
 
 KIND = "ssda903"
+
+#: Header fields whose change means the record may be about someone else: shown first, to be checked.
+SECOND_LOOK = {"date_of_birth": "date of birth", "sex": "sex"}
 
 CHILD_FIELDS = ["sex", "date_of_birth", "ethnicity", "legal_status", "uasc"]
 PLACEMENT_FIELDS = ["provider", "category", "place_code", "place_provider", "began_before_records", "legal_status", "start", "end", "reason_ended", "came_from",
@@ -127,6 +140,8 @@ class Ssda903Plan(ImportPlan):
     new_dol_orders: list[DeprivationOfLiberty] = field(default_factory=list)
     changed_dol_orders: list[DeprivationOfLiberty] = field(default_factory=list)
     orphaned_placements: int = 0
+    #: Per return year in the files: the children that return alone has looked after on its 31 March.
+    year_end_children: dict[int, set[str]] = field(default_factory=dict)
 
 
 class _Reader:
@@ -435,6 +450,7 @@ def ssda903_plan(files: Iterable[SourceFile], *, today: date | None = None, prog
         return plan
     progress(f"Checked {len(headers):,} header rows, {len(episodes):,} episodes, {len(dol_rows):,} DoL orders.")
 
+    plan.year_end_children = looked_after_at_year_end(episodes, date_of_birth)
     _plan_changes(plan, header_by_child, episodes, dol_rows, uasc_rows, existing_children, progress)
     return plan
 
@@ -477,6 +493,8 @@ def _plan_changes(plan, header_by_child, episode_rows, dol_rows, uasc_rows, exis
             for name, value in (("sex", header.sex), ("date_of_birth", header.date_of_birth),
                                 ("ethnicity", header.ethnicity)):
                 if getattr(child, name) != value:
+                    result.changed_field(f"Child {ref}", SECOND_LOOK.get(name, name), getattr(child, name), value,
+                                         second_look=name in SECOND_LOOK)
                     setattr(child, name, value)
                     child_changed.add(ref)
         children[ref] = child
@@ -487,6 +505,8 @@ def _plan_changes(plan, header_by_child, episode_rows, dol_rows, uasc_rows, exis
     for row in uasc_rows:
         child = children.get(row.child)
         if child is not None and not child.uasc:
+            if child.pk:
+                result.changed_field(f"Child {row.child}", "UASC", "no", "yes")
             child.uasc = True
             if child.pk:
                 child_changed.add(row.child)
@@ -510,6 +530,9 @@ def _plan_changes(plan, header_by_child, episode_rows, dol_rows, uasc_rows, exis
                 kept_later += 1
             elif tuple(getattr(episode, n) for n in EPISODE_DATA) != row.data():
                 for name in EPISODE_DATA:
+                    if episode.pk and getattr(episode, name) != getattr(row, name):
+                        result.changed_field(f"Episode of {ref} from {row.decom:%d/%m/%Y}", name.upper(),
+                                             getattr(episode, name), getattr(row, name))
                     setattr(episode, name, getattr(row, name))
                 if episode.pk:
                     changed_episodes[row.decom] = episode
@@ -522,6 +545,8 @@ def _plan_changes(plan, header_by_child, episode_rows, dol_rows, uasc_rows, exis
         _plan_periods(plan, child, ordered, periods_by_child.get(child.pk, []))
         latest = ordered[-1].legal_status
         if child.legal_status != latest:
+            if child.pk:
+                result.changed_field(f"Child {ref}", "legal status", child.legal_status, latest)
             child.legal_status = latest
             if child.pk:
                 child_changed.add(ref)
@@ -596,6 +621,9 @@ def _plan_placements(plan, child, groups, existing, providers, changed_episodes)
                 wanted["planned_end"] = None
             differs = [name for name, value in wanted.items() if getattr(placement, name) != value]
             for name in differs:
+                plan.result.changed_field(f"Placement of {child.case_ref} from {placement.start:%d/%m/%Y}",
+                                          name.removesuffix("_id").replace("_", " "), getattr(placement, name),
+                                          wanted[name])
                 setattr(placement, name, wanted[name])
             if differs:
                 plan.changed_placements.append(placement)
@@ -677,6 +705,9 @@ def ssda903_apply(plan: Ssda903Plan, *, progress: Progress = no_progress) -> Imp
         LegalStatusPeriod.objects.bulk_update(plan.changed_periods, ["end", "legal_status"], batch_size=BATCH)
         DeprivationOfLiberty.objects.bulk_create(plan.new_dol_orders, batch_size=BATCH)
         DeprivationOfLiberty.objects.bulk_update(plan.changed_dol_orders, ["end"], batch_size=BATCH)
+        for year, refs in plan.year_end_children.items():
+            ReturnYear.objects.update_or_create(return_year=year, defaults={
+                "year_end_children": sorted(refs), "imported_at": timezone.now()})
         touched.update(c.pk for c in [*plan.new_children, *plan.changed_children])
         touched.update(r.child_id for r in [*plan.new_placements, *plan.changed_placements, *plan.new_episodes,
                                             *plan.changed_episodes, *plan.new_periods, *plan.changed_periods])

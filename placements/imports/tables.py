@@ -6,7 +6,7 @@ import django_tables2 as tables
 from django.utils import timezone
 
 from placements.imports import ssda903_codes as codes
-from placements.models import Placement
+from placements.models import Episode, Placement
 from placements.tables import DateColumn
 
 
@@ -70,3 +70,77 @@ class TemporaryTooLongTable(QualityPlacementTable):
 
     def value_allowed(self, value):
         return codes.PLACE[value].max_days
+
+
+def _label(year: int) -> str:
+    from placements.rules import financial_year_label
+
+    return financial_year_label(year)
+
+
+class OpenNotInNextReturnTable(tables.Table):
+    """Episodes open at the end of one return that the next return does not have (kept open as last known)."""
+
+    child = tables.Column("Child", accessor="child__case_ref", linkify=("child_detail", {"pk": tables.A("child_id")}),
+                          attrs={"td": {"class": "app-nowrap"}})
+    decom = DateColumn("Episode began")
+    place = tables.Column("PLACE")
+    legal_status = tables.Column("Legal status")
+    return_year = tables.Column("Open at the end of")
+    missing_from = tables.Column("Not in the return for", accessor="return_year", orderable=False)
+
+    class Meta:
+        model = Episode
+        fields = ("child", "decom", "place", "legal_status", "return_year", "missing_from")
+        orderable = True
+
+    def render_return_year(self, value):
+        return _label(value)
+
+    def value_return_year(self, value):
+        return _label(value)
+
+    def render_missing_from(self, value):
+        return _label(value + 1)
+
+    def value_missing_from(self, value):
+        return _label(value + 1)
+
+
+NUMERIC = {"th": {"class": "govuk-table__header--numeric"}, "td": {"class": "govuk-table__cell--numeric"}}
+
+
+def _refs(value) -> str:
+    shown = ", ".join(value[:20])
+    return f"{len(value)}: {shown}{' ...' if len(value) > 20 else ''}" if value else "0"
+
+
+class ReconciliationTable(tables.Table):
+    """Each return's 31 March count alone beside the app's (``reconciliation.ReturnReconciliation`` rows)."""
+
+    label = tables.Column("Return", orderable=False)
+    day = DateColumn("On", orderable=False)
+    by_return = tables.Column("Looked after by that return alone", attrs=NUMERIC, orderable=False)
+    by_app = tables.Column("Looked after here (all returns)", attrs=NUMERIC, orderable=False)
+    difference = tables.Column("Difference", attrs=NUMERIC, orderable=False)
+    kept_open = tables.Column("Kept open from an earlier return", orderable=False)
+    only_later = tables.Column("Only in a later return", orderable=False)
+    not_counted = tables.Column("In that return's count, changed by a later one", orderable=False)
+
+    def render_difference(self, value):
+        return f"{value:+d}" if value else "0"
+
+    def render_kept_open(self, value):
+        return _refs(value)
+
+    value_kept_open = render_kept_open
+
+    def render_only_later(self, value):
+        return _refs(value)
+
+    value_only_later = render_only_later
+
+    def render_not_counted(self, value):
+        return _refs(value)
+
+    value_not_counted = render_not_counted

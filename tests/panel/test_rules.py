@@ -173,3 +173,51 @@ def test_priority_items_come_first_then_the_highest_weekly_cost():
         AgendaCandidate(placement_id=4, child_id=4, weekly_cost=Decimal("100"), reasons=[due]),
     ])
     assert [item.child_id for item in items] == [2, 3, 1, 4]
+
+
+class TestBoundariesTheMutationsFound:
+    """Edits to the rules that the tests above let through (tools/mutate): each is caught here."""
+
+    def test_an_inadequate_judgement_on_the_meeting_day_counts(self):
+        facts = replace(EXTERNAL_RESIDENTIAL, placement_start=date(2023, 1, 12), inspections=((MEETING, "inadequate"),))
+        assert Rule.INADEQUATE_PROVIDER in codes(facts)
+
+    def test_a_good_judgement_on_the_meeting_day_clears_an_earlier_inadequate_one(self):
+        facts = replace(EXTERNAL_RESIDENTIAL, placement_start=date(2023, 1, 12),
+                        inspections=((date(2023, 3, 1), "inadequate"), (MEETING, "good")))
+        assert Rule.INADEQUATE_PROVIDER not in codes(facts)
+
+    def test_a_17_year_old_with_a_dol_order_in_unregulated_provision_is_flagged(self):
+        facts = replace(QUIET, category=PlacementCategory.UNREGULATED, unregulated=True, date_of_birth=date(2006, 3, 1),
+                        dol_since=date(2023, 6, 1))
+        assert codes(facts) == [Rule.DOL_UNREGULATED]
+
+    def test_an_18_year_old_is_not_the_dol_rule(self):
+        facts = replace(QUIET, category=PlacementCategory.UNREGULATED, unregulated=True, date_of_birth=date(2005, 8, 31),
+                        dol_since=date(2023, 6, 1))
+        assert codes(facts) == []
+
+    def test_a_desired_category_without_the_market_flag_is_not_the_rule(self):
+        assert codes(replace(QUIET, desired_category=PlacementCategory.RESIDENTIAL)) == []
+
+    def test_the_market_flag_without_a_category_says_another_type(self):
+        reasons = panel_reasons(replace(QUIET, desired_not_met_market=True), MEETING, THRESHOLD)
+        assert reasons == [Reason(Rule.DESIRED_TYPE_NOT_MET, "wanted another type; not available in the market")]
+
+    def test_a_12_year_old_in_unregulated_provision_is_not_the_residential_rule(self):
+        facts = replace(QUIET, category=PlacementCategory.UNREGULATED, unregulated=True, date_of_birth=date(2011, 1, 1))
+        assert codes(facts) == [Rule.UNDER_16_UNREGULATED]
+
+    def test_a_12_year_old_in_secure_is_not_the_residential_rule(self):
+        assert codes(replace(QUIET, category=PlacementCategory.SECURE, date_of_birth=date(2011, 1, 1))) == []
+
+    def test_equal_priority_and_cost_go_in_child_order(self):
+        due = Reason(Rule.REVIEW_DUE, "never reviewed at panel")
+        items = sorted([AgendaCandidate(placement_id=9, child_id=7, weekly_cost=Decimal("500"), reasons=[due]),
+                        AgendaCandidate(placement_id=8, child_id=3, weekly_cost=Decimal("500"), reasons=[due])])
+        assert [item.child_id for item in items] == [3, 7]
+
+    def test_exactly_six_months_ahead_is_near_18_and_the_18th_birthday_itself_is_not(self):
+        near = replace(EXTERNAL_RESIDENTIAL, date_of_birth=date(2006, 2, 28))  # 18 on 28 Feb 2024
+        assert Rule.NEAR_18 in codes(near, date(2023, 8, 28))
+        assert Rule.NEAR_18 not in codes(near, date(2024, 2, 28))

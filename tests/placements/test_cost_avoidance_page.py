@@ -13,7 +13,9 @@ from tests.factories import make_child, make_placement, make_provider
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+def today():
+    """Read when a test runs, not when the module is imported (a run that crosses midnight stays right)."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -26,8 +28,8 @@ def child():
 def test_the_amount_is_computed_never_typed(client, officer, child):
     client.force_login(officer)
     response = client.post(reverse("cost_avoidance_create"), {
-        "case_ref": "CA1", "source": "placements_forum", "date_agreed": TODAY.isoformat(),
-        "effective_from": TODAY.isoformat(), "weekly_before": "1000", "weekly_after": "900", "amount": "999999"})
+        "case_ref": "CA1", "source": "placements_forum", "date_agreed": today().isoformat(),
+        "effective_from": today().isoformat(), "weekly_before": "1000", "weekly_after": "900", "amount": "999999"})
     assert response.status_code == 302
     entry = CostAvoidance.objects.get()
     assert entry.amount == Decimal("5200.00")  # 100 a week for 52 weeks; the typed 'amount' is ignored
@@ -44,7 +46,7 @@ def test_the_amount_is_computed_never_typed(client, officer, child):
 def test_bad_entries_are_refused_with_a_reason_and_save_nothing(client, officer, child, data, message):
     client.force_login(officer)
     response = client.post(reverse("cost_avoidance_create"), {
-        "case_ref": "CA1", "source": "panel", "date_agreed": TODAY.isoformat(), "effective_from": TODAY.isoformat(),
+        "case_ref": "CA1", "source": "panel", "date_agreed": today().isoformat(), "effective_from": today().isoformat(),
         **data})
     assert message in response.content.decode()
     assert not CostAvoidance.objects.exists()
@@ -52,9 +54,9 @@ def test_bad_entries_are_refused_with_a_reason_and_save_nothing(client, officer,
 
 def test_totals_are_in_the_papers_form(child, officer):
     for before, after in (("1000", "900"), ("500", "400")):
-        cost_avoidance_record(child=child, source="panel", date_agreed=TODAY, effective_from=TODAY,
+        cost_avoidance_record(child=child, source="panel", date_agreed=today(), effective_from=today(),
                               weekly_before=Decimal(before), weekly_after=Decimal(after), recorded_by=officer)
-    cost_avoidance_record(child=child, source="placements_forum", date_agreed=TODAY, effective_from=TODAY,
+    cost_avoidance_record(child=child, source="placements_forum", date_agreed=today(), effective_from=today(),
                           one_off=Decimal("1234.56"), recorded_by=officer)
     totals, total = cost_avoidance_totals(CostAvoidance.objects.all())
     lines = [str(t) for t in totals]
@@ -64,10 +66,10 @@ def test_totals_are_in_the_papers_form(child, officer):
 
 
 def test_the_page_filters_by_year_and_a_panel_member_sees_no_officer_filter(client, officer, member, child):
-    last_year = TODAY - timedelta(days=400)
+    last_year = today() - timedelta(days=400)
     cost_avoidance_record(child=child, source="panel", date_agreed=last_year, effective_from=last_year,
                           one_off=Decimal("100"), recorded_by=officer)
-    cost_avoidance_record(child=child, source="panel", date_agreed=TODAY, effective_from=TODAY,
+    cost_avoidance_record(child=child, source="panel", date_agreed=today(), effective_from=today(),
                           one_off=Decimal("250"), recorded_by=officer)
     client.force_login(officer)
     page = client.get(reverse("cost_avoidance")).content.decode()
@@ -80,7 +82,7 @@ def test_the_page_filters_by_year_and_a_panel_member_sees_no_officer_filter(clie
 
 
 def test_the_log_exports_the_rows_shown(client, officer, child):
-    cost_avoidance_record(child=child, source="panel", date_agreed=TODAY, effective_from=TODAY,
+    cost_avoidance_record(child=child, source="panel", date_agreed=today(), effective_from=today(),
                           one_off=Decimal("250"), recorded_by=officer)
     client.force_login(officer)
     export = client.get(reverse("cost_avoidance"), {"_export": "csv"})

@@ -452,6 +452,9 @@ def test_the_command_lists_every_bad_row_and_exits_with_code_2(tmp_path, capsys)
     assert "episodes.csv, line 2, PLACE: 'Q9' is not an SSDA903 PLACE code." in err
     assert "episodes.csv, line 3, CHILD: 'C9' is not in the header file" in err
     assert Child.objects.count() == 0
+    # The refusal names the file with the bad rows, not the good header beside it.
+    assert "bad row(s) in episodes.csv." in str(raised.value)
+    assert "header.csv" not in str(raised.value)
 
 
 def test_the_command_checks_without_writing_on_a_dry_run(tmp_path):
@@ -460,15 +463,45 @@ def test_the_command_checks_without_writing_on_a_dry_run(tmp_path):
     assert Child.objects.count() == 0
 
 
-DEMAND_MODEL = Path("/work/shared/data/ssda903/demand-model-v1")
+DEMAND_MODEL = Path(__file__).parent.parent / "data" / "ssda903" / "demand-model-v1"
 
 
-@pytest.mark.skipif(not DEMAND_MODEL.exists(), reason="the shared synthetic SSDA903 data is not on this machine")
 def test_the_demand_model_years_2017_then_2018_load_in_turn():
-    """Synthetic returns (Data to Insight's demand-model sample): an open episode closed by the next year."""
+    """Synthetic returns (Data to Insight's demand-model sample): an episode open at the end of 2017/18 is closed
+    by the 2018/19 return, and loading the earlier year again changes nothing."""
     call_command("import_ssda903", str(DEMAND_MODEL / "2017"), verbosity=0)
+    open_at_year_end = {(ref, decom) for ref, decom in Episode.objects.filter(dec__isnull=True)
+                        .values_list("child__case_ref", "decom")}
     call_command("import_ssda903", str(DEMAND_MODEL / "2018"), verbosity=0)
     assert Episode.objects.filter(return_year=2018).exists()
+    closed = Episode.objects.filter(dec__isnull=False, return_year=2018).values_list("child__case_ref", "decom")
+    closed_by_next_year = open_at_year_end & set(closed)
+    assert closed_by_next_year, "the 2018/19 return closes episodes that 2017/18 left open"
+    ref, decom = sorted(closed_by_next_year)[0]
+    episode = Episode.objects.get(child__case_ref=ref, decom=decom)
+    assert episode.placement.end == max(e.dec for e in episode.placement.episodes.all())
     before = fingerprint()
     call_command("import_ssda903", str(DEMAND_MODEL / "2017"), verbosity=0)  # the earlier year again: no change
     assert fingerprint() == before
+
+
+def test_a_change_to_a_child_already_here_is_listed_field_by_field_with_date_of_birth_and_sex_first():
+    run(header("C1,1,15/06/2010,WBRI,,,"), episodes(episode(decom="01/01/2021")))
+    plan = ssda903_plan([header("C1,2,16/06/2010,WIRI,,,"), episodes(episode(decom="01/01/2021", dec="01/03/2021",
+                                                                             rec="E11"))], today=TODAY)
+    changes = [(c.record, c.field, c.old, c.new, c.second_look) for c in plan.result.sorted_changes()]
+    assert changes[:2] == [("Child C1", "sex", "M", "F", True),
+                           ("Child C1", "date of birth", "15/06/2010", "16/06/2010", True)]
+    assert [c[1:3] for c in changes if c[1] == "ethnicity"] == [("ethnicity", Child.objects.get().ethnicity)]
+    assert ("Episode of C1 from 01/01/2021", "DEC", "", "01/03/2021", False) in changes
+    assert ("Placement of C1 from 01/01/2021", "end", "", "01/03/2021", False) in changes
+
+
+def test_the_dry_run_prints_every_changed_field(tmp_path, capsys):
+    run(header("C1,1,15/06/2010,WBRI,,,"), episodes(episode(decom="01/01/2021")))
+    (tmp_path / "header.csv").write_text(HEADER + "\nC1,1,15/06/2011,WBRI,,,\n")
+    (tmp_path / "episodes.csv").write_text(EPISODES + "\n" + episode(decom="01/01/2021") + "\n")
+    call_command("import_ssda903", str(tmp_path), "--dry-run")
+    out = capsys.readouterr().out
+    assert "Changed: Child C1: date of birth 15/06/2010 -> 15/06/2011 (check this" in out
+    assert Child.objects.get().date_of_birth == date(2010, 6, 15)

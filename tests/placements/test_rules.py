@@ -228,3 +228,18 @@ class TestShare:
 
     def test_a_share_is_a_percentage(self):
         assert rules.share(98, 700) == Decimal(14)
+
+    def test_a_share_keeps_its_fraction(self):
+        assert rules.share(1, 3) == Decimal(100) / Decimal(3)
+        assert rules.share(2, 3) > Decimal("66.6")
+
+
+class TestCostAvoidanceEdges:
+    def test_a_one_off_of_nothing_is_nothing_whatever_the_weekly_figures(self):
+        assert rules.cost_avoidance_amount(effective_from=date(2024, 1, 1), date_of_birth=date(2010, 1, 1),
+                                           weekly_before=Decimal("1000"), weekly_after=Decimal("300"),
+                                           one_off=Decimal("0")) == 0
+
+    def test_a_saving_for_a_young_person_already_18_is_nothing_not_negative(self):
+        assert rules.cost_avoidance_amount(effective_from=date(2024, 6, 1), date_of_birth=date(2006, 1, 1),
+                                           weekly_before=Decimal("1000"), weekly_after=Decimal("300")) == 0

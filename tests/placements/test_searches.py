@@ -15,15 +15,17 @@ from tests.factories import make_child, make_cost_line, make_placement, make_pro
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+def today():
+    """Read when a test runs, not when the module is imported (a run that crosses midnight stays right)."""
+    return timezone.localdate()
 
 
 @pytest.fixture
 def child():
-    child = make_child(case_ref="S1", date_of_birth=TODAY - timedelta(days=365 * 14))
+    child = make_child(case_ref="S1", date_of_birth=today() - timedelta(days=365 * 14))
     current = make_placement(child, make_provider(name="Current carers", urn="CUR", ownership="internal",
                                                   provision="fostering_agency"),
-                             category=PlacementCategory.FOSTERING_INTERNAL, start=TODAY - timedelta(days=300),
+                             category=PlacementCategory.FOSTERING_INTERNAL, start=today() - timedelta(days=300),
                              route="internal")
     make_cost_line(current, "450", current.start)
     return child
@@ -51,7 +53,7 @@ def test_an_officer_takes_a_search_from_prf_to_placed_and_a_director_approves(cl
     framework, spot = homes
     client.force_login(officer)
     response = client.post(reverse("search_create"), {
-        "case_ref": "S1", "category_requested": "residential", "received": TODAY.isoformat(), "urgency": "urgent",
+        "case_ref": "S1", "category_requested": "residential", "received": today().isoformat(), "urgency": "urgent",
         "risk_to_child": "high", "risk_to_others": "low", "staffing_ratio": "2:1"})
     search = PlacementSearch.objects.get()
     assert response.url == search.get_absolute_url() and search.officer == officer
@@ -89,7 +91,7 @@ def test_an_officer_takes_a_search_from_prf_to_placed_and_a_director_approves(cl
 
     client.force_login(officer)
     search.refresh_from_db()
-    start = TODAY
+    start = today()
     response = client.post(reverse("search_place", args=[search.pk]), {
         "place-version": search.version, "place-start": start.isoformat(), "place-category": "residential",
         "place-came_from": "fostering"})
@@ -116,7 +118,7 @@ def step(search, to_status, user, **kwargs):
 
 @pytest.fixture
 def search(child, officer):
-    return searches.search_create(child=child, user=officer, category_requested="residential", received=TODAY)
+    return searches.search_create(child=child, user=officer, category_requested="residential", received=today())
 
 
 @pytest.mark.parametrize("illegal", [S.QUALITY_ASSURED, S.OFFERS_SHARED, S.APPROVED, S.PLACED])
@@ -151,7 +153,7 @@ def test_withdrawing_needs_a_reason_and_closes_the_search(search, officer):
     searches.search_move(search=search, to_status=S.WITHDRAWN, user=officer, expected_version=1,
                          note="Child returned home")
     search.refresh_from_db()
-    assert search.status == S.WITHDRAWN and search.closed_on == TODAY
+    assert search.status == S.WITHDRAWN and search.closed_on == today()
     with pytest.raises(searches.SearchError):
         step(search, S.PERMISSION_CONFIRMED, officer, permission_confirmed_by="x")
 
@@ -227,7 +229,7 @@ def test_a_placement_cannot_start_before_the_prf(client, officer, director, sear
     approve(search, officer, director, chosen)
     client.force_login(officer)
     response = client.post(reverse("search_place", args=[search.pk]), {
-        "place-version": search.version, "place-start": (TODAY - timedelta(days=1)).isoformat(),
+        "place-version": search.version, "place-start": (today() - timedelta(days=1)).isoformat(),
         "place-category": "residential", "place-came_from": "fostering"})
     assert response.status_code == 400 and "before the PRF was received" in response.content.decode()
     assert not Placement.objects.filter(search=search).exists()
@@ -237,7 +239,7 @@ def test_a_placement_cannot_start_before_the_prf(client, officer, director, sear
 def test_a_different_type_needs_the_market_reason_which_the_panel_reads(client, officer, director, search, chosen):
     approve(search, officer, director, chosen)
     client.force_login(officer)
-    data = {"place-version": search.version, "place-start": TODAY.isoformat(),
+    data = {"place-version": search.version, "place-start": today().isoformat(),
             "place-category": "supported_accommodation", "place-came_from": "fostering"}
     response = client.post(reverse("search_place", args=[search.pk]), data)
     assert "say whether market availability was the reason" in response.content.decode()
@@ -267,3 +269,49 @@ def test_the_worklist_shows_open_searches_and_the_search_page_keeps_queries_fixe
     with django_assert_max_num_queries(20):
         response = client.get(reverse("search_detail", args=[search.pk]))
     assert "Framework Homes" in response.content.decode()
+
+
+def place(search, officer, start=None, category="residential"):
+    search.refresh_from_db()
+    return searches.search_place(search=search, user=officer, expected_version=search.version, start=start or today(),
+                                 category=category, desired_not_met_market=None, came_from="fostering")
+
+
+def test_placing_is_refused_when_the_child_already_has_a_later_placement(officer, director, search, chosen):
+    approve(search, officer, director, chosen)
+    make_placement(search.child, None, category=PlacementCategory.FOSTERING_KINSHIP, start=today() + timedelta(days=3))
+    with pytest.raises(searches.SearchError, match="already has a placement starting on or after"):
+        place(search, officer)
+    assert not Placement.objects.filter(search=search).exists()
+
+
+def test_placing_is_refused_while_the_current_placement_has_cost_lines_from_that_day(officer, director, search, chosen):
+    approve(search, officer, director, chosen)
+    current = search.child.placements.get()
+    make_cost_line(current, "500", today(), description="Respite from today")
+    with pytest.raises(searches.SearchError, match="cost lines from this date on: end them first"):
+        place(search, officer)
+    current.refresh_from_db()
+    assert current.end is None  # nothing half-saved: the current placement is still open
+
+
+def test_an_agreed_time_limited_extra_is_carried_onto_the_new_placement_for_its_weeks(officer, director, search, homes):
+    for status in (S.PERMISSION_CONFIRMED, S.QUALITY_ASSURED, S.INTERNAL_SEARCH):
+        step(search, status, officer, permission_confirmed_by="GM")
+    offer = searches.offer_add(search=search, user=officer, provider=homes[0], route="framework",
+                               weekly_offered=Decimal("6000"),
+                               extras=[searches.ExtraInput("2:1 staffing", Decimal("2800"), 4)])
+    step(search, S.OFFERS_SHARED, officer)
+    search.refresh_from_db()
+    searches.offer_choose(offer=offer, user=officer, expected_version=search.version)
+    search.refresh_from_db()
+    searches.offer_negotiate(offer=offer, user=officer, expected_version=search.version, weekly_agreed=Decimal("6000"),
+                             note="", kept_extra_ids={offer.extras.get().pk})
+    for status, user in ((S.PRE_PLACEMENT_CHECKS, officer), (S.AWAITING_APPROVAL, officer), (S.APPROVED, director)):
+        step(search, status, user)
+    placement = place(search, officer)
+    lines = sorted(placement.cost_lines.values_list("kind", "weekly_amount", "date_from", "date_to"))
+    assert lines == [("additional", Decimal("2800.00"), today(), today() + timedelta(days=27)),
+                     ("core", Decimal("6000.00"), today(), None)]
+    # Nothing was taken off in negotiation: no saving, no entry in the cost avoidance log.
+    assert not CostAvoidance.objects.filter(search=search).exists()

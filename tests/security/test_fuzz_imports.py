@@ -162,7 +162,10 @@ def check_import(kind: str, files: list[SourceFile], before: str) -> None:
     importer = KINDS[kind]
     plan = importer.plan(files)
     result = plan.result
-    assert result.errors or result.counts is not None
+    if result.errors:  # every bad row says where and why
+        assert all(error.reason.strip() and error.line >= 1 for error in result.errors), result.errors
+    else:
+        assert all(min(c.new, c.changed, c.unchanged) >= 0 for c in result.counts.values())
     assert records_fingerprint() == before, f"{kind}: planning wrote records"
     with transaction.atomic():
         if result.errors:
@@ -216,6 +219,9 @@ def test_a_nul_character_is_a_bad_row_not_a_crash(database_with_the_examples, ki
     for name in EXAMPLE_FILES[kind]:
         header, first, *rest = (FIXTURES / name).read_text(encoding="utf-8-sig").splitlines()
         files.append(SourceFile(name, "\n".join([header, "\x00" + first, *rest, ""]).encode()))
+    result = KINDS[kind].plan(files).result
+    assert result.errors, f"{kind}: a NUL character imported as if it were text"
+    assert {error.line for error in result.errors} <= {1, 2}, result.errors  # the header or the row that holds it
     check_import(kind, files, records_fingerprint())
 
 

@@ -84,3 +84,29 @@ def test_residential_age_bands_are_the_papers(age, band):
 ])
 def test_the_default_week_is_the_last_complete_one(today, week_ending):
     assert rules.last_complete_week_ending(today) == week_ending
+
+
+def events(placements, born=BORN):
+    """Each event with the placement the child is in (or left) and, for a move, the one they left."""
+    return [(e.kind, e.day, e.placement_id, e.previous_placement_id)
+            for e in rules.week_events(1, born, placements, SUNDAY)]
+
+
+def test_a_move_names_the_placement_left_and_the_placement_joined():
+    placements = [span(4, date(2023, 1, 1), date(2024, 3, 6)), span(9, date(2024, 3, 6))]
+    assert events(placements) == [(MOVE, date(2024, 3, 6), 9, 4)]
+
+
+def test_where_records_overlap_the_placement_that_started_last_is_the_one_the_child_is_in():
+    """9 started last: the child moves into it, and back into 4 (still open) when it ends. The records' order
+    (primary keys) decides only between placements starting the same day."""
+    placements = [span(4, date(2023, 1, 1)), span(9, date(2024, 3, 5), date(2024, 3, 8)), span(2, date(2022, 1, 1))]
+    assert events(placements) == [(MOVE, date(2024, 3, 5), 9, 4), (MOVE, date(2024, 3, 8), 4, 9)]
+    assert rules.placement_on(BORN, placements, date(2024, 3, 6)).pk == 9
+    assert rules.placement_on(BORN, placements, date(2024, 3, 9)).pk == 4
+    same_day = [span(3, date(2024, 3, 5)), span(8, date(2024, 3, 5))]
+    assert rules.placement_on(BORN, same_day, date(2024, 3, 6)).pk == 8
+
+
+def test_a_cease_names_the_placement_left():
+    assert events([span(6, date(2023, 1, 1), date(2024, 3, 7))]) == [(CEASE, date(2024, 3, 7), 6, None)]
