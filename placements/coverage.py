@@ -53,8 +53,7 @@ class DataCoverage:
 
     def last_complete_week_ending(self) -> date:
         """The Sunday of the last whole week the data covers (the as-at day itself is complete)."""
-        day = self.as_at + timedelta(days=1) if self.is_behind else self.today
-        return day - timedelta(days=day.weekday() + 1)
+        return rules.last_complete_week_ending(self.as_at + timedelta(days=1) if self.is_behind else self.today)
 
 
 def _returns_held() -> dict:

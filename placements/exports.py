@@ -2,6 +2,13 @@
 
 Pages and the command-line twins come through here, so a scheduled job and a
 person's download hold the same rows. Generic: the trackers and the panel use it.
+
+**Every file the app writes carries text as text** (OWASP "CSV injection"): a cell that a spreadsheet
+would run as a formula (text starting ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, such as a
+case reference typed as ``=1+2`` or a provider name from an imported file) gets a leading apostrophe,
+unless it is a genuine number; Excel files are written with every such cell a string. ``as_text`` is that
+rule, and ``SafeTableExport`` applies it to every table download (lists, trackers, agenda, data
+quality, audit trail), the workbooks, the streamed CSV and the import's bad-rows file.
 """
 
 from __future__ import annotations
@@ -21,6 +28,55 @@ from django_tables2.rows import BoundRow
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+#: How a cell starts when a spreadsheet would run it as a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return text.strip() == text and text.lower().lstrip("+-") not in ("inf", "infinity", "nan")
+
+
+def as_text(value):
+    """A cell as a spreadsheet should show it: text that starts like a formula gets a leading apostrophe
+    (so ``=1+2`` stays the text ``=1+2``), unless it is a genuine number such as ``-12.50``. Anything that is
+    not text (a number, a date) is left as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+class SafeTableExport(TableExport):
+    """django-tables2's export with every cell through ``as_text``, and Excel cells never formulas. Only the
+    formats the pages offer (CSV and Excel): ``?_export=json`` and the like are not served."""
+
+    OFFERED = (TableExport.CSV, TableExport.XLSX)
+
+    @classmethod
+    def is_valid_format(cls, export_format):
+        return export_format in cls.OFFERED
+
+    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
+        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
+        return safe_dataset(dataset)
+
+    def export(self):
+        if self.format == self.XLSX:
+            return self.dataset.export(self.format, escape=True)
+        return self.dataset.export(self.format)
+
+
+def safe_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
+    safe = tablib.Dataset(title=dataset.title)
+    if dataset.headers:
+        safe.headers = [as_text(header) for header in dataset.headers]
+    for row in dataset:
+        safe.append([as_text(cell) for cell in row])
+    return safe
+
 
 @dataclass
 class NamedTable:
@@ -30,7 +86,7 @@ class NamedTable:
 
 
 def dataset(named: NamedTable) -> tablib.Dataset:
-    data = TableExport(TableExport.CSV, named.table).dataset
+    data = SafeTableExport(TableExport.CSV, named.table).dataset
     data.title = named.caption[:31]
     return data
 
@@ -40,12 +96,12 @@ def as_csv(named: NamedTable) -> str:
 
 
 def as_xlsx(named: NamedTable) -> bytes:
-    return dataset(named).export("xlsx")
+    return dataset(named).export("xlsx", escape=True)
 
 
 def workbook(named_tables: list[NamedTable]) -> bytes:
     """One Excel workbook with a sheet per table, the way the team sends a tracker today."""
-    return tablib.Databook([dataset(named) for named in named_tables]).export("xlsx")
+    return tablib.Databook([dataset(named) for named in named_tables]).export("xlsx", escape=True)
 
 
 def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -70,10 +126,11 @@ def csv_lines(table: tables.Table, records: Iterable) -> Iterator[str]:
     """The table's export (``Table.as_values``: header, then each record's values) as CSV lines."""
     columns = [column for column in table.columns.iterall() if not column.column.exclude_from_export]
     writer = csv.writer(_Line())
-    yield writer.writerow([force_str(column.header, strings_only=True) for column in columns])
+    yield writer.writerow([as_text(force_str(column.header, strings_only=True)) for column in columns])
     for record in records:
         row = BoundRow(record, table=table)
-        yield writer.writerow([force_str(row.get_cell_value(column.name), strings_only=True) for column in columns])
+        yield writer.writerow([as_text(force_str(row.get_cell_value(column.name), strings_only=True))
+                               for column in columns])
 
 
 def large_queryset(table: tables.Table) -> QuerySet | None:

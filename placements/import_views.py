@@ -24,9 +24,9 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from placements.coverage import data_coverage
+from placements.exports import SafeTableExport, as_text
 from placements.imports import KINDS, SourceFile, quality, reconciliation
 from placements.imports.base import ImportRefused, ImportResult
 from placements.imports.tables import (
@@ -180,13 +180,8 @@ class ImportErrorsCsv(UploadedImport):
         writer = csv.writer(response)
         writer.writerow(["file", "line", "column", "value", "reason"])
         for error in result.sorted_errors():
-            writer.writerow([error.file, error.line, error.column, _as_text(error.value), error.reason])
+            writer.writerow([as_text(cell) for cell in (error.file, error.line, error.column, error.value, error.reason)])
         return response
-
-
-def _as_text(value: str) -> str:
-    """A value from an uploaded file, so a spreadsheet shows it rather than running it as a formula."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
 
 
 # --- Data quality ------------------------------------------------------------------
@@ -267,9 +262,9 @@ class DataQuality(PermissionRequiredMixin, TemplateView):
         for section in quality_sections(today):
             table = section.table_class(section.rows, prefix=f"{section.slug}-", empty_text="Nothing to check.")
             export = request.GET.get("_export")
-            if request.GET.get("section") == section.slug and TableExport.is_valid_format(export):
+            if request.GET.get("section") == section.slug and SafeTableExport.is_valid_format(export):
                 RequestConfig(request, paginate=False).configure(table)
-                return TableExport(export, table).response(f"data-quality-{section.slug}-{today:%Y-%m-%d}.{export}")
+                return SafeTableExport(export, table).response(f"data-quality-{section.slug}-{today:%Y-%m-%d}.{export}")
             RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
             sections.append({"section": section, "table": table, "children": children_in(section.rows)})
         return self.render_to_response(self.get_context_data(sections=sections, today=today, coverage=coverage))

@@ -82,6 +82,11 @@ def week_ending(on: date) -> date:
     return on + timedelta(days=6 - on.weekday())
 
 
+def last_complete_week_ending(today: date) -> date:
+    """The Sunday that ended the last whole week before ``today`` (today's week is not over until it ends)."""
+    return today - timedelta(days=today.weekday() + 1)
+
+
 # --- Placements --------------------------------------------------------------
 
 

@@ -14,7 +14,6 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     CharField,
-    When,
     Count,
     DateField,
     DecimalField,
@@ -30,12 +29,13 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.db.models.lookups import GreaterThanOrEqual
 
 from placements import rules
-from placements.choices import SHORT_BREAK_LEGAL_STATUSES, PlacementCategory
+from placements.choices import PlacementCategory
 from placements.models import CareSegment, Child, CostLine, OfstedInspection, Placement, Provider
 
 ZERO_MONEY = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))

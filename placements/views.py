@@ -17,7 +17,14 @@ from django_tables2.export import ExportMixin
 from placements import exports, rules, selectors
 from placements.coverage import data_coverage
 from placements.filtersets import ChildFilter, PlacementFilter, ProviderFilter
-from placements.forms import ChildForm, CostLineEndForm, CostLineForm, DeprivationOfLibertyForm, PlacementForm, ProviderForm
+from placements.forms import (
+    ChildForm,
+    CostLineEndForm,
+    CostLineForm,
+    DeprivationOfLibertyForm,
+    PlacementForm,
+    ProviderForm,
+)
 from placements.models import Child, CostLine, Placement, Provider
 from placements.tables import ChildTable, CostLineTable, PlacementTable, ProviderTable
 
@@ -28,6 +35,7 @@ class ListPage(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterVie
     template_name = "list.html"
     paginate_by = 50
     export_formats = ("csv", "xlsx")
+    export_class = exports.SafeTableExport  # text stays text in every download (placements.exports)
     title = ""
     add_url_name = ""
     add_permission = ""

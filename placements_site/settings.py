@@ -90,6 +90,8 @@ MIDDLEWARE = [
     # Nobody sees anything without logging in (SPEC section 1).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # No page of more than 500 rows, whatever ?per_page says.
+    "placements_site.page_size.PageSizeCeilingMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Who made each change (django-auditlog), and who viewed which child or downloaded what (audit).
     "auditlog.middleware.AuditlogMiddleware",
@@ -253,9 +255,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
-if env_bool("BEHIND_PROXY", False):
-    # The load balancer puts the client's address first in X-Forwarded-For.
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Behind the load balancer the client's address is the last X-Forwarded-For entry the balancer wrote, read
+# only from the balancer's own addresses (placements_site/client_address.py).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+TRUSTED_PROXIES = [address.strip() for address in os.environ.get("TRUSTED_PROXIES", "").split(",") if address.strip()]
+AXES_CLIENT_IP_CALLABLE = "placements_site.client_address.client_address"
 
 # Audit trail (django-auditlog 3): changes are kept in audit.ChangeEntry, which also records the child
 # each change is about, so the trail can be searched by case reference. Registration is in audit/apps.py.

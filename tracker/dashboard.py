@@ -18,11 +18,11 @@ from django.db.models.functions import Coalesce, Greatest, Least
 
 from placements import rules
 from placements import selectors as placement_selectors
+from placements.care.segments import Segment
 from placements.choices import CommissioningRoute, CostKind, Ownership, PlacementCategory
 from placements.models import AuthoritySettings, CostLine
 from tracker import frames
 from tracker.models import Budget
-from placements.care.segments import Segment
 from tracker.rules import MOVE, TEMPORARY_PLACE_CODES, care_events
 
 FEE_CATEGORIES = [PlacementCategory.RESIDENTIAL, PlacementCategory.FOSTERING_IFA,

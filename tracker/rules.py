@@ -9,7 +9,6 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from placements import rules
 from placements.care.segments import PlacementFacts, Segment, care_segments, segment_on
 
 #: SSDA903 temporary placements (T0-T4): moving into one, or back from one, is not a move.
@@ -40,16 +39,6 @@ class Event:
     child_id: int
     placement_id: int  # the placement the child is in that day (start, move) or left (cease)
     previous_placement_id: int | None = None  # for a move: the placement left
-
-
-def last_complete_week_ending(today: date) -> date:
-    """The Sunday that ended the last whole week before ``today``."""
-    return today - timedelta(days=today.weekday() + 1)
-
-
-def week_days(week_ending: date) -> list[date]:
-    """Monday to Sunday of the week ending on ``week_ending`` (a Sunday)."""
-    return [week_ending - timedelta(days=offset) for offset in range(6, -1, -1)]
 
 
 def segments_of(date_of_birth: date, placements: Iterable[PlacementSpan]) -> list[Segment]:

@@ -9,13 +9,13 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
-from placements import rules as placement_rules
 from placements import freshness, selectors
-from placements.choices import SHORT_BREAK_LEGAL_STATUSES, CameFrom, CostKind, PlacementCategory
+from placements import rules as placement_rules
 from placements.care.segments import Segment
-from placements.models import CareSegment, Child, CostLine, DeprivationOfLiberty, Placement, Provider
+from placements.choices import CameFrom, CostKind, PlacementCategory
+from placements.models import CareSegment, CostLine, DeprivationOfLiberty, Placement, Provider
 from tracker import rules
-from tracker.rules import CEASE, MOVE, START, Event, PlacementSpan
+from tracker.rules import CEASE, MOVE, START, Event
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from placements import exports as files
 from placements import freshness
 from placements import rules as placement_rules
 from placements.coverage import data_coverage
-from tracker import dashboard, exports, rules, selectors
+from tracker import dashboard, exports, selectors
 from tracker.filtersets import WeeklyPlacementFilter
 from tracker.forms import BudgetForm, DashboardForm, MonthForm, WeekForm
 from tracker.models import Budget

@@ -36,7 +36,15 @@ from django.utils import timezone
 
 from placements import rules
 from placements.care.store import care_segments_deferred
-from placements.choices import CameFrom, CommissioningRoute, Ownership, ReasonEnded, RecordSource
+from placements.choices import (
+    RNE_LEGAL_STATUS_ONLY,
+    RNE_STARTED,
+    CameFrom,
+    CommissioningRoute,
+    Ownership,
+    ReasonEnded,
+    RecordSource,
+)
 from placements.imports import ssda903_codes as codes
 from placements.imports.base import (
     CsvTable,
@@ -597,13 +605,13 @@ def _plan_placements(plan, child, groups, existing, providers, changed_episodes)
             ownership = providers.ownership.get(provider_id)
         # The child's first episode in the records: a child already in care then (RNE not S) came from we do
         # not know where, and a legal-status-only first episode (RNE L) continues a placement begun before.
-        first_in_records = index == 0 and group.episodes[0].rne != codes.RNE_STARTED
+        first_in_records = index == 0 and group.episodes[0].rne != RNE_STARTED
         wanted = {
             "provider_id": provider_id,
             "category": group.category,
             "place_code": group.place_code,
             "place_provider": group.place_provider,
-            "began_before_records": first_in_records and group.episodes[0].rne == codes.RNE_LEGAL_STATUS_ONLY,
+            "began_before_records": first_in_records and group.episodes[0].rne == RNE_LEGAL_STATUS_ONLY,
             "legal_status": group.legal_status,
             "start": group.start,
             "end": group.end,

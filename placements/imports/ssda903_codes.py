@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from placements.choices import RNE_LEGAL_STATUS_ONLY, RNE_STARTED, CameFrom, LegalStatus, Ownership, PlacementCategory, ReasonEnded, Sex
+from placements.choices import CameFrom, LegalStatus, Ownership, PlacementCategory, ReasonEnded, Sex
 
 
 @dataclass(frozen=True)

@@ -221,3 +221,10 @@ class TestBoundariesTheMutationsFound:
         near = replace(EXTERNAL_RESIDENTIAL, date_of_birth=date(2006, 2, 28))  # 18 on 28 Feb 2024
         assert Rule.NEAR_18 in codes(near, date(2023, 8, 28))
         assert Rule.NEAR_18 not in codes(near, date(2024, 2, 28))
+
+
+def test_with_two_inadequate_judgements_since_the_start_the_reason_gives_the_latest():
+    facts = replace(EXTERNAL_RESIDENTIAL, placement_start=date(2023, 1, 12),
+                    inspections=((date(2023, 3, 1), "inadequate"), (date(2023, 6, 1), "inadequate")))
+    assert Reason(Rule.INADEQUATE_PROVIDER, "provider rated Inadequate on 1 Jun 2023, after the placement began on "
+                                            "12 Jan 2023") in panel_reasons(facts, MEETING, THRESHOLD)

@@ -183,3 +183,17 @@ def test_the_command_imports_both_files(capsys):
     call_command("import_ofsted", str(AT_31_AUGUST), str(IN_YEAR))
     assert "(Ofsted, at 31 August)" in capsys.readouterr().out
     assert (Provider.objects.count(), OfstedInspection.objects.count()) == (34, 46)
+
+
+def test_a_reimport_that_regrades_an_inspection_changes_that_inspection_only(tmp_path):
+    load(AT_31_AUGUST)
+    before = state()
+    regraded = bad_copy(tmp_path, b"Full inspection,12/03/2024,20/09/2024,10990001,Good",
+                        b"Full inspection,12/03/2024,20/09/2024,10990001,Inadequate")
+    result = load(regraded)
+    assert (result.counts["Ofsted inspections"].changed, result.counts["Ofsted inspections"].new) == (1, 0)
+    after = state()
+    assert after[0] == before[0]  # the providers are as they were
+    changed = set(after[1]) - set(before[1])
+    assert [(overall) for _urn, _day, overall in changed] == ["inadequate"]
+    assert len(after[1]) == len(before[1])

@@ -178,3 +178,23 @@ def test_uploads_older_than_a_day_are_removed(manager_client, manager):
                                         uploaded_at=timezone.now() - timedelta(days=2))
     upload(manager_client, return_files())
     assert not ImportUpload.objects.filter(pk=stale.pk).exists()
+
+
+def test_the_preview_lists_each_changed_field_with_a_date_of_birth_change_to_check_first(manager_client):
+    token = upload(manager_client, return_files()).url.rstrip("/").split("/")[-1]
+    manager_client.post(reverse("import_confirm", args=[token]))
+    files = return_files()
+    files[0] = SimpleUploadedFile("header.csv", f"{HEADER}\nK0000,1,16/06/2010,WBRI,,,\nK0001,1,15/06/2010,WBRI,,,".encode(),
+                                  content_type="text/csv")
+    page = manager_client.get(upload(manager_client, files).url).content.decode()
+    assert "Changes to records already here" in page
+    assert "1 change of a date of birth or sex: check the record is about the same child" in page
+    for text in ("Child K0000", "date of birth", "15/06/2010", "16/06/2010", "Check"):
+        assert text in page
+
+
+def test_a_refused_set_names_only_the_file_with_bad_rows(manager_client):
+    response = upload(manager_client, return_files(bad=("K0009,01/02/2020,S,C2,N1,U4,PR1,,,,,,",)))
+    page = manager_client.get(response.url).content.decode()
+    assert "1 row in episodes.csv cannot be imported" in page
+    assert "correct that file and upload the files again" in page

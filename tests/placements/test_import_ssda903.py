@@ -239,6 +239,16 @@ def test_a_dol_order_for_a_child_already_here_needs_no_episodes_in_the_file():
     assert result.counts["DoL orders"].new == 1 and DeprivationOfLiberty.objects.get().start == date(2024, 2, 1)
 
 
+def test_a_reimport_that_ends_a_dol_order_changes_its_end_and_adds_nothing():
+    run(header(ONE_CHILD), episodes(episode()), csv_file("dolo.csv", DOLO, "C1,15/06/2008,01/02/2024,"))
+    result = run(csv_file("dolo.csv", DOLO, "C1,15/06/2008,01/02/2024,30/06/2024"))
+    counts = result.counts["DoL orders"]
+    assert (counts.new, counts.changed, counts.unchanged) == (0, 1, 0)
+    assert list(DeprivationOfLiberty.objects.values_list("start", "end")) == [(date(2024, 2, 1), date(2024, 6, 30))]
+    again = run(csv_file("dolo.csv", DOLO, "C1,15/06/2008,01/02/2024,30/06/2024")).counts["DoL orders"]
+    assert (again.new, again.changed, again.unchanged) == (0, 0, 1)
+
+
 def test_a_header_row_for_a_child_with_no_episodes_is_left_out_and_said():
     result = run(header(ONE_CHILD, "C2,2,01/01/2009,WBRI,,,"), episodes(episode(child="C1")))
     assert list(Child.objects.values_list("case_ref", flat=True)) == ["C1"]

@@ -267,3 +267,54 @@ def test_an_upload_over_20_mb_or_not_csv_is_refused_and_kept_nowhere(client, man
 def test_views_get_no_csrf_exemption_through_settings():
     assert "django.middleware.csrf.CsrfViewMiddleware" in settings.MIDDLEWARE
     assert settings.CSRF_COOKIE_HTTPONLY
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_an_attacker_elsewhere_does_not_lock_the_real_user_out(client, officer, settings):
+    """Every request reaches the app from the load balancer (10.0.0.5); the client is the address the balancer
+    appended to X-Forwarded-For. Five wrong passwords from 203.0.113.9 lock that address out, not the officer
+    signing in from 198.51.100.7, and a forged X-Forwarded-For entry before the balancer's changes nothing."""
+    settings.BEHIND_PROXY = True
+    settings.TRUSTED_PROXIES = ["10.0.0.5"]
+    attacker = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "198.51.100.7, 203.0.113.9"}  # first entry forged
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": officer.username, "password": "wrong password"}, **attacker)
+    assert client.post(reverse("login"), {"username": officer.username, "password": "correct horse battery staple"},
+                       **attacker).status_code == 429
+    real = client.post(reverse("login"), {"username": officer.username, "password": "correct horse battery staple"},
+                       REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert real.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_forwarded_address_from_outside_the_trusted_proxies_is_ignored(settings):
+    from django.test import RequestFactory
+
+    from placements_site.client_address import client_address
+
+    settings.BEHIND_PROXY = True
+    settings.TRUSTED_PROXIES = ["10.0.0.5"]
+    factory = RequestFactory()
+    assert client_address(factory.get("/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="198.51.100.7")) == "192.0.2.1"
+    assert client_address(factory.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="junk")) == "10.0.0.5"
+    settings.BEHIND_PROXY = False
+    assert client_address(factory.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.7")) == "10.0.0.5"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("export", ["json", "latex", "tsv", "ods", "yaml", "xls", "html"])
+def test_only_the_offered_download_formats_are_served(admin_client, export):
+    response = admin_client.get(reverse("child_list") + f"?_export={export}")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert "attachment" not in response.get("Content-Disposition", "")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("per_page, shown", [("100000", 500), ("-5", 50), ("lots", 50), ("40", 40)])  # 50 by default
+def test_a_page_never_holds_more_than_500_rows(admin_client, per_page, shown):
+    from placements.models import Child
+
+    Child.objects.bulk_create([Child(case_ref=f"P{n:04d}", date_of_birth="2012-01-01", sex="M", legal_status="C2")
+                               for n in range(520)])
+    table = admin_client.get(reverse("child_list") + f"?per_page={per_page}").context["table"]
+    assert len(table.page.object_list) == shown

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pandas as pd
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,9 +10,9 @@ from django.urls import reverse
 
 from placements.choices import CommissioningRoute, PlacementCategory
 from placements.demo import demo_authority_build
-from tests.factories import make_child, make_cost_line, make_placement, make_provider
 from placements.models import AuthoritySettings
-from tracker import charts, dashboard, frames, rules, selectors
+from tests.factories import make_child, make_cost_line, make_placement, make_provider
+from tracker import charts, dashboard, frames, selectors
 from tracker.models import Budget
 
 pytestmark = pytest.mark.django_db

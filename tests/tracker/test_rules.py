@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from placements import rules as placement_rules
 from placements.choices import LegalStatus
 from tracker import rules
 from tracker.rules import CEASE, MOVE, START, PlacementSpan
@@ -83,7 +84,7 @@ def test_residential_age_bands_are_the_papers(age, band):
     (date(2024, 3, 16), date(2024, 3, 10)),
 ])
 def test_the_default_week_is_the_last_complete_one(today, week_ending):
-    assert rules.last_complete_week_ending(today) == week_ending
+    assert placement_rules.last_complete_week_ending(today) == week_ending
 
 
 def events(placements, born=BORN):

