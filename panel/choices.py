@@ -37,3 +37,4 @@ class Rule(models.TextChoices):
     ADDITIONAL_COSTS = "ADDITIONAL_COSTS", "Additional costs on top of the placement fee"
     REVIEW_DUE = "REVIEW_DUE", "External placement due for review"
     ADDED_BY_CHAIR = "ADDED_BY_CHAIR", "Added by the chair"
+    CHANGED_SINCE_REVIEW = "CHANGED_SINCE_REVIEW", "Something changed since the panel's last review"

@@ -44,10 +44,14 @@ class MinuteForm(forms.Form):
 
     weekly_before = forms.DecimalField(label="Cost avoidance agreed: weekly cost before (£)", required=False,
                                        min_value=Decimal("0"), max_digits=10, decimal_places=2,
-                                       help_text="Only if the decision reduces the cost, e.g. a lower staffing ratio.")
+                                       help_text="Only if the decision reduces the cost, e.g. a lower staffing ratio. "
+                                                 "The child's weekly cost on the day the saving starts: a reduced "
+                                                 "package then replaces the cost lines from that day.")
     weekly_after = forms.DecimalField(label="Weekly cost after (£)", required=False, min_value=Decimal("0"),
                                       max_digits=10, decimal_places=2)
     effective_from = forms.DateField(label="Saving starts on", required=False, widget=DateInput())
+    before_reason = forms.CharField(label="Why the cost before is not the child's cost that day", required=False,
+                                    max_length=300, help_text="Only if the weekly cost before is another figure.")
 
     def __init__(self, *args, meeting_date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,9 +77,12 @@ class MinuteForm(forms.Form):
 
     @property
     def saving(self):
-        """(weekly before, weekly after, effective from), or None when the panel agreed no saving."""
+        """(weekly before, weekly after, effective from, why the before differs), or None when the panel agreed
+        no saving."""
         values = tuple(self.cleaned_data.get(name) for name in ("weekly_before", "weekly_after", "effective_from"))
-        return values if all(value is not None for value in values) else None
+        if not all(value is not None for value in values):
+            return None
+        return (*values, self.cleaned_data.get("before_reason", ""))
 
 
 class ActionForm(forms.Form):

@@ -61,6 +61,8 @@ class PanelReview(models.Model):
     added_by_hand = models.BooleanField(default=False)
     removed = models.BooleanField(default=False)
     removed_reason = models.CharField(max_length=300, blank=True)
+    carried = models.BooleanField(
+        default=False, help_text="Met a rule but did not fit the meeting's capacity: carried to the next meeting.")
     social_worker = models.CharField(max_length=100, blank=True)
     team_manager = models.CharField(max_length=100, blank=True)
     iro = models.CharField("independent reviewing officer", max_length=100, blank=True)
@@ -72,7 +74,7 @@ class PanelReview(models.Model):
     minuted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
-        ordering = ["meeting", "removed", "position", "pk"]
+        ordering = ["meeting", "removed", "carried", "position", "pk"]
         constraints = [models.UniqueConstraint(fields=["meeting", "child"], name="one_item_per_child_a_meeting")]
         indexes = [models.Index(fields=["child", "meeting"])]
 

@@ -18,6 +18,13 @@ from panel.choices import Rule
 
 PRIORITY_EXCLUDES = frozenset({Rule.REVIEW_DUE})
 
+#: The agenda's order (issue 15): new priority cases, then changes since the panel's review, then reviews due.
+NEW, CHANGED, DUE = 0, 1, 2
+GROUP_LABELS = {NEW: "New priority case", CHANGED: "Changed since the last review", DUE: "Review due"}
+#: Ofsted's judgements from best to worst: a provider "rated lower" moved right.
+RATING_RANK = {OfstedRating.OUTSTANDING: 0, OfstedRating.GOOD: 1, OfstedRating.REQUIRES_IMPROVEMENT: 2,
+               OfstedRating.INADEQUATE: 3}
+
 
 @dataclass(frozen=True)
 class PlacementFacts:
@@ -118,9 +125,44 @@ def panel_reasons(facts: PlacementFacts, meeting: date, threshold: Decimal) -> l
     return reasons
 
 
+@dataclass(frozen=True)
+class LastReview:
+    """What the panel saw when it last minuted a decision on the child."""
+
+    meeting_date: date
+    next_review: date | None  # None: the panel need not see the child again, unless something changes
+    codes: frozenset[str]
+    weekly_cost: Decimal
+    placement_id: int | None
+    rating: str | None  # the provider's rating on the meeting date
+
+
+def changes_since(last: LastReview, *, codes: list[str], weekly_cost: Decimal, placement_id: int,
+                  rating: str | None) -> list[Reason]:
+    """What changed since the panel's last review that the panel has not seen (SPEC rules P: "the panel's own
+    review date holds"): a rule met that was not met then, a higher weekly cost, a move, the provider rated
+    lower. Each with its figure; empty when nothing changed."""
+    when = day(last.meeting_date)
+    changes = []
+    for code in codes:
+        if code not in last.codes and code not in PRIORITY_EXCLUDES:
+            changes.append(Reason(Rule.CHANGED_SINCE_REVIEW, f"newly meets: {Rule(code).label.lower()} "
+                                                             f"(not at the panel of {when})"))
+    if placement_id != last.placement_id:
+        changes.append(Reason(Rule.CHANGED_SINCE_REVIEW, f"moved to another placement since the panel of {when}"))
+    elif weekly_cost > last.weekly_cost:
+        changes.append(Reason(Rule.CHANGED_SINCE_REVIEW, f"weekly cost rose from {money(last.weekly_cost)} to "
+                                                         f"{money(weekly_cost)} since the panel of {when}"))
+    if rating is not None and RATING_RANK.get(rating, -1) > RATING_RANK.get(last.rating, -1) and last.rating:
+        changes.append(Reason(Rule.CHANGED_SINCE_REVIEW, f"provider now rated {OfstedRating(rating).label} "
+                                                         f"(was {OfstedRating(last.rating).label} at the panel of {when})"))
+    return changes
+
+
 @dataclass(order=True)
 class AgendaCandidate:
-    """A child the rules bring to panel; sorts priority items first, then by weekly cost, highest first."""
+    """A child the rules bring to panel, in the agenda's order: new priority cases (by weekly cost, highest first),
+    then changes since the panel's review (the same), then reviews due, the longest due first."""
 
     sort_key: tuple = field(init=False, repr=False)
     placement_id: int = field(compare=False)
@@ -129,9 +171,19 @@ class AgendaCandidate:
     reasons: list[Reason] = field(compare=False)
     #: Who attends for the child (social worker, team manager, IRO), as the agenda item records them.
     attendees: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    #: NEW, CHANGED or DUE; by default NEW for a priority case and DUE otherwise.
+    group: int | None = field(default=None, compare=False)
+    #: For a review due, the day it fell due (never reviewed: the earliest day).
+    due: date = field(default=date.min, compare=False)
 
     def __post_init__(self):
-        self.sort_key = (0 if self.is_priority else 1, -self.weekly_cost, self.child_id)
+        if self.group is None:
+            self.group = NEW if self.is_priority else DUE
+        self.sort_key = (self.group, self.due if self.group == DUE else date.min, -self.weekly_cost, self.child_id)
+
+    @property
+    def group_label(self) -> str:
+        return GROUP_LABELS[self.group]
 
     @property
     def is_priority(self) -> bool:

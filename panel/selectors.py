@@ -138,17 +138,67 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
         )
         reasons = rules.panel_reasons(facts, on, threshold)
         if reasons:
-            candidates.append(rules.AgendaCandidate(
+            candidates.append((rules.AgendaCandidate(
                 placement_id=pk, child_id=child_id, weekly_cost=weekly_cost, reasons=reasons,
-                attendees={"social_worker": social_worker, "team_manager": team_manager, "iro": iro}))
-    return sorted(candidates)
+                attendees={"social_worker": social_worker, "team_manager": team_manager, "iro": iro}), provider_id))
+    return sorted(_as_the_panel_left_them(candidates, on))
+
+
+def _as_the_panel_left_them(candidates: list[tuple[rules.AgendaCandidate, int | None]], on: date
+                            ) -> list[rules.AgendaCandidate]:
+    """The panel's own review dates hold (SPEC rules P; issue 15): a child the panel has reviewed comes back when
+    the next review it set falls due, or earlier only with a change it has not seen (the reason says which); a
+    child never reviewed comes at once. Two queries: the last minuted review of each candidate, and the
+    inspections of their providers."""
+    children = [candidate.child_id for candidate, _provider in candidates]
+    last: dict[int, PanelReview] = {}
+    for review in (PanelReview.objects.filter(child_id__in=children, meeting__date__lt=on).exclude(decision="")
+                   .select_related("meeting", "placement").order_by("child_id", "-meeting__date", "-pk")
+                   .only("child_id", "meeting__date", "next_review_date", "reasons", "weekly_cost", "placement_id",
+                         "placement__provider_id")):
+        last.setdefault(review.child_id, review)
+    providers = {provider for _candidate, provider in candidates if provider}
+    providers |= {review.placement.provider_id for review in last.values() if review.placement_id}
+    inspections: dict[int, list[tuple[date, str]]] = {}
+    for provider_id, when, overall in (OfstedInspection.objects.filter(provider_id__in=providers, inspection_date__lte=on)
+                                       .order_by("inspection_date").values_list("provider_id", "inspection_date",
+                                                                                "overall")):
+        inspections.setdefault(provider_id, []).append((when, overall))
+
+    def rating(provider_id, day):
+        found = rules.rating_on(tuple(inspections.get(provider_id, ())), day) if provider_id else None
+        return found[1] if found else None
+
+    kept = []
+    for candidate, provider_id in candidates:
+        review = last.get(candidate.child_id)
+        if review is None:
+            kept.append(candidate)  # never reviewed: a new case (or, with no priority rule, a review due)
+            continue
+        if review.next_review_date is not None and review.next_review_date <= on:
+            candidate.group, candidate.due = rules.DUE, review.next_review_date
+            candidate.__post_init__()
+            kept.append(candidate)
+            continue
+        seen = rules.LastReview(
+            meeting_date=review.meeting.date, next_review=review.next_review_date, codes=frozenset(review.reasons),
+            weekly_cost=review.weekly_cost, placement_id=review.placement_id,
+            rating=rating(review.placement.provider_id if review.placement_id else None, review.meeting.date))
+        changes = rules.changes_since(seen, codes=candidate.codes, weekly_cost=candidate.weekly_cost,
+                                      placement_id=candidate.placement_id, rating=rating(provider_id, on))
+        if changes:
+            candidate.reasons = [*changes, *candidate.reasons]
+            candidate.group = rules.CHANGED
+            candidate.__post_init__()
+            kept.append(candidate)
+    return kept
 
 
 def agenda_items(meeting: PanelMeeting) -> QuerySet[PanelReview]:
     """A meeting's agenda items, with what the page and the pack show."""
     open_actions = PanelAction.objects.filter(done_on__isnull=True)
     return (
-        meeting.reviews.filter(removed=False)
+        meeting.reviews.filter(removed=False, carried=False)
         .select_related("child", "placement__provider")
         .prefetch_related(Prefetch("actions", queryset=open_actions.order_by("due"), to_attr="open_actions"))
         .order_by("position", "pk")
@@ -211,7 +261,7 @@ def actions_open() -> QuerySet[PanelAction]:
 
 def child_panel_history(child_id: int) -> QuerySet[PanelReview]:
     return (
-        PanelReview.objects.filter(child_id=child_id, removed=False)
+        PanelReview.objects.filter(child_id=child_id, removed=False, carried=False)
         .exclude(meeting__status=MeetingStatus.CANCELLED)
         .select_related("meeting")
         .prefetch_related("actions")

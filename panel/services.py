@@ -13,11 +13,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from panel import selectors
-from panel.choices import MeetingStatus, Rule
+from panel.choices import Decision, MeetingStatus, Rule
 from panel.models import PanelAction, PanelMeeting, PanelReview
 from placements.choices import CostAvoidanceSource
 from placements.cost_avoidance import cost_avoidance_record
-from placements.models import Child, Placement
+from placements.cost_lines import cost_lines_replace
+from placements.models import AuthoritySettings, Child, Placement
 from placements.selectors import covering
 
 
@@ -110,19 +111,31 @@ def _attendees(child: Child) -> dict:
 def agenda_build(*, meeting: PanelMeeting) -> int:
     """(Re)build the agenda from rules P on the meeting date; items the chair added or removed stay so.
 
-    Returns the number of items on the agenda.
+    The agenda holds the meeting's capacity (``AuthoritySettings.panel_capacity``; the chair's own additions
+    count) in the candidates' order (new priority cases, changes since the panel's review, reviews due);
+    the rest are kept as carried to the next meeting, where they come again. Returns the number of items on
+    the agenda.
     """
     meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
     _check_not_frozen(meeting)
     candidates = selectors.agenda_candidates(meeting.date)
     kept = {review.child_id: review for review in meeting.reviews.filter(Q(added_by_hand=True) | Q(removed=True))}
     meeting.reviews.exclude(pk__in=[review.pk for review in kept.values()]).delete()
+    places = AuthoritySettings.current().panel_capacity - sum(
+        1 for review in kept.values() if review.added_by_hand and not review.removed)
     position = 0
     new_items, updated = [], []
     for candidate in candidates:
         position += 1
+        existing_review = kept.get(candidate.child_id)
+        by_hand = existing_review is not None and existing_review.added_by_hand
+        removed = existing_review is not None and existing_review.removed
+        carried = not by_hand and not removed and places <= 0
+        if not by_hand and not removed and not carried:
+            places -= 1
         fields = dict(reasons=candidate.codes, reason_texts=[r.text for r in candidate.reasons],
-                      weekly_cost=candidate.weekly_cost, placement_id=candidate.placement_id, position=position)
+                      weekly_cost=candidate.weekly_cost, placement_id=candidate.placement_id, position=position,
+                      carried=carried)
         existing = kept.pop(candidate.child_id, None)
         if existing:
             if existing.added_by_hand:
@@ -138,9 +151,10 @@ def agenda_build(*, meeting: PanelMeeting) -> int:
         review.position = position
         updated.append(review)
     PanelReview.objects.bulk_create([PanelReview(meeting=meeting, **item) for item in new_items])
-    PanelReview.objects.bulk_update(updated, ["reasons", "reason_texts", "weekly_cost", "placement", "position"])
+    PanelReview.objects.bulk_update(updated, ["reasons", "reason_texts", "weekly_cost", "placement", "position",
+                                              "carried"])
     # The meeting's items are now the new ones and those kept: counted here rather than read back.
-    return len(new_items) + sum(not review.removed for review in updated)
+    return sum(not item["carried"] for item in new_items) + sum(not r.removed and not r.carried for r in updated)
 
 
 @transaction.atomic
@@ -182,7 +196,7 @@ def agenda_issue(*, meeting: PanelMeeting, user) -> None:
     if meeting.agenda_frozen:
         raise PanelError("The agenda has already been issued.")
     _check_not_frozen(meeting)
-    if not meeting.reviews.filter(removed=False).exists():
+    if not meeting.reviews.filter(removed=False, carried=False).exists():
         raise PanelError("Build the agenda before issuing it: it has no items.")
     meeting.status = MeetingStatus.AGENDA_ISSUED
     meeting.agenda_issued_at = timezone.now()
@@ -199,14 +213,25 @@ class ActionInput:
 
 @transaction.atomic
 def review_minute(*, review: PanelReview, decision: str, summary: str, next_review_date: date | None,
-                  actions: list[ActionInput], user=None, saving: tuple | None = None) -> PanelReview:
+                  actions: list[ActionInput], user=None, saving: tuple | None = None,
+                  today: date | None = None) -> PanelReview:
     """Record the panel's decision on one item, with its actions and any cost avoidance agreed
-    (through the one cost avoidance log, source panel); the meeting is then held."""
+    (through the one cost avoidance log, source panel); the meeting is then held. Only on or after the
+    meeting's day (``today``, by default the real one), and once."""
     meeting = PanelMeeting.objects.select_for_update().get(pk=review.meeting_id)
+    review = PanelReview.objects.select_for_update().get(pk=review.pk)
     if meeting.status not in (MeetingStatus.AGENDA_ISSUED, MeetingStatus.HELD):
         raise PanelError("Issue the agenda before recording decisions.")
+    today = today or timezone.localdate()
+    if meeting.date > today:
+        raise PanelError(f"The panel meets on {meeting.date:%-d %B %Y}: record its decisions on or after that day.")
     if review.removed:
         raise PanelError("This item was removed from the agenda.")
+    if review.carried:
+        raise PanelError("This child did not fit on the agenda and was carried to the next meeting.")
+    if review.minuted_at is not None:
+        raise PanelError(f"The decision on this item is already recorded ({review.minuted_at:%-d %B %Y}): "
+                         "it is not recorded twice.")
     if next_review_date and next_review_date < meeting.date:
         raise PanelError("The next review date cannot be before the meeting.")
     review.decision = decision
@@ -216,12 +241,17 @@ def review_minute(*, review: PanelReview, decision: str, summary: str, next_revi
     if saving is not None:
         if user is None:
             raise PanelError("Say who records the cost avoidance.")
-        weekly_before, weekly_after, effective_from = saving
+        weekly_before, weekly_after, effective_from, *reason = saving
         try:
             review.cost_avoidance = cost_avoidance_record(
                 child=review.child, placement=review.placement, source=CostAvoidanceSource.PANEL,
                 date_agreed=meeting.date, effective_from=effective_from, weekly_before=weekly_before,
-                weekly_after=weekly_after, recorded_by=user, note=f"Agreed at the panel of {meeting.date:%-d %B %Y}")
+                weekly_after=weekly_after, recorded_by=user, note=f"Agreed at the panel of {meeting.date:%-d %B %Y}",
+                before_reason=reason[0] if reason else "")
+            if decision == Decision.REDUCE_PACKAGE and review.cost_avoidance.replaces_lines:
+                # The package agreed becomes the placement's cost from that day: the trackers show the saving.
+                cost_lines_replace(placement=review.placement, from_day=effective_from, weekly_amount=weekly_after,
+                                   description=f"Package agreed at the panel of {meeting.date:%-d %B %Y}")
         except ValidationError as error:
             raise PanelError(" ".join(error.messages)) from error
     review.full_clean()

@@ -8,6 +8,7 @@ from placements.tables import DateColumn, MoneyColumn
 class AgendaTable(tables.Table):
     case_ref = tables.Column("case_ref", accessor="child__case_ref")
     reasons = tables.Column("reasons", accessor="reasons_joined")
+    on_agenda = tables.Column("On the agenda", accessor="carried", orderable=False)
     position = tables.Column("Item")
     name = tables.Column("Name", accessor="child__full_name")
     age = tables.Column("Age", accessor="child__date_of_birth")
@@ -26,6 +27,11 @@ class AgendaTable(tables.Table):
     def __init__(self, *args, on, **kwargs):
         self.on = on
         super().__init__(*args, **kwargs)
+
+    def render_on_agenda(self, value):
+        return "Carried to the next meeting" if value else "On the agenda"
+
+    value_on_agenda = render_on_agenda
 
     def render_age(self, record):
         return record.child.age_on(self.on)

@@ -23,6 +23,7 @@ from panel.forms import (
 from panel.models import ConsolidationMeeting, PanelAction, PanelMeeting, PanelReview
 from panel.tables import ActionTable, AgendaTable, ConsolidationTable
 from placements import exports
+from placements.models import AuthoritySettings
 
 VIEW = "panel.view_panelmeeting"
 CHAIR = "panel.issue_agenda"
@@ -76,8 +77,10 @@ class MeetingDetail(MeetingMixin, TemplateView):
         meeting = self.meeting
         items = list(selectors.agenda_items(meeting))
         removed = meeting.reviews.filter(removed=True).select_related("child")
+        carried = meeting.reviews.filter(removed=False, carried=True).select_related("child").order_by("position")
         return super().get_context_data(
-            title=str(meeting), meeting=meeting, items=items, removed=removed,
+            title=str(meeting), meeting=meeting, items=items, removed=removed, carried=carried,
+            capacity=AuthoritySettings.current().panel_capacity,
             priority=sum(1 for item in items if item.is_priority),
             minuted=sum(1 for item in items if item.decision),
             warning=services.working_day_warning(meeting.date), **kwargs,
@@ -228,7 +231,7 @@ class MinuteReview(PermissionRequiredMixin, TemplateView):
     def forms(self):
         data = self.request.POST if self.request.method == "POST" else None
         initial = {"decision": self.review.decision, "summary": self.review.summary,
-                   "next_review_date": self.review.next_review_date}
+                   "next_review_date": self.review.next_review_date, "weekly_before": self.review.weekly_cost}
         return (MinuteForm(data, meeting_date=self.review.meeting.date, initial=initial),
                 ActionFormSet(data, prefix="actions"))
 

@@ -78,7 +78,7 @@ class AuthoritySettingsAdmin(admin.ModelAdmin):
     """One row: the population for rates per 10,000 and the panel's cost threshold. Until an administrator
     saves it, the environment's values (README) are in force."""
 
-    list_display = ("__str__", "child_population", "panel_cost_threshold")
+    list_display = ("__str__", "child_population", "panel_cost_threshold", "panel_capacity")
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not AuthoritySettings.objects.exists()
@@ -88,4 +88,5 @@ class AuthoritySettingsAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         current = AuthoritySettings.current()
-        return {"child_population": current.child_population, "panel_cost_threshold": current.panel_cost_threshold}
+        return {"child_population": current.child_population, "panel_cost_threshold": current.panel_cost_threshold,
+                "panel_capacity": current.panel_capacity}

@@ -7,6 +7,7 @@ need more than one record; a form with errors saves nothing.
 from django import forms
 
 from placements.models import Child, CostLine, DeprivationOfLiberty, Placement, Provider
+from placements.plausible import validate_record_date
 
 
 class DateInput(forms.DateInput):
@@ -112,7 +113,7 @@ class CostLineForm(forms.ModelForm):
 class CostLineEndForm(forms.Form):
     """End a cost line on its last day paid (costs change by ending a line and starting another)."""
 
-    date_to = forms.DateField(label="Last day paid", widget=DateInput())
+    date_to = forms.DateField(label="Last day paid", widget=DateInput(), validators=[validate_record_date])
 
     def __init__(self, *args, cost_line: CostLine, **kwargs):
         super().__init__(*args, **kwargs)

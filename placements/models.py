@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from placements import rules
+from placements.plausible import database_range, validate_birth_date, validate_record_date
 from placements.choices import (
     CameFrom,
     ChronologyKind,
@@ -52,7 +53,7 @@ class Child(models.Model):
     # The SSDA903 carries no names, so an imported child has none until someone adds them (full_name falls back).
     given_name = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(max_length=100, blank=True)
-    date_of_birth = models.DateField()
+    date_of_birth = models.DateField(validators=[validate_birth_date])
     sex = models.CharField(max_length=1, choices=Sex.choices)
     ethnicity = models.CharField(max_length=50, blank=True)
     legal_status = models.CharField(
@@ -69,6 +70,7 @@ class Child(models.Model):
     class Meta:
         ordering = ["family_name", "given_name", "case_ref"]
         verbose_name_plural = "children"
+        constraints = [database_range("date_of_birth", "child_born_plausible", birth=True)]
         indexes = [
             # Who is under 18 on a day: looked_after_placements leaves out the placements of children born on
             # or before the day 18 years earlier; with their key in the index that is an index-only scan.
@@ -99,8 +101,9 @@ class DeprivationOfLiberty(models.Model):
     """A Deprivation of Liberty order. ``end`` is the last day the order has effect (inclusive)."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="dol_orders")
-    start = models.DateField()
-    end = models.DateField(null=True, blank=True, help_text="Leave empty while the order is in force.")
+    start = models.DateField(validators=[validate_record_date])
+    end = models.DateField(null=True, blank=True, validators=[validate_record_date],
+                           help_text="Leave empty while the order is in force.")
 
     class Meta:
         verbose_name = "deprivation of liberty order"
@@ -108,7 +111,9 @@ class DeprivationOfLiberty(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="dol_end_not_before_start"
-            )
+            ),
+            database_range("start", "dol_start_plausible"),
+            database_range("end", "dol_end_plausible"),
         ]
 
     def __str__(self) -> str:
@@ -239,8 +244,9 @@ class Placement(models.Model):
     legal_status = models.CharField(
         max_length=2, choices=LegalStatus.choices, help_text="Legal status when this placement began (SSDA903 LS)."
     )
-    start = models.DateField("start date")
-    end = models.DateField("end date", null=True, blank=True, help_text="The day the child left. Empty while open.")
+    start = models.DateField("start date", validators=[validate_record_date])
+    end = models.DateField("end date", null=True, blank=True, validators=[validate_record_date],
+                           help_text="The day the child left. Empty while open.")
     reason_ended = models.CharField(max_length=30, choices=ReasonEnded.choices, blank=True)
     came_from = models.CharField("where the child came from", max_length=30, choices=CameFrom.choices)
     desired_category = models.CharField(max_length=30, choices=PlacementCategory.choices, blank=True)
@@ -248,7 +254,7 @@ class Placement(models.Model):
         "desired category not achieved because of market availability", default=False
     )
     route = models.CharField("commissioning route", max_length=10, choices=CommissioningRoute.choices)
-    planned_end = models.DateField("planned end date", null=True, blank=True)
+    planned_end = models.DateField("planned end date", null=True, blank=True, validators=[validate_record_date])
 
     class Meta:
         ordering = ["-start", "pk"]
@@ -258,6 +264,9 @@ class Placement(models.Model):
                 condition=Q(planned_end__isnull=True) | Q(planned_end__gt=F("start")),
                 name="placement_planned_end_after_start",
             ),
+            database_range("start", "placement_start_plausible"),
+            database_range("end", "placement_end_plausible"),
+            database_range("planned_end", "placement_planned_end_plausible"),
         ]
         indexes = [
             models.Index(fields=["start", "end"]),
@@ -316,8 +325,9 @@ class CostLine(models.Model):
     kind = models.CharField(max_length=10, choices=CostKind.choices)
     description = models.CharField(max_length=200)
     weekly_amount = models.DecimalField("weekly amount (£)", **MONEY)
-    date_from = models.DateField("from")
-    date_to = models.DateField("to", null=True, blank=True, help_text="Last day paid. Empty while in force.")
+    date_from = models.DateField("from", validators=[validate_record_date])
+    date_to = models.DateField("to", null=True, blank=True, validators=[validate_record_date],
+                               help_text="Last day paid. Empty while in force.")
 
     class Meta:
         ordering = ["date_from", "kind", "pk"]
@@ -326,6 +336,8 @@ class CostLine(models.Model):
             models.CheckConstraint(
                 condition=Q(date_to__isnull=True) | Q(date_to__gte=F("date_from")), name="cost_line_to_not_before_from"
             ),
+            database_range("date_from", "cost_line_from_plausible"),
+            database_range("date_to", "cost_line_to_plausible"),
         ]
         indexes = [
             models.Index(fields=["date_from", "date_to"]),
@@ -482,6 +494,9 @@ class AuthoritySettings(models.Model):
     panel_cost_threshold = models.DecimalField(
         "panel cost threshold (£ a week)", max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))],
         help_text="An external placement costing more than this a week goes to the Placement Panel.")
+    panel_capacity = models.PositiveSmallIntegerField(
+        "children a panel meeting can consider", default=15, validators=[MinValueValidator(1)],
+        help_text="The agenda builder puts this many on an agenda; the rest are carried to the next meeting.")
 
     class Meta:
         verbose_name = verbose_name_plural = "authority settings"
@@ -501,7 +516,8 @@ class AuthoritySettings(models.Model):
         if saved is not None:
             return saved
         return cls(pk=1, child_population=settings.PLACEMENTS["CHILD_POPULATION"],
-                   panel_cost_threshold=Decimal(str(settings.PLACEMENTS["PANEL_COST_THRESHOLD"])))
+                   panel_cost_threshold=Decimal(str(settings.PLACEMENTS["PANEL_COST_THRESHOLD"])),
+                   panel_capacity=settings.PLACEMENTS["PANEL_CAPACITY"])
 
 
 class ImportUpload(models.Model):
@@ -537,7 +553,7 @@ class PlacementSearch(models.Model):
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="searches")
     category_requested = models.CharField("placement type wanted", max_length=30, choices=PlacementCategory.choices)
-    received = models.DateField("date the PRF was received")
+    received = models.DateField("date the PRF was received", validators=[validate_record_date])
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.PLANNED)
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="searches", verbose_name="allocated officer")
@@ -669,11 +685,17 @@ class CostAvoidance(models.Model):
     search = models.ForeignKey(PlacementSearch, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="cost_avoidance")
     source = models.CharField(max_length=20, choices=CostAvoidanceSource.choices)
-    date_agreed = models.DateField()
+    date_agreed = models.DateField(validators=[validate_record_date])
     weekly_before = models.DecimalField("weekly cost before (£)", null=True, blank=True, **MONEY)
     weekly_after = models.DecimalField("weekly cost after (£)", null=True, blank=True, **MONEY)
     one_off = models.DecimalField("one-off amount (£)", null=True, blank=True, **MONEY)
-    effective_from = models.DateField()
+    before_reason = models.CharField(
+        "why the cost before is not the child's cost that day", max_length=300, blank=True,
+        help_text="Empty when the weekly cost before is what the child's cost lines charged on the day the saving "
+                  "starts: the saving then replaces those lines (rule C3).")
+    replaces_lines = models.BooleanField(
+        default=False, editable=False, help_text="The saving replaces the child's own cost lines (rule C3).")
+    effective_from = models.DateField(validators=[validate_record_date])
     horizon_end = models.DateField(editable=False)
     amount = models.DecimalField(max_digits=14, decimal_places=2, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -206,6 +206,23 @@ def spend(
     return weekly_days / 7
 
 
+def cost_avoidance_over_lines(*, lines: Iterable[CostLineLike], effective_from: date, horizon_end: date,
+                              weekly_after: Decimal) -> Decimal:
+    """Rule C3 when the saving replaces the child's own cost lines: each day from ``effective_from`` to the day
+    before ``horizon_end`` avoids what those lines would have charged that day less ``weekly_after`` / 7, never
+    below 0. A line that ends within the horizon (a 2:1 for the first weeks) saves nothing after its end.
+    Exact (not rounded)."""
+    lines = list(lines)
+    total = ZERO
+    day = effective_from
+    while day < horizon_end:
+        charged = sum((line.weekly_amount for line in lines if cost_line_in_force(line.date_from, line.date_to, day)),
+                      ZERO)
+        total += max(charged - Decimal(weekly_after), ZERO)
+        day += timedelta(days=1)
+    return total / 7
+
+
 def money_round(amount: Decimal) -> Decimal:
     """Round to the penny, halves up, for display and export."""
     return Decimal(amount).quantize(PENNY, rounding=ROUND_HALF_UP)

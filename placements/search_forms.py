@@ -159,6 +159,10 @@ class CostAvoidanceForm(forms.Form):
     weekly_before = forms.DecimalField(label="Weekly cost before (£)", required=False, **MONEY)
     weekly_after = forms.DecimalField(label="Weekly cost after (£)", required=False, **MONEY)
     one_off = forms.DecimalField(label="Or a one-off amount (£)", required=False, **MONEY)
+    before_reason = forms.CharField(
+        label="Why the cost before is not the child's cost that day", required=False, max_length=300,
+        help_text="Only if the weekly cost before is not what the child's cost lines charge on the day the saving "
+                  "starts (an offer before negotiation, a quote).")
     note = forms.CharField(required=False, max_length=300)
 
     def clean_date_agreed(self):

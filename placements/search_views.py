@@ -312,7 +312,7 @@ class CostAvoidanceCreate(PermissionRequiredMixin, FormView):
                 child=child, placement=placement, source=data["source"], date_agreed=data["date_agreed"],
                 effective_from=data["effective_from"], weekly_before=data["weekly_before"],
                 weekly_after=data["weekly_after"], one_off=data["one_off"], note=data["note"],
-                recorded_by=self.request.user)
+                before_reason=data["before_reason"], recorded_by=self.request.user)
         except ValidationError as error:
             form.add_error(None, _message(error))
             return self.form_invalid(form)

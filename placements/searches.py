@@ -307,7 +307,8 @@ def _record_negotiation(search: PlacementSearch, offer: Offer, placement: Placem
         cost_avoidance_record(child=search.child, placement=placement, search=search,
                               source=CostAvoidanceSource.SEARCH_NEGOTIATION, date_agreed=timezone.localdate(),
                               effective_from=start, weekly_before=before, weekly_after=after, recorded_by=user,
-                              note=f"Negotiated with {offer.provider.name}")
+                              note=f"Negotiated with {offer.provider.name}",
+                              before_reason=f"{offer.provider.name}'s offer before negotiation")
     for extra in extras:
         if extra.weeks and not extra.agreed:
             cost_avoidance_record(child=search.child, placement=placement, search=search,

@@ -213,12 +213,15 @@ SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Figures the business sets (SPEC section 3); admin can override them per deployment.
+# Figures the business sets (SPEC section 3): the first values; an administrator changes them in the app
+# (Administration, Authority settings: placements.models.AuthoritySettings).
 PLACEMENTS = {
     # COST_OVER_THRESHOLD: external weekly cost strictly greater than this is a panel priority.
     "PANEL_COST_THRESHOLD": os.environ.get("PANEL_COST_THRESHOLD", "9000.00"),
     # Rule D: the authority's 0-17 population, for rates per 10,000 children.
     "CHILD_POPULATION": env_int("CHILD_POPULATION", 125_000),
+    # How many children one panel meeting considers; the rest are carried to the next (issue 15).
+    "PANEL_CAPACITY": env_int("PANEL_CAPACITY", 15),
     # The Placement Panel is chaired alternately by these two (paper 002, paragraph 72).
     "PANEL_CHAIRS": env_list("PANEL_CHAIRS", "Director of Through Care,Head of Quality Assurance and IRO Service"),
 }

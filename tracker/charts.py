@@ -141,15 +141,31 @@ def ownership_chart(frame: pd.DataFrame, gap: dict) -> Chart:
     return Chart("ownership", title, summary, _figure(fig), frame_table("ownership", title, frame, headings))
 
 
+def _known(value) -> bool:
+    """A figure that exists: not None and not NaN (a share of no placements, an average of no fees)."""
+    return value is not None and value == value
+
+
 def fees_chart(frame: pd.DataFrame) -> Chart:
     title = "Average weekly fee, framework and spot, by category"
     fig = go.Figure()
     fig.add_bar(x=frame["category"], y=frame["framework_fee"], name="Framework")
     fig.add_bar(x=frame["category"], y=frame["spot_fee"], name="Spot")
     fig.update_layout(**_layout(title, "Placement category", "Average weekly core fee (£)"), barmode="group")
-    parts = [f"{row['category'].lower()} £{row['framework_fee'] or 0:,.0f} framework against "
-             f"£{row['spot_fee'] or 0:,.0f} spot" for row in frame.to_dict("records")]
-    summary = "Frameworks cost less a week: " + "; ".join(parts) + "." if parts else "No external placements."
+    # Only figures that exist: a category with no framework or no spot fee is said, never shown as £0.
+    parts, missing = [], []
+    for row in frame.to_dict("records"):
+        if _known(row["framework_fee"]) and _known(row["spot_fee"]):
+            cheaper = "less" if row["framework_fee"] < row["spot_fee"] else "more"
+            parts.append(f"{row['category'].lower()} £{row['framework_fee']:,.0f} on a framework against "
+                         f"£{row['spot_fee']:,.0f} spot (framework {cheaper})")
+        else:
+            missing.append(row["category"].lower())
+    summary = "Average weekly core fee: " + "; ".join(parts) + "." if parts else ""
+    if missing:
+        summary += (f" No comparison for {', '.join(missing)}: it needs core cost lines in force on external "
+                    "placements both on a framework and spot.")
+    summary = summary.strip()
     headings = {"category": "Category", "framework_fee": "Framework fee (£)", "spot_fee": "Spot fee (£)",
                 "external_placements": "External placements", "on_framework": "On a framework",
                 "framework_share": "On a framework (%)"}
@@ -164,7 +180,7 @@ def framework_share_chart(frame: pd.DataFrame) -> Chart:
     fig.update_layout(**_layout(title, "Placement category", "External placements on a framework (%)"),
                       yaxis_range=[0, 100], showlegend=False)
     parts = [f"{row['category'].lower()} {row['framework_share']}% ({row['on_framework']} of "
-             f"{row['external_placements']})" for row in frame.to_dict("records") if row["framework_share"] is not None]
+             f"{row['external_placements']})" for row in frame.to_dict("records") if _known(row["framework_share"])]
     summary = "On a framework: " + "; ".join(parts) + "." if parts else "No external placements."
     table = frame[["category", "external_placements", "on_framework", "framework_share"]]
     headings = {"category": "Category", "external_placements": "External placements", "on_framework": "On a framework",
@@ -181,8 +197,12 @@ def spend_trend_chart(frame: pd.DataFrame) -> Chart:
     fig.add_scatter(x=frame["week_ending"], y=frame["spend"], name="Spend in the week", mode="lines")
     fig.update_layout(**_layout(title, "Week ending", "Spend in the week (£)"), showlegend=False)
     first, last = frame.iloc[0], frame.iloc[-1]
-    summary = (f"£{last['spend']:,.0f} spent in the week ending {last['week_ending']:%-d %B %Y}, against "
-               f"£{first['spend']:,.0f} in the week ending {first['week_ending']:%-d %B %Y}.")
+    if not frame["spend"].any():
+        summary = ("No spend recorded in this period: weekly spend comes from the placements' cost lines (import them "
+                   "with the costs file, or add them on each placement).")
+    else:
+        summary = (f"£{last['spend']:,.0f} spent in the week ending {last['week_ending']:%-d %B %Y}, against "
+                   f"£{first['spend']:,.0f} in the week ending {first['week_ending']:%-d %B %Y}.")
     headings = {"week_ending": "Week ending", "spend": "Spend (£)"}
     return Chart("weekly-spend", title, summary, _figure(fig), frame_table("weekly-spend", title, frame, headings))
 
@@ -234,6 +254,14 @@ def forecast_chart(rows) -> Chart:
                     marker=dict(symbol="line-ew-open", size=40, line=dict(width=4, color="#0b0c0c")))
     fig.update_layout(**_layout(title, "Placement category", "£ in the financial year"), barmode="stack")
     total = rows[-1]
+    if not (total.spent or total.committed or total.new_demand):
+        summary = ("No forecast: nothing has been spent or committed this year, as no cost lines are in force "
+                   "(import them with the costs file, or add them on each placement)")
+        if total.budget is not None:
+            summary += f"; the budget is £{total.budget:,.0f}."
+        else:
+            summary += "."
+        return Chart("forecast", title, summary, _figure(fig), frame_table("forecast", title, frame, FORECAST_HEADINGS))
     summary = f"Forecast £{total.forecast:,.0f} for the year (spent £{total.spent:,.0f}, committed " \
               f"£{total.committed:,.0f}, new demand £{total.new_demand:,.0f})"
     if total.budget is not None:
@@ -242,7 +270,9 @@ def forecast_chart(rows) -> Chart:
                     f"{f' ({total.overspend_percent}%)' if total.overspend_percent is not None else ''}.")
     else:
         summary += "; no budget has been entered for this year."
-    headings = {"category": "Category", "spent": "Spent so far (£)", "committed": "Committed to 31 March (£)",
-                "new_demand": "Allowance for new demand (£)", "forecast": "Forecast (£)", "budget": "Budget (£)",
-                "variance": "Variance (£)", "overspend": "Overspend (%)"}
-    return Chart("forecast", title, summary, _figure(fig), frame_table("forecast", title, frame, headings))
+    return Chart("forecast", title, summary, _figure(fig), frame_table("forecast", title, frame, FORECAST_HEADINGS))
+
+
+FORECAST_HEADINGS = {"category": "Category", "spent": "Spent so far (£)", "committed": "Committed to 31 March (£)",
+                     "new_demand": "Allowance for new demand (£)", "forecast": "Forecast (£)", "budget": "Budget (£)",
+                     "variance": "Variance (£)", "overspend": "Overspend (%)"}

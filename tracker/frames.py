@@ -23,7 +23,11 @@ PLACEMENT_COLUMNS = ["pk", "child_id", "date_of_birth", "start", "end", "legal_s
 
 
 def _dates(series: pd.Series) -> pd.Series:
-    return pd.to_datetime(series).astype("datetime64[ns]")
+    """Dates as pandas timestamps; one pandas cannot hold (before 1677 or after 2262) becomes empty rather
+    than failing the page (the database keeps dates within 1990-2099: ``placements.plausible``)."""
+    values = pd.to_datetime(series, errors="coerce")
+    holdable = (values >= pd.Timestamp.min) & (values <= pd.Timestamp.max)
+    return values.where(holdable).astype("datetime64[ns]")
 
 
 def placement_frame(period_start: date, period_end: date, category: str = "") -> pd.DataFrame:

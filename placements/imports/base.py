@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from placements.plausible import problem_with_date
+
 #: A callback for progress lines ("Read 100,000 rows of episodes.csv"); the commands print them.
 Progress = Callable[[str], None]
 
@@ -319,6 +321,16 @@ def parse_date(value: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise ValueError("is not a real date") from None
+
+
+def read_date(value: str, *, today: date, birth: bool = False) -> date:
+    """``parse_date``, then the bounds every record's dates keep (``placements.plausible``): a date of birth
+    from 1990 and not in the future, any other date from 2000 and no more than five years ahead."""
+    day = parse_date(value)
+    problem = problem_with_date(day, birth=birth, today=today)
+    if problem:
+        raise ValueError(problem)
+    return day
 
 
 def chunks(items: list, size: int) -> Iterator[list]:

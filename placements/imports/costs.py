@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
 
 from placements.choices import CostKind
 from placements.imports.base import (
@@ -27,7 +28,7 @@ from placements.imports.base import (
     SourceFile,
     no_progress,
     only_for,
-    parse_date,
+    read_date,
     read_tables,
     refuse_if_bad,
     wrong_columns,
@@ -64,8 +65,9 @@ def _amount(text: str) -> Decimal:
 def costs_plan(files: Iterable[SourceFile], *, today: date | None = None, progress: Progress = no_progress) -> CostsPlan:
     """Read and check the cost files, and work out new and ended cost lines, writing nothing.
 
-    ``today`` is taken, as every importer's plan takes it, and not needed: a cost line may be in the future.
+    ``today`` bounds the dates (``placements.plausible``): a cost line may be in the future, up to five years.
     """
+    today = today or timezone.localdate()
     files = list(files)
     result = ImportResult(kind=KIND, files=[f.name for f in files])
     plan = CostsPlan(result=result)
@@ -78,7 +80,7 @@ def costs_plan(files: Iterable[SourceFile], *, today: date | None = None, progre
             continue
         progress(f"Read {table.name}: {len(table.rows):,} rows.")
         for line, row in table.rows:
-            parsed.append(_read_row(table.name, line, row, result))
+            parsed.append(_read_row(table.name, line, row, result, today))
 
     refs = {p["CHILD"] for p in parsed if p}
     children = {c.case_ref: c for c in only_for(Child.objects.all(), "case_ref", refs)}
@@ -146,7 +148,7 @@ def costs_plan(files: Iterable[SourceFile], *, today: date | None = None, progre
     return plan
 
 
-def _read_row(file: str, line: int, row: dict, result: ImportResult) -> dict | None:
+def _read_row(file: str, line: int, row: dict, result: ImportResult, today: date) -> dict | None:
     item: dict = {"where": (file, line), "row": row}
     bad = False
 
@@ -165,7 +167,7 @@ def _read_row(file: str, line: int, row: dict, result: ImportResult) -> dict | N
                 error(column, f"{column} is missing.")
             continue
         try:
-            item[column] = parse_date(row[column])
+            item[column] = read_date(row[column], today=today)
         except ValueError as problem:
             error(column, f"{problem}.")
     item["KIND"] = row["KIND"].lower()

@@ -36,7 +36,7 @@ from placements.imports.base import (
     SourceFile,
     no_progress,
     only_for,
-    parse_date,
+    read_date,
     read_tables,
     refuse_if_bad,
 )
@@ -202,7 +202,7 @@ def ofsted_plan(files: Iterable[SourceFile], *, today: date | None = None, progr
                     result.error(table.name, line, columns[date_column], "", "A judgement needs its inspection date.")
                     continue
                 try:
-                    day = parse_date(date_text)
+                    day = read_date(date_text, today=today)
                 except ValueError as problem:
                     result.error(table.name, line, columns[date_column], date_text, f"{problem}.")
                     continue

@@ -27,7 +27,7 @@ from placements.imports.base import (
     Progress,
     SourceFile,
     no_progress,
-    parse_date,
+    read_date,
     read_tables,
     refuse_if_bad,
     wrong_columns,
@@ -108,7 +108,7 @@ def providers_plan(files: Iterable[SourceFile], *, today: date | None = None, pr
             joined = today
             if row.get("FRAMEWORK_FROM"):
                 try:
-                    joined = parse_date(row["FRAMEWORK_FROM"])
+                    joined = read_date(row["FRAMEWORK_FROM"], today=today)
                 except ValueError as problem:
                     error("FRAMEWORK_FROM", f"{problem}.")
             key = f"urn:{urn}" if urn else f"name:{name.lower()}"

@@ -55,7 +55,7 @@ from placements.imports.base import (
     gc_paused,
     no_progress,
     only_for,
-    parse_date,
+    read_date,
     read_tables,
     refuse_if_bad,
     wrong_columns,
@@ -180,14 +180,15 @@ class _Reader:
             return ""
         return value
 
-    def date(self, line: int, row: dict, column: str, *, required: bool = True, past: bool = True) -> date | None:
+    def date(self, line: int, row: dict, column: str, *, required: bool = True, past: bool = True,
+             birth: bool = False) -> date | None:
         value = row[column]
         if not value:
             if required:
                 self.error(line, column, "", f"{column} is missing.")
             return None
         try:
-            day = parse_date(value)
+            day = read_date(value, today=self.today, birth=birth)
         except ValueError as problem:
             self.error(line, column, value, f"{problem}.")
             return None
@@ -210,7 +211,7 @@ def _read_header(table: CsvTable, result: ImportResult, today: date) -> list[Hea
         reader.bad = False
         child = reader.required(line, row, "CHILD")
         sex = reader.code(line, row, "SEX", codes.SEX)
-        dob = reader.date(line, row, "DOB")
+        dob = reader.date(line, row, "DOB", birth=True)
         ethnic = reader.code(line, row, "ETHNIC", codes.ETHNIC, required=False)
         if child and child in seen:
             reader.error(line, "CHILD", child, f"appears twice in this file (also on line {seen[child]}).")
@@ -264,7 +265,7 @@ def _read_dol(table: CsvTable, result: ImportResult, today: date) -> list[DolRow
     for line, row in table.rows:
         reader.bad = False
         child = reader.required(line, row, "CHILD")
-        dob = reader.date(line, row, "DOB")
+        dob = reader.date(line, row, "DOB", birth=True)
         start = reader.date(line, row, "DOLO_START")
         end = reader.date(line, row, "DOLO_END", required=False, past=False)
         if start and end and end < start:
@@ -284,7 +285,7 @@ def _read_uasc(table: CsvTable, result: ImportResult, today: date) -> list[UascR
     for line, row in table.rows:
         reader.bad = False
         child = reader.required(line, row, "CHILD")
-        dob = reader.date(line, row, "DOB")
+        dob = reader.date(line, row, "DOB", birth=True)
         reader.date(line, row, "DUC", required=False, past=False)
         if not reader.bad:
             rows.append(UascRow(child, dob, (table.name, line)))

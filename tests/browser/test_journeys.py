@@ -169,8 +169,10 @@ def test_a_panel_chair_plans_builds_issues_prints_and_minutes_a_panel(tab, autho
     from panel.models import PanelMeeting
 
     page = tab.page
-    last = PanelMeeting.objects.order_by("-date").first()
-    new_date = last.date + timedelta(days=14)
+    # A panel that met yesterday (decisions are recorded on or after the meeting's day), on a free day.
+    new_date = timezone.localdate() - timedelta(days=1)
+    while PanelMeeting.objects.filter(date=new_date).exists():
+        new_date -= timedelta(days=1)
     tab.log_in("chair")
     tab.open("/panel/")
     click(tab, "link", "Plan fortnightly panels", "planning")
@@ -212,8 +214,9 @@ def test_a_panel_chair_plans_builds_issues_prints_and_minutes_a_panel(tab, autho
     page.fill("#id_actions-0-description", "Agree the reduced staffing with the provider")
     page.fill("#id_actions-0-owner", "Commissioning Hub Manager")
     page.fill("#id_actions-0-due", (new_date + timedelta(days=14)).isoformat())
-    page.fill("#id_weekly_before", "9000")
-    page.fill("#id_weekly_after", "7500")
+    # The weekly cost before is the child's own (filled in); the reduced package is a fifth less.
+    before = float(page.input_value("#id_weekly_before"))
+    page.fill("#id_weekly_after", f"{before * 0.8:.2f}")
     page.fill("#id_effective_from", (new_date + timedelta(days=7)).isoformat())
     click(tab, "button", "Save the decision", "decision recorded")
     assert "Reduce package" in page.content()

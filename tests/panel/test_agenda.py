@@ -15,6 +15,7 @@ from panel import selectors, services
 from panel.choices import Decision, MeetingStatus, Rule
 from panel.models import PanelAction, PanelMeeting, PanelReview
 from placements.choices import PlacementCategory
+from placements.models import CostAvoidance, Placement
 from tests.factories import make_child, make_cost_line, make_placement, make_provider
 
 pytestmark = pytest.mark.django_db
@@ -233,3 +234,53 @@ def test_weekly_cost_is_kept_as_it_was_when_the_agenda_was_built(meeting, chair)
     a.refresh_from_db()
     assert a.weekly_cost == Decimal("12000.00")
     assert PanelReview.objects.get(pk=a.pk).reasons == [Rule.COST_OVER_THRESHOLD, Rule.REVIEW_DUE]
+
+
+def test_a_decision_for_a_panel_that_has_not_met_yet_is_refused(meeting, chair):
+    services.agenda_build(meeting=meeting)
+    services.agenda_issue(meeting=meeting, user=chair)
+    item = meeting.reviews.first()
+    with pytest.raises(services.PanelError, match="record its decisions on or after that day"):
+        services.review_minute(review=item, decision=Decision.CONTINUE, summary="x", next_review_date=None, actions=[],
+                               today=MEETING - timedelta(days=2))
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.AGENDA_ISSUED
+    services.review_minute(review=item, decision=Decision.CONTINUE, summary="x", next_review_date=None, actions=[],
+                           today=MEETING)  # on the day itself
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.HELD
+
+
+def test_the_same_decision_posted_twice_is_recorded_once(meeting, chair):
+    services.agenda_build(meeting=meeting)
+    services.agenda_issue(meeting=meeting, user=chair)
+    item = meeting.reviews.first()
+    minute = dict(decision=Decision.REDUCE_PACKAGE, summary="2:1 ends", next_review_date=None, user=chair,
+                  actions=[services.ActionInput("Tell the provider", "SW", date(2024, 4, 1))],
+                  saving=(item.weekly_cost, item.weekly_cost - 1000, MEETING))
+    services.review_minute(review=item, **minute)
+    with pytest.raises(services.PanelError, match="already recorded"):
+        services.review_minute(review=item, **minute)
+    assert PanelAction.objects.count() == 1
+    assert CostAvoidance.objects.filter(source="panel").count() == 1
+
+
+def test_a_reduced_package_rewrites_the_cost_lines_and_the_weekly_spend_falls_by_the_agreed_amount(meeting, chair):
+    from placements.selectors import spend_between
+    from tracker.selectors import week_figures
+
+    services.agenda_build(meeting=meeting)
+    services.agenda_issue(meeting=meeting, user=chair)
+    item = meeting.reviews.first()
+    monday, sunday = date(2024, 3, 18), date(2024, 3, 24)
+    spend_before = week_figures(sunday).weekly_spend
+    placement_week = spend_between(monday, sunday, Placement.objects.filter(pk=item.placement_id))
+    assert placement_week == item.weekly_cost
+    services.review_minute(review=item, decision=Decision.REDUCE_PACKAGE, summary="2:1 to 1:1", next_review_date=None,
+                           actions=[], user=chair, saving=(item.weekly_cost, item.weekly_cost - 1500, monday))
+    lines = list(item.placement.cost_lines.order_by("date_from", "pk").values_list("date_from", "date_to", "weekly_amount"))
+    assert lines[-1] == (monday, None, item.weekly_cost - 1500)
+    assert all(date_to == monday - timedelta(days=1) for _from, date_to, _amount in lines[:-1])
+    assert week_figures(sunday).weekly_spend == spend_before - 1500
+    entry = CostAvoidance.objects.get(source="panel")
+    assert entry.replaces_lines and entry.amount == Decimal("78000.00")  # 1,500 a week for 52 weeks

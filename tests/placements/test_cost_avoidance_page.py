@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from placements.cost_avoidance import cost_avoidance_record, cost_avoidance_totals
 from placements.models import CostAvoidance
-from tests.factories import make_child, make_placement, make_provider
+from tests.factories import make_child, make_cost_line, make_placement, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,8 @@ def today():
 @pytest.fixture
 def child():
     child = make_child(case_ref="CA1", date_of_birth=date(2010, 1, 1))
-    make_placement(child, make_provider(), start=date(2020, 1, 1))
+    placement = make_placement(child, make_provider(), start=date(2020, 1, 1))
+    make_cost_line(placement, "1000", placement.start)
     return child
 
 
@@ -34,6 +35,20 @@ def test_the_amount_is_computed_never_typed(client, officer, child):
     entry = CostAvoidance.objects.get()
     assert entry.amount == Decimal("5200.00")  # 100 a week for 52 weeks; the typed 'amount' is ignored
     assert entry.placement == child.placements.get() and entry.recorded_by == officer
+    assert entry.replaces_lines  # 1,000 a week is what the child's line charges that day
+
+
+def test_a_weekly_cost_before_that_is_not_the_childs_needs_a_reason(client, officer, child):
+    client.force_login(officer)
+    data = {"case_ref": "CA1", "source": "placements_forum", "date_agreed": today().isoformat(),
+            "effective_from": today().isoformat(), "weekly_before": "1310", "weekly_after": "900"}
+    refused = client.post(reverse("cost_avoidance_create"), data)
+    assert "the child&#x27;s cost lines charge £1,000.00 a week" in refused.content.decode()
+    assert not CostAvoidance.objects.exists()
+    client.post(reverse("cost_avoidance_create"), {**data, "before_reason": "The provider's quote for next year"})
+    entry = CostAvoidance.objects.get()
+    assert (entry.amount, entry.replaces_lines, entry.before_reason) == (
+        Decimal("21320.00"), False, "The provider's quote for next year")  # 410 a week for 52 weeks
 
 
 @pytest.mark.parametrize("data, message", [

@@ -58,3 +58,27 @@ def test_a_one_off_amount_is_taken_as_it_is():
 def test_exact_until_shown():
     value = amount(planned_end=FROM + timedelta(days=1), weekly_before=Decimal("100"), weekly_after=Decimal("0"))
     assert value != Decimal("14.29") and rules.money_round(value) == Decimal("14.29")
+
+
+class Line:
+    def __init__(self, amount, date_from, date_to=None):
+        self.weekly_amount, self.date_from, self.date_to = Decimal(amount), date_from, date_to
+
+
+def test_a_saving_over_the_childs_own_lines_stops_where_a_line_ends():
+    """Issue 15's case: £9,398.06 to £5,707.14 a week from 10 December, where the 2:1 line (£3,690.92) already
+    ends on 19 December: ten days of 2:1 saved, not 52 weeks of it."""
+    lines = [Line("5707.14", date(2026, 1, 1)), Line("3690.92", date(2026, 11, 1), date(2026, 12, 19))]
+    amount = rules.cost_avoidance_over_lines(lines=lines, effective_from=date(2026, 12, 10),
+                                             horizon_end=date(2027, 12, 9), weekly_after=Decimal("5707.14"))
+    assert rules.money_round(amount) == Decimal("5272.74")  # 3,690.92 x 10 / 7
+    simple = rules.cost_avoidance_amount(effective_from=date(2026, 12, 10), date_of_birth=date(2012, 1, 1),
+                                         weekly_before=Decimal("9398.06"), weekly_after=Decimal("5707.14"))
+    assert rules.money_round(simple) == Decimal("191927.84")  # what was logged before
+
+
+def test_a_day_whose_lines_cost_less_than_the_new_package_saves_nothing_not_a_negative():
+    lines = [Line("1000", date(2026, 1, 1), date(2026, 12, 31)), Line("400", date(2027, 1, 1))]
+    amount = rules.cost_avoidance_over_lines(lines=lines, effective_from=date(2026, 12, 25),
+                                             horizon_end=date(2027, 1, 8), weekly_after=Decimal("500"))
+    assert amount == Decimal(500) * 7 / 7  # 7 days of 500 saved, then 7 days of nothing (400 < 500)

@@ -243,3 +243,12 @@ class TestCostAvoidanceEdges:
     def test_a_saving_for_a_young_person_already_18_is_nothing_not_negative(self):
         assert rules.cost_avoidance_amount(effective_from=date(2024, 6, 1), date_of_birth=date(2006, 1, 1),
                                            weekly_before=Decimal("1000"), weekly_after=Decimal("300")) == 0
+
+
+@pytest.mark.parametrize("today, week_ending", [
+    (date(2024, 3, 11), date(2024, 3, 10)),  # Monday: last week ended yesterday
+    (date(2024, 3, 10), date(2024, 3, 3)),  # Sunday: this week is not over yet
+    (date(2024, 3, 16), date(2024, 3, 10)),
+])
+def test_the_default_week_is_the_last_complete_one(today, week_ending):
+    assert rules.last_complete_week_ending(today) == week_ending

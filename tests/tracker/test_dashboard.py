@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -225,3 +226,24 @@ def test_a_regions_thousands_of_unsettled_children_list_the_most_moved_first(cli
     assert "The 2 with the most moves of 3 children." in page
     assert "(U002): 3 moves" in page  # the most moves first
     assert page.count(" moves</li>") == 2
+
+
+def test_a_date_pandas_cannot_hold_is_left_empty_not_a_failure():
+    days = frames._dates(pd.Series([date(201, 5, 1), date(2024, 1, 1), None, date(9999, 12, 31)]))
+    assert days.isna().tolist() == [True, False, True, True]
+    assert days.iloc[1] == pd.Timestamp("2024-01-01")
+
+
+def test_charts_without_cost_lines_say_what_would_fill_them_rather_than_show_pounds_nothing():
+    fees = pd.DataFrame([{"category": "Residential", "framework_fee": None, "spot_fee": 6000.0, "external_placements": 2,
+                          "on_framework": 0, "framework_share": 0.0},
+                         {"category": "Supported accommodation", "framework_fee": None, "spot_fee": None,
+                          "external_placements": 0, "on_framework": 0, "framework_share": float("nan")}])
+    assert charts.fees_chart(fees).summary == (
+        "No comparison for residential, supported accommodation: it needs core cost lines in force on external "
+        "placements both on a framework and spot.")
+    assert "nan" not in charts.framework_share_chart(fees).summary
+    spend = pd.DataFrame([{"week_ending": date(2024, 1, 7), "spend": 0.0}, {"week_ending": date(2024, 1, 14), "spend": 0.0}])
+    assert charts.spend_trend_chart(spend).summary.startswith("No spend recorded in this period")
+    nothing = [dashboard.ForecastRow("All placements", 0.0, 0.0, 0.0, None)]
+    assert "£0" not in charts.forecast_chart(nothing).summary

@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from placements import rules as placement_rules
 from placements.choices import LegalStatus
 from tracker import rules
 from tracker.rules import CEASE, MOVE, START, PlacementSpan
@@ -76,15 +75,6 @@ def test_a_legal_status_change_into_a_short_break_ends_being_looked_after():
                                        (15, "14-15"), (16, "16+"), (17, "16+")])
 def test_residential_age_bands_are_the_papers(age, band):
     assert rules.residential_age_band(age) == band
-
-
-@pytest.mark.parametrize("today, week_ending", [
-    (date(2024, 3, 11), date(2024, 3, 10)),  # Monday: last week ended yesterday
-    (date(2024, 3, 10), date(2024, 3, 3)),  # Sunday: this week is not over yet
-    (date(2024, 3, 16), date(2024, 3, 10)),
-])
-def test_the_default_week_is_the_last_complete_one(today, week_ending):
-    assert placement_rules.last_complete_week_ending(today) == week_ending
 
 
 def events(placements, born=BORN):
