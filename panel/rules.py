@@ -153,7 +153,7 @@ def changes_since(last: LastReview, *, codes: list[str], weekly_cost: Decimal, p
     elif weekly_cost > last.weekly_cost:
         changes.append(Reason(Rule.CHANGED_SINCE_REVIEW, f"weekly cost rose from {money(last.weekly_cost)} to "
                                                          f"{money(weekly_cost)} since the panel of {when}"))
-    if rating is not None and RATING_RANK.get(rating, -1) > RATING_RANK.get(last.rating, -1) and last.rating:
+    if rating and last.rating and RATING_RANK[rating] > RATING_RANK[last.rating]:
         changes.append(Reason(Rule.CHANGED_SINCE_REVIEW, f"provider now rated {OfstedRating(rating).label} "
                                                          f"(was {OfstedRating(last.rating).label} at the panel of {when})"))
     return changes

@@ -282,6 +282,12 @@ class ConsolidationFigure:
     def decided(self) -> int:
         return self.maintained + self.ended
 
+    @property
+    def share_text(self) -> str:
+        """'68% (78 of 115 known outcomes)': the share rests only on the outcomes known."""
+        share = placement_rules.share(self.maintained, self.decided)
+        return f"{share:.0f}% ({self.maintained} of {self.decided} known outcome{'s' if self.decided != 1 else ''})"
+
     def summary(self) -> str:
         """In the paper's words: 'Year 2022/23: 68% (78 children) maintained their placements'."""
         waiting = f"; {self.pending} outcome{'s' if self.pending != 1 else ''} not known yet" if self.pending else ""

@@ -28,6 +28,28 @@ from django_tables2.rows import BoundRow
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+#: Every Excel file says what it holds: in its properties and in the printed footer of every sheet.
+PERSONAL_DATA_WARNING = ("Personal data about looked-after children. Use it only for your work and keep it within "
+                         "the council's secure systems.")
+
+
+def marked_workbook(content: bytes) -> bytes:
+    """An Excel file with the personal-data warning in its properties and each sheet's printed footer."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    book.properties.description = PERSONAL_DATA_WARNING
+    book.properties.keywords = "personal data"
+    for sheet in book.worksheets:
+        sheet.oddFooter.center.text = PERSONAL_DATA_WARNING
+        sheet.evenFooter.center.text = PERSONAL_DATA_WARNING
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 #: How a cell starts when a spreadsheet would run it as a formula (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -65,7 +87,7 @@ class SafeTableExport(TableExport):
 
     def export(self):
         if self.format == self.XLSX:
-            return self.dataset.export(self.format, escape=True)
+            return marked_workbook(self.dataset.export(self.format, escape=True))
         return self.dataset.export(self.format)
 
 
@@ -96,12 +118,12 @@ def as_csv(named: NamedTable) -> str:
 
 
 def as_xlsx(named: NamedTable) -> bytes:
-    return dataset(named).export("xlsx", escape=True)
+    return marked_workbook(dataset(named).export("xlsx", escape=True))
 
 
 def workbook(named_tables: list[NamedTable]) -> bytes:
     """One Excel workbook with a sheet per table, the way the team sends a tracker today."""
-    return tablib.Databook([dataset(named) for named in named_tables]).export("xlsx", escape=True)
+    return marked_workbook(tablib.Databook([dataset(named) for named in named_tables]).export("xlsx", escape=True))
 
 
 def download(content: bytes, filename: str, content_type: str) -> HttpResponse:

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # No page of more than 500 rows, whatever ?per_page says.
     "placements_site.page_size.PageSizeCeilingMiddleware",
+    # No browser or proxy keeps a page or download a signed-in person saw.
+    "placements_site.no_store.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Who made each change (django-auditlog), and who viewed which child or downloaded what (audit).
     "auditlog.middleware.AuditlogMiddleware",
@@ -133,6 +135,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several people saving at once on the embedded database (issue 14): write-ahead logging lets readers go on
+    # while one writes, a writing transaction takes the lock when it begins (so two never deadlock half-way
+    # and fail with "database is locked"), and a writer waits up to 20 s for another rather than failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

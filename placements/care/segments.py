@@ -43,7 +43,9 @@ class StatusPeriod:
 
 @dataclass(frozen=True)
 class Segment:
-    """Days [start, end) (``end`` None while open) when the child is looked after in ``placement_id``."""
+    """Days [start, end) when the child is looked after in ``placement_id``. ``end`` is always a day: every
+    segment ends by the 18th birthday at the latest (``CareSegment.end`` may be empty only for data written
+    by hand)."""
 
     placement_id: int
     start: date
@@ -109,7 +111,7 @@ def care_segments(
         status = legal_status_on(legal_status_periods, placement, day)
         if not rules.counts_as_looked_after(status):
             continue
-        until = ordered[index + 1] if index + 1 < len(ordered) else None
+        until = ordered[index + 1]  # there is always a next day: the 18th birthday, after this one
         last = segments[-1] if segments else None
         if last and last.end == day and (last.placement_id, last.legal_status) == (placement.pk, status):
             segments[-1] = Segment(last.placement_id, last.start, until, status, last.before_records)

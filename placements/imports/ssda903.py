@@ -74,6 +74,9 @@ from placements.models import (
 
 KIND = "ssda903"
 
+#: The longest case reference the children's table holds (SSDA903 CHILD is the case reference).
+CASE_REF_LENGTH = Child._meta.get_field("case_ref").max_length
+
 #: Header fields whose change means the record may be about someone else: shown first, to be checked.
 SECOND_LOOK = {"date_of_birth": "date of birth", "sex": "sex"}
 
@@ -167,6 +170,8 @@ class _Reader:
         value = row[column]
         if not value:
             self.error(line, column, "", f"{column} is missing.")
+        elif column == "CHILD" and len(value) > CASE_REF_LENGTH:
+            self.error(line, column, value, f"is longer than a case reference can be ({CASE_REF_LENGTH} characters).")
         return value
 
     def code(self, line: int, row: dict, column: str, table: dict, *, required: bool = True) -> str:

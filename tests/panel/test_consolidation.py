@@ -34,3 +34,15 @@ def test_shares_count_the_meetings_of_each_period_including_its_first_and_last_d
                                                 "1 outcome not known yet"
     assert figures["Year 2023/24"].summary() == "Year 2023/24: 0% (0 children) maintained their placements"
     assert figures["Year 2022/23"].summary() == "Year 2022/23: no outcomes recorded yet"
+
+
+def test_the_page_shows_maintained_ended_and_unknown_and_the_share_of_the_known_only(client, chair):
+    meeting(1, date(2024, 4, 1), "maintained")
+    meeting(2, date(2024, 4, 2), "ended")
+    for number in range(3, 8):
+        meeting(number, date(2024, 4, 3))  # five outcomes not known yet
+    client.force_login(chair)
+    from django.urls import reverse
+
+    page = client.get(reverse("panel_consolidation")).content.decode()
+    assert "Not yet known" in page and "50% (1 of 2 known outcomes)" in page

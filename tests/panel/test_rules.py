@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from panel.choices import Rule
+from panel import rules as rules_module
 from panel.rules import AgendaCandidate, PlacementFacts, Reason, panel_reasons
 from placements.choices import PlacementCategory
 
@@ -228,3 +229,51 @@ def test_with_two_inadequate_judgements_since_the_start_the_reason_gives_the_lat
                     inspections=((date(2023, 3, 1), "inadequate"), (date(2023, 6, 1), "inadequate")))
     assert Reason(Rule.INADEQUATE_PROVIDER, "provider rated Inadequate on 1 Jun 2023, after the placement began on "
                                             "12 Jan 2023") in panel_reasons(facts, MEETING, THRESHOLD)
+
+
+class TestChangesSinceTheLastReview:
+    """What brings back a child the panel reviewed before its next review falls due (issue 15)."""
+
+    LAST = rules_module.LastReview(meeting_date=date(2024, 3, 14), next_review=date(2024, 6, 13),
+                                   codes=frozenset({Rule.COST_OVER_THRESHOLD, Rule.REVIEW_DUE}),
+                                   weekly_cost=Decimal("9500.00"), placement_id=7, rating="good")
+
+    def changes(self, codes=(Rule.COST_OVER_THRESHOLD,), weekly_cost="9500.00", placement_id=7, rating="good"):
+        return [reason.text for reason in rules_module.changes_since(
+            self.LAST, codes=list(codes), weekly_cost=Decimal(weekly_cost), placement_id=placement_id, rating=rating)]
+
+    def test_nothing_changed_is_no_change(self):
+        assert self.changes() == []
+
+    def test_a_rule_newly_met_is_a_change_but_a_review_falling_due_is_not(self):
+        assert self.changes(codes=(Rule.COST_OVER_THRESHOLD, Rule.NEAR_18)) == [
+            "newly meets: external placement within six months of the 18th birthday (not at the panel of 14 Mar 2024)"]
+        assert self.changes(codes=(Rule.REVIEW_DUE,)) == []
+
+    def test_a_cost_that_rose_by_a_penny_is_a_change_and_one_that_fell_is_not(self):
+        assert self.changes(weekly_cost="9500.01") == [
+            "weekly cost rose from £9,500.00 to £9,500.01 since the panel of 14 Mar 2024"]
+        assert self.changes(weekly_cost="9000.00") == []
+
+    def test_a_move_is_said_once_whatever_the_new_cost(self):
+        assert self.changes(placement_id=8, weekly_cost="12000") == [
+            "moved to another placement since the panel of 14 Mar 2024"]
+
+    def test_a_provider_rated_lower_is_a_change_and_higher_or_unknown_is_not(self):
+        assert self.changes(rating="inadequate") == [
+            "provider now rated Inadequate (was Good at the panel of 14 Mar 2024)"]
+        assert self.changes(rating="outstanding") == []
+        assert self.changes(rating=None) == []
+        unrated_then = replace(self.LAST, rating=None)
+        assert rules_module.changes_since(unrated_then, codes=[Rule.COST_OVER_THRESHOLD], weekly_cost=Decimal("9500"),
+                                          placement_id=7, rating="inadequate") == []
+
+    def test_changes_come_before_reviews_due_and_reviews_due_go_oldest_first(self):
+        due = Reason(Rule.REVIEW_DUE, "review due")
+        late = AgendaCandidate(placement_id=1, child_id=1, weekly_cost=Decimal("20000"), reasons=[due],
+                               group=rules_module.DUE, due=date(2024, 3, 1))
+        early = AgendaCandidate(placement_id=2, child_id=2, weekly_cost=Decimal("100"), reasons=[due],
+                                group=rules_module.DUE, due=date(2024, 2, 1))
+        changed = AgendaCandidate(placement_id=3, child_id=3, weekly_cost=Decimal("50"), reasons=[due],
+                                  group=rules_module.CHANGED)
+        assert [c.child_id for c in sorted([late, early, changed])] == [3, 2, 1]

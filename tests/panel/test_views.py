@@ -43,6 +43,11 @@ def test_a_panel_member_reads_the_agenda_but_cannot_build_it(client, member, mee
     assert client.get(reverse("panel_pack", args=[meeting.pk])).status_code == 200
     assert client.post(reverse("panel_build", args=[meeting.pk])).status_code == 403
     assert client.get(reverse("panel_add_child", args=[meeting.pk])).status_code == 403
+    # A member may not open a child's page: the name leads to the child's item in the pack instead.
+    page = client.get(reverse("panel_meeting", args=[meeting.pk])).content.decode()
+    item = meeting.reviews.get()
+    assert f'href="{reverse("panel_pack", args=[meeting.pk])}#item-{item.pk}"' in page
+    assert reverse("child_detail", args=[item.child_id]) not in page
 
 
 def test_the_pack_shows_what_the_panel_reads(client, chair, meeting):
@@ -165,3 +170,22 @@ def test_a_decision_that_reduces_the_package_records_panel_cost_avoidance(client
     entry = CostAvoidance.objects.get()
     item.refresh_from_db()
     assert item.cost_avoidance == entry and entry.source == "panel" and entry.amount == Decimal("104000.00")
+
+
+def test_the_pack_opens_with_a_front_sheet_of_the_agenda(client, chair, meeting):
+    services.agenda_build(meeting=meeting)
+    client.force_login(chair)
+    page = client.get(reverse("panel_pack", args=[meeting.pk])).content.decode()
+    item = meeting.reviews.get()
+    front = page.split('app-pack__front-sheet')[1].split("</table>")[0]
+    assert "Agenda" in front and f'href="#item-{item.pk}"' in front and "aged 12, in residential care" in front.lower()
+    assert page.index("app-pack__front-sheet") < page.index(f'id="item-{item.pk}"')
+
+
+def test_every_printed_page_is_marked_and_numbered():
+    from django.conf import settings as django_settings
+
+    css = (django_settings.BASE_DIR / "static" / "css" / "app.css").read_text()
+    print_rules = css[css.index("@page"):]
+    assert "@top-center" in print_rules and "Personal data about looked-after children" in print_rules
+    assert 'counter(page) " of " counter(pages)' in print_rules

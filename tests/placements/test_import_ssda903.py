@@ -515,3 +515,10 @@ def test_the_dry_run_prints_every_changed_field(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Changed: Child C1: date of birth 15/06/2010 -> 15/06/2011 (check this" in out
     assert Child.objects.get().date_of_birth == date(2010, 6, 15)
+
+
+def test_a_child_longer_than_a_case_reference_is_a_bad_row_not_a_record_no_form_can_save():
+    long_ref = "C" * 100
+    plan = ssda903_plan([header(f"{long_ref},1,15/06/2010,WBRI,,,"), episodes(episode(child=long_ref))], today=TODAY)
+    assert ("CHILD", "is longer than a case reference can be (32 characters).") in {
+        (error.column, error.reason) for error in plan.result.errors}

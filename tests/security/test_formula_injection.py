@@ -115,3 +115,13 @@ def test_the_commands_write_formulas_as_text(world, tmp_path):
     assert "'=1+2" in cells_of_csv(out.getvalue().encode())
     call_command("weekly_tracker", "--week-ending", "2024-01-07", "--format", "xlsx", "--output", str(tmp_path / "w.xlsx"))
     assert "'=1+2" in cells_of_xlsx((tmp_path / "w.xlsx").read_bytes())
+
+
+def test_every_excel_download_says_it_holds_personal_data(admin_client, world):
+    from placements.exports import PERSONAL_DATA_WARNING
+
+    for url in (reverse("child_list") + "?_export=xlsx",
+                reverse("tracker_weekly") + "?week_ending=2024-01-07&_export=workbook"):
+        book = openpyxl.load_workbook(io.BytesIO(admin_client.get(url).content))
+        assert book.properties.description == PERSONAL_DATA_WARNING
+        assert all(sheet.oddFooter.center.text == PERSONAL_DATA_WARNING for sheet in book.worksheets)

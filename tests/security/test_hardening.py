@@ -318,3 +318,13 @@ def test_a_page_never_holds_more_than_500_rows(admin_client, per_page, shown):
                                for n in range(520)])
     table = admin_client.get(reverse("child_list") + f"?per_page={per_page}").context["table"]
     assert len(table.page.object_list) == shown
+
+
+@pytest.mark.django_db
+def test_no_page_or_download_a_signed_in_person_sees_is_stored_by_the_browser(admin_client):
+    from tests.factories import make_child
+
+    child = make_child()
+    for url in (reverse("child_detail", args=[child.pk]), reverse("child_list") + "?_export=csv", reverse("home")):
+        response = admin_client.get(url)
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"], url
