@@ -64,7 +64,7 @@ def demo_build(*, today: date, seed: int) -> None:
     first += timedelta(days=(3 - first.weekday()) % 7)  # Thursdays
     meetings = []
     day, turn = first, 0
-    while day <= today + timedelta(weeks=8):
+    while day <= today + timedelta(weeks=12):  # the next six fortnightly panels are planned
         meetings.append(PanelMeeting(date=day, chair=names[turn % len(names)], source=RecordSource.DEMO))
         day += timedelta(days=14)
         turn += 1

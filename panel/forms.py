@@ -36,8 +36,38 @@ class AddChildForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class RemoveItemsForm(forms.Form):
+    """Remove several agenda items at once: a box to tick and a reason for each item."""
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            self.fields[f"remove_{item.pk}"] = forms.BooleanField(
+                label=f"Remove {item.child.full_name} ({item.child.case_ref})", required=False)
+            self.fields[f"reason_{item.pk}"] = forms.CharField(
+                label=f"Why {item.child.full_name} is removed", required=False, max_length=300)
+
+    def clean(self):
+        cleaned = super().clean()
+        for item in self.items:
+            if cleaned.get(f"remove_{item.pk}") and not (cleaned.get(f"reason_{item.pk}") or "").strip():
+                self.add_error(f"reason_{item.pk}", f"Say why {item.child.full_name} is removed.")
+        if not self.errors and not self.removals:
+            raise forms.ValidationError("Tick the items to remove.")
+        return cleaned
+
+    @property
+    def removals(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data.get(f"reason_{item.pk}", "") for item in self.items
+                if self.cleaned_data.get(f"remove_{item.pk}")}
+
+
 class MinuteForm(forms.Form):
     decision = forms.ChoiceField(choices=[("", "Choose a decision")] + Decision.choices)
+    members_present = forms.CharField(
+        label="Who attended (the chair and members)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One name on each line; the same for every decision of this meeting.")
     summary = forms.CharField(label="Summary of the discussion", widget=forms.Textarea(attrs={"rows": 5}))
     next_review_date = forms.DateField(label="Next review date", required=False, widget=DateInput(),
                                        help_text="Leave empty if the panel need not see the child again.")

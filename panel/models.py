@@ -59,6 +59,10 @@ class PanelReview(models.Model):
     weekly_cost = models.DecimalField(max_digits=10, decimal_places=2, default=0)
     position = models.PositiveIntegerField(default=0)
     added_by_hand = models.BooleanField(default=False)
+    added_late = models.BooleanField(
+        default=False, help_text="Added by the chair after the agenda was issued (an addendum).")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
     removed = models.BooleanField(default=False)
     removed_reason = models.CharField(max_length=300, blank=True)
     carried = models.BooleanField(

@@ -158,9 +158,15 @@ def agenda_build(*, meeting: PanelMeeting) -> int:
 
 
 @transaction.atomic
-def agenda_add_child(*, meeting: PanelMeeting, child: Child, reason: str) -> PanelReview:
+def agenda_add_child(*, meeting: PanelMeeting, child: Child, reason: str, user=None) -> PanelReview:
+    """The chair adds a child with a reason. Once the agenda is issued (and before the panel has met) the child
+    is an addendum: marked as added late, with who added them and why."""
     meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
-    _check_not_frozen(meeting)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise PanelError("This meeting has been cancelled.")
+    if meeting.status == MeetingStatus.HELD:
+        raise PanelError("The panel has met: add the child to the next meeting.")
+    late = meeting.status == MeetingStatus.AGENDA_ISSUED
     if not reason.strip():
         raise PanelError("Say why the child is being added.")
     existing = meeting.reviews.filter(child=child).first()
@@ -169,10 +175,12 @@ def agenda_add_child(*, meeting: PanelMeeting, child: Child, reason: str) -> Pan
     placement = Placement.objects.filter(child=child).filter(covering(meeting.date)).order_by("-start").first()
     last = meeting.reviews.order_by("-position").first()
     review = existing or PanelReview(meeting=meeting, child=child, **_attendees(child))
-    review.removed, review.removed_reason, review.added_by_hand = False, "", True
+    review.removed, review.removed_reason, review.added_by_hand, review.carried = False, "", True, False
+    review.added_late, review.added_by = late, user
     review.placement = placement
     review.reasons = [Rule.ADDED_BY_CHAIR]
-    review.reason_texts = [f"added by the chair: {reason.strip()}"]
+    who = f" ({user.get_full_name() or user.get_username()})" if user is not None else ""
+    review.reason_texts = [f"added {'after the agenda was issued ' if late else ''}by the chair{who}: {reason.strip()}"]
     review.position = (last.position + 1) if last else 1
     review.save()
     return review
@@ -187,6 +195,26 @@ def agenda_remove_item(*, review: PanelReview, reason: str) -> None:
     review.removed = True
     review.removed_reason = reason.strip()
     review.save(update_fields=["removed", "removed_reason"])
+
+
+@transaction.atomic
+def agenda_remove_items(*, meeting: PanelMeeting, removals: dict[int, str]) -> int:
+    """Remove several items at once, each with its reason: all of them or none (a missing reason refuses all)."""
+    meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_not_frozen(meeting)
+    if not removals:
+        raise PanelError("Choose the items to remove.")
+    reviews = {review.pk: review for review in meeting.reviews.filter(pk__in=removals, removed=False)
+               .select_related("child")}
+    if set(reviews) != set(removals):
+        raise PanelError("An item chosen is not on this agenda.")
+    missing = [reviews[pk].child.full_name for pk, reason in removals.items() if not reason.strip()]
+    if missing:
+        raise PanelError(f"Say why each item is removed: no reason for {', '.join(missing)}.")
+    for pk, review in reviews.items():
+        review.removed, review.removed_reason = True, removals[pk].strip()
+    PanelReview.objects.bulk_update(list(reviews.values()), ["removed", "removed_reason"])
+    return len(reviews)
 
 
 @transaction.atomic
@@ -214,7 +242,7 @@ class ActionInput:
 @transaction.atomic
 def review_minute(*, review: PanelReview, decision: str, summary: str, next_review_date: date | None,
                   actions: list[ActionInput], user=None, saving: tuple | None = None,
-                  today: date | None = None) -> PanelReview:
+                  today: date | None = None, members_present: str | None = None) -> PanelReview:
     """Record the panel's decision on one item, with its actions and any cost avoidance agreed
     (through the one cost avoidance log, source panel); the meeting is then held. Only on or after the
     meeting's day (``today``, by default the real one), and once."""
@@ -259,6 +287,9 @@ def review_minute(*, review: PanelReview, decision: str, summary: str, next_revi
     PanelAction.objects.bulk_create(
         PanelAction(review=review, description=a.description, owner=a.owner, due=a.due) for a in actions
     )
+    if members_present is not None and members_present.strip() != meeting.members_present.strip():
+        meeting.members_present = members_present.strip()  # who attended, recorded with the decisions
+        meeting.save(update_fields=["members_present"])
     if meeting.status != MeetingStatus.HELD:
         meeting.status = MeetingStatus.HELD
         meeting.save(update_fields=["status"])

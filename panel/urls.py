@@ -14,6 +14,7 @@ urlpatterns = [
     path("meetings/<int:pk>/add-child/", views.AddChild.as_view(), name="panel_add_child"),
     path("meetings/<int:pk>/pack/", views.AgendaPack.as_view(), name="panel_pack"),
     path("items/<int:pk>/remove/", views.RemoveItem.as_view(), name="panel_remove_item"),
+    path("meetings/<int:pk>/remove/", views.RemoveItems.as_view(), name="panel_remove_items"),
     path("items/<int:pk>/decision/", views.MinuteReview.as_view(), name="panel_minute"),
     path("actions/", views.ActionsDue.as_view(), name="panel_actions"),
     path("actions/<int:pk>/done/", views.CompleteAction.as_view(), name="panel_action_done"),

@@ -19,6 +19,7 @@ from panel.forms import (
     MoveMeetingForm,
     OutcomeForm,
     ReasonForm,
+    RemoveItemsForm,
 )
 from panel.models import ConsolidationMeeting, PanelAction, PanelMeeting, PanelReview
 from panel.tables import ActionTable, AgendaTable, ConsolidationTable
@@ -125,6 +126,18 @@ class BuildAgenda(MeetingAction):
 
 
 class IssueAgenda(BuildAgenda):
+    """Issuing freezes the agenda: the chair confirms on a page that says what will be issued."""
+
+    http_method_names = ["get", "post"]
+    template_name = "panel/issue.html"
+
+    def get(self, request, *args, **kwargs):
+        items = list(selectors.agenda_items(self.meeting))
+        return self.render_to_response(self.get_context_data(
+            title="Issue the agenda", meeting=self.meeting, items=items,
+            priority=sum(1 for item in items if item.is_priority),
+            carried=self.meeting.reviews.filter(removed=False, carried=True).count()))
+
     def post(self, request, *args, **kwargs):
         try:
             services.agenda_issue(meeting=self.meeting, user=request.user)
@@ -174,8 +187,24 @@ class AddChild(MeetingAction):
 
     def perform(self, form):
         child = form.cleaned_data["case_ref"]
-        services.agenda_add_child(meeting=self.meeting, child=child, reason=form.cleaned_data["reason"])
-        return f"{child.full_name} has been added to the agenda."
+        review = services.agenda_add_child(meeting=self.meeting, child=child, reason=form.cleaned_data["reason"],
+                                           user=self.request.user)
+        late = " as an addendum (added after the agenda was issued)" if review.added_late else ""
+        return f"{child.full_name} has been added to the agenda{late}."
+
+
+class RemoveItems(MeetingAction):
+    """Remove several items at once, each with its reason."""
+
+    form_class = RemoveItemsForm
+    extra_context = {"title": "Remove items from the agenda"}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "items": list(selectors.agenda_items(self.meeting))}
+
+    def perform(self, form):
+        count = services.agenda_remove_items(meeting=self.meeting, removals=form.removals)
+        return f"{count} item{'s' if count != 1 else ''} removed from the agenda."
 
 
 class RemoveItem(PermissionRequiredMixin, FormView):
@@ -230,8 +259,10 @@ class MinuteReview(PermissionRequiredMixin, TemplateView):
 
     def forms(self):
         data = self.request.POST if self.request.method == "POST" else None
+        meeting = self.review.meeting
         initial = {"decision": self.review.decision, "summary": self.review.summary,
-                   "next_review_date": self.review.next_review_date, "weekly_before": self.review.weekly_cost}
+                   "next_review_date": self.review.next_review_date, "weekly_before": self.review.weekly_cost,
+                   "members_present": meeting.members_present or meeting.chair}
         return (MinuteForm(data, meeting_date=self.review.meeting.date, initial=initial),
                 ActionFormSet(data, prefix="actions"))
 
@@ -250,7 +281,8 @@ class MinuteReview(PermissionRequiredMixin, TemplateView):
                 services.review_minute(review=self.review, decision=form.cleaned_data["decision"],
                                        summary=form.cleaned_data["summary"],
                                        next_review_date=form.cleaned_data["next_review_date"], actions=entered,
-                                       user=request.user, saving=form.saving)
+                                       user=request.user, saving=form.saving,
+                                       members_present=form.cleaned_data["members_present"])
             except services.PanelError as error:
                 form.add_error(None, str(error))
             else:

@@ -189,3 +189,68 @@ def test_every_printed_page_is_marked_and_numbered():
     print_rules = css[css.index("@page"):]
     assert "@top-center" in print_rules and "Personal data about looked-after children" in print_rules
     assert 'counter(page) " of " counter(pages)' in print_rules
+
+
+def test_issuing_asks_the_chair_to_confirm_first(client, chair, meeting):
+    services.agenda_build(meeting=meeting)
+    client.force_login(chair)
+    page = client.get(reverse("panel_issue", args=[meeting.pk])).content.decode()
+    assert "You are about to issue an agenda of 1 child" in page and "frozen" in page
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNED  # opening the page issues nothing
+    client.post(reverse("panel_issue", args=[meeting.pk]))
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.AGENDA_ISSUED
+
+
+def test_a_child_added_after_issue_is_an_addendum_with_who_and_why(client, chair, meeting):
+    from tests.factories import make_child
+
+    services.agenda_build(meeting=meeting)
+    services.agenda_issue(meeting=meeting, user=chair)
+    late = make_child(case_ref="LATE1", given_name="Late", family_name="Arrival")
+    client.force_login(chair)
+    response = client.post(reverse("panel_add_child", args=[meeting.pk]), {"case_ref": "LATE1",
+                                                                          "reason": "Placement at risk this week"},
+                           follow=True)
+    assert "added to the agenda as an addendum" in response.content.decode()
+    review = meeting.reviews.get(child=late)
+    assert (review.added_late, review.added_by, review.removed, review.carried) == (True, chair, False, False)
+    assert review.reason_texts[0].startswith("added after the agenda was issued by the chair")
+    services.review_minute(review=review, decision="continue", summary="x", next_review_date=None, actions=[])
+    with pytest.raises(services.PanelError, match="The panel has met"):
+        services.agenda_add_child(meeting=meeting, child=make_child(case_ref="LATE2"), reason="too late", user=chair)
+
+
+def test_several_items_are_removed_at_once_each_with_its_reason_or_none_is(client, chair):
+    from tests.panel.test_agenda import external_residential
+
+    for ref in ("R1", "R2", "R3"):
+        external_residential(ref, "9500.00")
+    meeting = PanelMeeting.objects.create(date=MEETING, chair="Chair One")
+    services.agenda_build(meeting=meeting)
+    items = {item.child.case_ref: item for item in meeting.reviews.select_related("child")}
+    client.force_login(chair)
+    url = reverse("panel_remove_items", args=[meeting.pk])
+    refused = client.post(url, {f"remove_{items['R1'].pk}": "on", f"reason_{items['R1'].pk}": "Seen last week",
+                                f"remove_{items['R2'].pk}": "on"})
+    assert refused.status_code == 200 and "Say why" in refused.content.decode()
+    assert not meeting.reviews.filter(removed=True).exists()  # all or nothing
+    client.post(url, {f"remove_{items['R1'].pk}": "on", f"reason_{items['R1'].pk}": "Seen last week",
+                      f"remove_{items['R2'].pk}": "on", f"reason_{items['R2'].pk}": "Moved home"})
+    removed = dict(meeting.reviews.filter(removed=True).values_list("child__case_ref", "removed_reason"))
+    assert removed == {"R1": "Seen last week", "R2": "Moved home"}
+
+
+def test_who_attended_is_recorded_with_the_decision(client, chair, meeting):
+    services.agenda_build(meeting=meeting)
+    services.agenda_issue(meeting=meeting, user=chair)
+    item = meeting.reviews.get()
+    client.force_login(chair)
+    form = client.get(reverse("panel_minute", args=[item.pk])).content.decode()
+    assert "Who attended" in form and "Chair One" in form  # the chair, to start with
+    client.post(reverse("panel_minute", args=[item.pk]), {
+        "decision": "continue", "summary": "Settled", "members_present": "Chair One\nHead of Finance\nIRO Manager",
+        "actions-TOTAL_FORMS": "0", "actions-INITIAL_FORMS": "0"})
+    meeting.refresh_from_db()
+    assert meeting.members == ["Chair One", "Head of Finance", "IRO Manager"]

@@ -47,7 +47,7 @@ FORM_PAGES = {
     "offer_negotiate": lambda w, u: reverse("search_detail", args=[w.search_option_chosen.pk]),
     "search_place": lambda w, u: reverse("search_detail", args=[w.search_approved.pk]),
     "panel_build": lambda w, u: reverse("panel_meeting", args=[w.meeting.pk]),
-    "panel_issue": lambda w, u: reverse("panel_meeting", args=[w.meeting.pk]),
+    "panel_issue": lambda w, u: reverse("panel_issue", args=[w.meeting.pk]),  # the confirmation page
     "import_confirm": lambda w, u: reverse("import_preview", args=[w.upload_token(u)]),
 }
 #: POST views no page shows a form for in the test world, with why; they are fuzzed with a bare form.

@@ -123,7 +123,8 @@ ACCESS: dict[str, Access] = {
     "panel_actions": page(*PANEL_READERS),
     "panel_generate": form(CHAIR),
     "panel_build": action(CHAIR),
-    "panel_issue": action(CHAIR),
+    "panel_issue": form(CHAIR),
+    "panel_remove_items": form(CHAIR),  # a page that asks the chair to confirm, then the POST that issues
     "panel_move": form(CHAIR),
     "panel_cancel": form(CHAIR),
     "panel_members": form(CHAIR),

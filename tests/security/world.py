@@ -148,6 +148,7 @@ URL_OBJECTS = {
     "panel_cancel": lambda w, u: {"pk": w.meeting.pk},
     "panel_members": lambda w, u: {"pk": w.meeting.pk},
     "panel_add_child": lambda w, u: {"pk": w.meeting.pk},
+    "panel_remove_items": lambda w, u: {"pk": w.meeting.pk},
     "panel_pack": lambda w, u: {"pk": w.meeting.pk},
     "panel_remove_item": lambda w, u: {"pk": w.review.pk},
     "panel_minute": lambda w, u: {"pk": w.review.pk},
