@@ -36,5 +36,7 @@ class Rule(models.TextChoices):
     NEAR_18 = "NEAR_18", "External placement within six months of the 18th birthday"
     ADDITIONAL_COSTS = "ADDITIONAL_COSTS", "Additional costs on top of the placement fee"
     REVIEW_DUE = "REVIEW_DUE", "External placement due for review"
+    TWO_MOVES = "TWO_MOVES", "Two or more moves in the last 12 months (a rule the authority turned on)"
+    OUT_OF_AREA = "OUT_OF_AREA", "Placed outside the authority's area (a rule the authority turned on)"
     ADDED_BY_CHAIR = "ADDED_BY_CHAIR", "Added by the chair"
     CHANGED_SINCE_REVIEW = "CHANGED_SINCE_REVIEW", "Something changed since the panel's last review"

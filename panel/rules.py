@@ -43,6 +43,10 @@ class PlacementFacts:
     additional_lines: tuple[tuple[str, Decimal], ...] = ()  # (description, weekly amount) in force
     next_review: date | None = None  # set by the last panel that reviewed the child
     reviewed_before: bool = False
+    # For the rules an authority may turn on (None: the rule is off).
+    moves_last_12_months: int | None = None
+    provider_area: str | None = None  # the provider's local authority area, when out of area is checked
+    authority_area: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,14 @@ def panel_reasons(facts: PlacementFacts, meeting: date, threshold: Decimal) -> l
     eighteen = rules.eighteenth_birthday(facts.date_of_birth)
     if facts.external and meeting < eighteen <= rules.add_months(meeting, 6):
         reasons.append(Reason(Rule.NEAR_18, f"turns 18 on {day(eighteen)}"))
+
+    if facts.moves_last_12_months is not None and facts.moves_last_12_months >= 2:
+        reasons.append(Reason(Rule.TWO_MOVES, f"{facts.moves_last_12_months} moves in the last 12 months"))
+
+    if (facts.provider_area is not None and facts.provider_area.strip() and facts.authority_area.strip()
+            and facts.provider_area.strip().lower() != facts.authority_area.strip().lower()):
+        reasons.append(Reason(Rule.OUT_OF_AREA, f"placed in {facts.provider_area.strip()}, outside "
+                                                f"{facts.authority_area.strip()}"))
 
     if facts.additional_lines:
         total = sum((amount for _, amount in facts.additional_lines), Decimal(0))

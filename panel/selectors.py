@@ -39,7 +39,8 @@ def next_review_or_never(on: date) -> Subquery:
     return Subquery(last_review.values(next_date=next_date)[:1], output_field=DateField())
 
 
-def could_come_to_panel(on: date, threshold: Decimal) -> Q:
+def could_come_to_panel(on: date, threshold: Decimal, *, movers: frozenset[int] = frozenset(),
+                        outside_area: str = "") -> Q:
     """In SQL, a condition every placement that meets a rule P on ``on`` meets (and a few that do not):
     the rules (``panel.rules.panel_reasons``) still decide, on far fewer rows than every open placement.
 
@@ -64,13 +65,20 @@ def could_come_to_panel(on: date, threshold: Decimal) -> Q:
     # review subquery once a row, not once for "never" and again for "due".
     review_due = Q(LessThanOrEqual(Coalesce("next_review", Value(date.min, DateField())), on))
     # Cheapest tests first: PostgreSQL evaluates an OR from the left and stops at the first true.
-    return (
+    condition = (
         Q(desired_not_met_market=True)
         | unregulated
         | (residential & (aged_12_or_under | inadequate_since_start))
         | (external & (turns_18_within_6_months | review_due | Q(weekly_cost__gt=threshold)))
         | additional
     )
+    # The rules an authority may turn on (off by default): children with two or more moves, and out of area.
+    if movers:
+        condition |= Q(child_id__in=movers)
+    if outside_area:
+        condition |= (Q(provider__isnull=False) & ~Q(provider__local_authority="")
+                      & ~Q(provider__local_authority__iexact=outside_area))
+    return condition
 
 
 def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
@@ -82,17 +90,29 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
     region's placements cost no model objects.
     """
     on = meeting_date
-    threshold = cost_threshold()
+    authority = AuthoritySettings.current()
+    threshold = authority.panel_cost_threshold
+    # The rules an authority may turn on: moves by rule T (one query over the year's changes), and the area.
+    moves: dict[int, int] = {}
+    if authority.panel_rule_two_moves:
+        from tracker.rules import MOVE
+        from tracker.selectors import care_events_between
+
+        for event in care_events_between(placement_rules.add_months(on, -12) + timedelta(days=1), on):
+            if event.kind == MOVE:
+                moves[event.child_id] = moves.get(event.child_id, 0) + 1
+    area = authority.authority_area.strip() if authority.panel_rule_out_of_area else ""
     rows = (
         placement_selectors.looked_after_placements(on)
         .annotate(weekly_cost=placement_selectors.weekly_cost_subquery(on), next_review=next_review_or_never(on),
                   ownership=placement_selectors.placement_ownership())
-        .filter(could_come_to_panel(on, threshold))
+        .filter(could_come_to_panel(on, threshold, outside_area=area,
+                                    movers=frozenset(child for child, count in moves.items() if count >= 2)))
         .order_by()
         .values_list("pk", "child_id", "child__date_of_birth", "category", "start", "provider_id",
                      "ownership", "provider__regulated", "weekly_cost", "desired_category",
                      "desired_not_met_market", "next_review", "child__social_worker", "child__team_manager",
-                     "child__iro")
+                     "child__iro", "provider__local_authority")
     )
     # What the rules read besides the placement, each only where it can matter: a DoL order for
     # unregulated provision, the inspections of providers rated inadequate on the day (the only residential
@@ -120,7 +140,7 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
     candidates = []
     never = placement_selectors.FAR_FUTURE
     for (pk, child_id, born, category, start, provider_id, ownership, regulated, weekly_cost, desired_category,
-         desired_not_met_market, next_review, social_worker, team_manager, iro) in rows:
+         desired_not_met_market, next_review, social_worker, team_manager, iro, provider_area) in rows:
         facts = rules.PlacementFacts(
             date_of_birth=born,
             category=category,
@@ -135,6 +155,9 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
             additional_lines=tuple(additional.get(pk, ())),
             next_review=None if next_review == never else next_review,
             reviewed_before=next_review is not None,
+            moves_last_12_months=moves.get(child_id, 0) if authority.panel_rule_two_moves else None,
+            provider_area=(provider_area or "") if area else None,
+            authority_area=area,
         )
         reasons = rules.panel_reasons(facts, on, threshold)
         if reasons:

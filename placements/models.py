@@ -497,6 +497,16 @@ class AuthoritySettings(models.Model):
     panel_capacity = models.PositiveSmallIntegerField(
         "children a panel meeting can consider", default=15, validators=[MinValueValidator(1)],
         help_text="The agenda builder puts this many on an agenda; the rest are carried to the next meeting.")
+    # Rules other councils' panels use (issue 15): off unless an administrator turns them on.
+    panel_rule_two_moves = models.BooleanField(
+        "panel rule: two or more moves in the last 12 months", default=False,
+        help_text="Bring every child who has moved placement twice or more in the 12 months before the meeting.")
+    panel_rule_out_of_area = models.BooleanField(
+        "panel rule: placed outside the authority's area", default=False,
+        help_text="Bring every child whose provider is in another local authority area (needs the area below).")
+    authority_area = models.CharField(
+        "the authority's own area", max_length=100, blank=True,
+        help_text="As providers record their local authority area, e.g. Worcestershire.")
 
     class Meta:
         verbose_name = verbose_name_plural = "authority settings"
@@ -504,6 +514,10 @@ class AuthoritySettings(models.Model):
 
     def __str__(self) -> str:
         return "Authority settings"
+
+    def clean(self) -> None:
+        if self.panel_rule_out_of_area and not self.authority_area.strip():
+            raise ValidationError({"authority_area": "Say which area is the authority's own, to know who is outside it."})
 
     def save(self, *args, **kwargs):
         self.pk = 1  # the one row
