@@ -24,6 +24,8 @@ class DataCoverage:
     #: The first day of the records (the earliest DECOM), and how many children were already in care then.
     records_begin: date | None = None
     already_in_care: int = 0
+    #: Whether any cost line is recorded: without them spend and "in paid placements" count nothing.
+    costs_recorded: bool = True
 
     @property
     def returns_end(self) -> date | None:
@@ -59,15 +61,17 @@ class DataCoverage:
 def _returns_held() -> dict:
     from django.db.models import Min
 
-    from placements.models import CareSegment, Episode
+    from placements.models import CareSegment, CostLine, Episode
 
+    costs_recorded = CostLine.objects.exists()
     years = tuple(sorted(Episode.objects.order_by().values_list("return_year", flat=True).distinct()))
     if not years:
-        return {"return_years": ()}
+        return {"return_years": (), "costs_recorded": costs_recorded}
     return {
         "return_years": years,
         "records_begin": Episode.objects.aggregate(first=Min("decom"))["first"],
         "already_in_care": CareSegment.objects.filter(before_records=True).count(),
+        "costs_recorded": costs_recorded,
     }
 
 

@@ -81,7 +81,8 @@ class ListPage(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterVie
 
 def home(request):
     coverage = data_coverage(timezone.localdate())
-    return render(request, "home.html", {"figures": selectors.headline_figures(coverage.as_at), "coverage": coverage})
+    return render(request, "home.html", {"figures": selectors.headline_figures(coverage.as_at), "coverage": coverage,
+                                         "costs_recorded": coverage.costs_recorded})
 
 
 # --- Children ------------------------------------------------------------------

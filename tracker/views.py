@@ -67,7 +67,7 @@ class WeeklyTrackerView(TrackerPage):
         paginate(self.request, named_tables[:4])
         context.update(
             title=f"Weekly placement tracker, week ending {week_ending:%-d %B %Y}",
-            coverage=coverage,
+            coverage=coverage, costs_recorded=coverage.costs_recorded,
             form=form,
             filter=placement_filter,
             tracker=tracker,

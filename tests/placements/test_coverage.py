@@ -56,3 +56,10 @@ def test_the_home_page_of_an_authority_without_returns_is_today(admin_client):
     page = admin_client.get(reverse("home")).content.decode()
     assert "from the records kept in this app" in page
     assert "Children's placements today" in page
+
+
+@pytest.mark.django_db
+def test_without_cost_lines_the_pages_say_why_spend_is_nothing(admin_client):
+    run(header("C1,1,15/06/2010,WBRI,,,"), episodes(episode(decom="01/06/2021", place="U4", provider="PR1")))
+    for name in ("tracker_weekly", "home"):
+        assert "No cost lines are recorded yet" in admin_client.get(reverse(name)).content.decode()
