@@ -140,3 +140,9 @@ def user_groups_label(user) -> str:
         return "Administrator"
     names = [GROUP_LABELS.get(g.name, g.name) for g in user.groups.all()]
     return ", ".join(names) or "No role yet"
+
+
+def can_approve_placements(user) -> bool:
+    """Director approval to place is the senior manager's own (issue 14): the role itself, not a permission a
+    superuser has by default. An administrator who must approve is given the senior manager role."""
+    return user.is_authenticated and user.groups.filter(name=SENIOR_MANAGER).exists()

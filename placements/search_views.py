@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
@@ -279,6 +279,20 @@ class CostAvoidanceLog(ListPage):
     def get_queryset(self):
         return selectors.cost_avoidance_list()
 
+    def rows_shown(self) -> bool:
+        """The entries name children, who recorded them and their notes: only for those who may see children.
+        Panel members see the totals (issue 14)."""
+        return self.request.user.has_perm("placements.view_child")
+
+    def get_table_data(self):
+        data = super().get_table_data()
+        return data if self.rows_shown() else data.none()
+
+    def create_export(self, export_format):
+        if not self.rows_shown():
+            raise PermissionDenied("The entries name children; your role sees the totals.")
+        return super().create_export(export_format)
+
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["show_officer"] = self.request.user.has_perm("placements.add_costavoidance")
@@ -289,7 +303,7 @@ class CostAvoidanceLog(ListPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         totals, total = cost_avoidance_totals(self.filterset.qs)
-        context.update(totals=totals, total=total)
+        context.update(totals=totals, total=total, rows_shown=self.rows_shown())
         return context
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from placements.access import can_approve_placements, user_groups_label
 from placements.choices import (
     ChronologyKind,
     CostAvoidanceSource,
@@ -70,7 +71,7 @@ class SearchChanged(SearchError):
 def allowed_moves(search: PlacementSearch, user) -> list[str]:
     """The steps this user may take next from the search's status (plain moves only)."""
     moves = [s for s in TRANSITIONS.get(search.status, set()) if s not in BY_ACTION]
-    if not user.has_perm(APPROVE_PERMISSION):
+    if not can_approve_placements(user):
         moves = [s for s in moves if s != S.APPROVED]
     if not user.has_perm(CHANGE_PERMISSION):
         moves = [s for s in moves if search.status == S.AWAITING_APPROVAL and s in APPROVAL_MOVES]
@@ -119,8 +120,9 @@ def search_move(*, search: PlacementSearch, to_status: str, user, expected_versi
         raise SearchError(f"A search cannot go from '{_label(search.status)}' to '{_label(to_status)}'.")
     if to_status in BY_ACTION:
         raise SearchError(f"To move to '{_label(to_status)}', {BY_ACTION[to_status]} below.")
-    if to_status == S.APPROVED and not user.has_perm(APPROVE_PERMISSION):
-        raise SearchError("Only a senior manager can give Director approval to place.")
+    if to_status == S.APPROVED and not can_approve_placements(user):
+        raise SearchError("Only a senior manager can give Director approval to place (the senior manager role "
+                          "itself: an administrator is not one by default).")
     if not user.has_perm(CHANGE_PERMISSION) and not (search.status == S.AWAITING_APPROVAL and to_status in APPROVAL_MOVES):
         raise SearchError("You can approve a search or send it back; the placements team takes the other steps.")
     fields: dict = {"status": to_status}
@@ -142,6 +144,8 @@ def search_move(*, search: PlacementSearch, to_status: str, user, expected_versi
     _save_version(search, expected_version, **fields)
     kind = ChronologyKind.APPROVAL if to_status == S.APPROVED else ChronologyKind.STATUS_CHANGE
     text = f"Moved to '{S(to_status).label}'"
+    if to_status == S.APPROVED:
+        text = f"Approved to place by {user.get_full_name() or user.get_username()} ({user_groups_label(user)})"
     if to_status == S.PERMISSION_CONFIRMED:
         text += f" (confirmed by {search.permission_confirmed_by})"
     _log(search, user, kind, f"{text}. {note.strip()}".strip())

@@ -103,3 +103,14 @@ def test_the_log_exports_the_rows_shown(client, officer, child):
     export = client.get(reverse("cost_avoidance"), {"_export": "csv"})
     rows = export.content.decode().strip().splitlines()
     assert rows[0].startswith("Agreed,Child,Source") and len(rows) == 2
+
+
+def test_a_panel_member_sees_the_totals_but_not_the_entries_that_name_children(client, member, officer, child):
+    cost_avoidance_record(child=child, source="panel", date_agreed=today(), effective_from=today(),
+                          one_off=Decimal("500"), recorded_by=officer, note="Reduced package for CA1")
+    client.force_login(member)
+    page = client.get(reverse("cost_avoidance")).content.decode()
+    assert "Panel: £500.00 (1 placement)" in page
+    assert "CA1" not in page and "Reduced package" not in page
+    assert "your role sees the totals" in page
+    assert client.get(reverse("cost_avoidance") + "?_export=csv").status_code == 403

@@ -315,3 +315,19 @@ def test_an_agreed_time_limited_extra_is_carried_onto_the_new_placement_for_its_
                      ("core", Decimal("6000.00"), today(), None)]
     # Nothing was taken off in negotiation: no saving, no entry in the cost avoidance log.
     assert not CostAvoidance.objects.filter(search=search).exists()
+
+
+def test_approval_needs_the_senior_manager_role_itself_not_an_administrators_rights(officer, director, admin_user,
+                                                                                     search, chosen):
+    search.refresh_from_db()
+    searches.offer_negotiate(offer=chosen, user=officer, expected_version=search.version,
+                             weekly_agreed=Decimal("5500"), note="", kept_extra_ids=set())
+    for status in (S.PRE_PLACEMENT_CHECKS, S.AWAITING_APPROVAL):
+        step(search, status, officer)
+    search.refresh_from_db()
+    assert S.APPROVED not in searches.allowed_moves(search, admin_user)
+    with pytest.raises(searches.SearchError, match="Only a senior manager"):
+        step(search, S.APPROVED, admin_user)
+    step(search, S.APPROVED, director)
+    entry = search.chronology.filter(kind=ChronologyKind.APPROVAL).get()
+    assert entry.text.startswith("Approved to place by") and "Senior manager" in entry.text
