@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import TooManyFilesSent
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
@@ -97,6 +99,18 @@ class ImportUploadPage(PermissionRequiredMixin, FormView):
         # Uploads nobody confirmed are not kept: files of children's data should not linger.
         ImportUpload.objects.filter(uploaded_at__lt=timezone.now() - UPLOAD_KEPT_FOR).delete()
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            request.FILES  # parsing the upload refuses more files than DATA_UPLOAD_MAX_NUMBER_FILES
+        except TooManyFilesSent:
+            form = ImportForm(data={})
+            form.is_valid()
+            form.errors.clear()
+            form.add_error("files", f"Upload at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files at a time "
+                                    "(a year's return is eight).")
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         user = self.request.user

@@ -235,8 +235,14 @@ def decode(data: bytes) -> str:
     """The file's text, whatever it was saved as: UTF-8 (with or without a byte-order mark), else Windows-1252.
 
     Excel and Ofsted's downloads save Windows-1252 ("SC – Emergency inspection" has an en dash, byte 0x96,
-    which is not UTF-8). Latin-1 is the last resort: it decodes any byte.
+    which is not UTF-8). A file that starts with a UTF-16 byte-order mark (Excel's "Unicode text") is read as
+    UTF-16. Latin-1 is the last resort: it decodes any byte.
     """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
@@ -254,6 +260,9 @@ def read_csv(source: SourceFile) -> CsvTable:
     if not text.strip():
         raise FileProblem("The file is empty.")
     if "\x00" in text:  # PostgreSQL cannot store it, and no CSV export writes one
+        if text.count("\x00") * 3 > len(text):  # every other byte empty: UTF-16 with no byte-order mark
+            raise FileProblem("This file is saved as UTF-16 (\"Unicode text\"): save it from Excel as "
+                              "\"CSV UTF-8 (comma delimited)\" and upload it again.")
         line = text[: text.index("\x00")].count("\n") + 1
         raise FileProblem(f"Line {line} holds a NUL character: this is not a plain-text CSV file.")
     reader = csv.reader(io.StringIO(text, newline=""))

@@ -198,3 +198,23 @@ def test_a_refused_set_names_only_the_file_with_bad_rows(manager_client):
     page = manager_client.get(response.url).content.decode()
     assert "1 row in episodes.csv cannot be imported" in page
     assert "correct that file and upload the files again" in page
+
+
+def test_more_files_than_allowed_get_a_clear_message_not_a_bare_error(manager_client, settings):
+    files = [SimpleUploadedFile(f"f{n}.csv", b"CHILD\n1\n", content_type="text/csv") for n in range(51)]
+    response = manager_client.post(reverse("import_upload"), {"kind": "ssda903", "files": files})
+    assert response.status_code == 400
+    assert "Upload at most 50 files at a time" in response.content.decode()
+    assert not ImportUpload.objects.exists()
+
+
+def test_a_utf16_file_is_read_and_one_with_no_byte_order_mark_is_explained(manager_client):
+    header = f"{HEADER}\nK0000,1,15/06/2010,WBRI,,,\n"
+    episodes = f"{EPISODES}\nK0000,01/01/2020,S,C2,N1,U4,PR1,,,,,,\n"
+    utf16 = [SimpleUploadedFile("header.csv", header.encode("utf-16"), content_type="text/csv"),
+             SimpleUploadedFile("episodes.csv", episodes.encode("utf-16"), content_type="text/csv")]
+    page = manager_client.get(upload(manager_client, utf16).url).content.decode()
+    assert "Check the changes before importing" in page
+    bare = [SimpleUploadedFile("header.csv", header.encode("utf-16-le"), content_type="text/csv")]
+    page = manager_client.get(upload(manager_client, bare).url).content.decode()
+    assert "saved as UTF-16" in page and "CSV UTF-8" in page
