@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from placements import rules
-from placements.plausible import database_range, validate_birth_date, validate_record_date
+from placements.plausible import MAX_ONE_OFF, MAX_WEEKLY, database_range, validate_birth_date, validate_record_date
 from placements.choices import (
     CameFrom,
     ChronologyKind,
@@ -40,7 +40,10 @@ from placements.choices import (
     Urgency,
 )
 
-MONEY = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0.00"))]}
+MONEY = {"max_digits": 10, "decimal_places": 2,
+         "validators": [MinValueValidator(Decimal("0.00")), MaxValueValidator(MAX_WEEKLY)]}
+ONE_OFF = {"max_digits": 10, "decimal_places": 2,
+           "validators": [MinValueValidator(Decimal("0.00")), MaxValueValidator(MAX_ONE_OFF)]}
 
 
 class Child(models.Model):
@@ -702,7 +705,7 @@ class CostAvoidance(models.Model):
     date_agreed = models.DateField(validators=[validate_record_date])
     weekly_before = models.DecimalField("weekly cost before (£)", null=True, blank=True, **MONEY)
     weekly_after = models.DecimalField("weekly cost after (£)", null=True, blank=True, **MONEY)
-    one_off = models.DecimalField("one-off amount (£)", null=True, blank=True, **MONEY)
+    one_off = models.DecimalField("one-off amount (£)", null=True, blank=True, **ONE_OFF)
     before_reason = models.CharField(
         "why the cost before is not the child's cost that day", max_length=300, blank=True,
         help_text="Empty when the weekly cost before is what the child's cost lines charged on the day the saving "

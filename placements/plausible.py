@@ -7,12 +7,14 @@ anything outside them whatever writes it (``database_range``).
 
 - a date of birth from 1 January 1990 (a care leaver's record reaches back that far), never in the future;
 - every other date of the records (placements, cost lines, DoL orders, searches, panels, cost avoidance)
-  from 1 January 2000, and no more than five years after today (a planned end, a review date).
+  from 1 January 2000, and no more than five years after today (a planned end, a review date);
+- money: no weekly figure above £100,000 and no one-off above £5,000,000; budgets for 2000/01 to 2099/2100.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import CheckConstraint, Q
@@ -25,6 +27,14 @@ EARLIEST_RECORD = date(2000, 1, 1)
 YEARS_AHEAD = 5
 #: The database's own ceiling (it cannot know today): no date after this is ever stored.
 DATABASE_LATEST = date(2099, 12, 31)
+
+
+#: The most a placement can plausibly cost a week, and the largest one-off amount (the paper's costliest package
+#: is £18,800 a week): beyond these a figure is a typing slip (an extra zero, a pasted total).
+MAX_WEEKLY = Decimal("100000.00")
+MAX_ONE_OFF = Decimal("5000000.00")
+#: Financial years a budget may be entered for (the year it starts in).
+FINANCIAL_YEARS = (2000, 2099)
 
 
 def latest_record_date(today: date) -> date:

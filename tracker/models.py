@@ -2,15 +2,18 @@
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from placements import rules
 from placements.choices import PlacementCategory
+from placements.plausible import FINANCIAL_YEARS
 
 
 class Budget(models.Model):
-    financial_year = models.PositiveSmallIntegerField(help_text="The year the financial year starts in: 2024 for 2024/25.")
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The year the financial year starts in: 2024 for 2024/25.",
+        validators=[MinValueValidator(FINANCIAL_YEARS[0]), MaxValueValidator(FINANCIAL_YEARS[1])])
     category = models.CharField("placement category", max_length=30, choices=PlacementCategory.choices)
     amount = models.DecimalField("budget (£)", max_digits=14, decimal_places=2,
                                  validators=[MinValueValidator(Decimal("0"))])

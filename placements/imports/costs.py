@@ -34,10 +34,11 @@ from placements.imports.base import (
     wrong_columns,
 )
 from placements.models import Child, CostLine, Placement
+from placements.plausible import MAX_WEEKLY
 
 KIND = "costs"
 COLUMNS = ("CHILD", "DECOM", "KIND", "DESCRIPTION", "WEEKLY_AMOUNT", "FROM", "TO")
-MAX_AMOUNT = Decimal("99999999.99")
+MAX_AMOUNT = MAX_WEEKLY  # placements.plausible: a weekly figure above this is a typing slip
 
 
 @dataclass
@@ -58,7 +59,7 @@ def _amount(text: str) -> Decimal:
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError("has more than two decimal places")
     if amount > MAX_AMOUNT:
-        raise ValueError("is too large")
+        raise ValueError(f"is more than £{MAX_AMOUNT:,.0f} a week: check the figure")
     return amount.quantize(Decimal("0.01"))
 
 

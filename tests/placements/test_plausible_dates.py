@@ -74,3 +74,29 @@ def test_a_cost_line_ten_years_ahead_is_a_bad_row():
     plan = costs_plan([SourceFile("costs.csv", data.encode())], today=TODAY)
     assert [(e.column, e.reason) for e in plan.result.errors if e.column == "TO"] == [
         ("TO", "is more than 5 years from today: check the year.")]
+
+
+@pytest.mark.django_db
+def test_money_beyond_belief_is_refused_where_it_enters(officer):
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    from placements.cost_avoidance import cost_avoidance_record
+    from tracker.models import Budget
+
+    child = make_child()
+    with pytest.raises(ValidationError, match="100000"):
+        cost_avoidance_record(child=child, source="placements_forum", date_agreed=date(2024, 4, 1),
+                              effective_from=date(2024, 4, 1), weekly_before=Decimal("5199999.99"),
+                              weekly_after=Decimal("0"), recorded_by=officer)
+    with pytest.raises(ValidationError, match="5000000"):
+        cost_avoidance_record(child=child, source="placements_forum", date_agreed=date(2024, 4, 1),
+                              effective_from=date(2024, 4, 1), one_off=Decimal("5000000.01"), recorded_by=officer)
+    for year in (0, 99999):
+        with pytest.raises(ValidationError):
+            Budget(financial_year=year, category="residential", amount=Decimal("1")).full_clean()
+    data = "CHILD,DECOM,KIND,DESCRIPTION,WEEKLY_AMOUNT,FROM,TO\nC1,01/01/2024,core,Fee,950000,01/01/2024,\n"
+    plan = costs_plan([SourceFile("costs.csv", data.encode())], today=TODAY)
+    assert ("WEEKLY_AMOUNT", "is more than £100,000 a week: check the figure.") in {
+        (e.column, e.reason) for e in plan.result.errors}
