@@ -8,15 +8,16 @@ from django.forms import formset_factory
 from panel.choices import ConsolidationOutcome, Decision
 from panel.models import ConsolidationMeeting, PanelMeeting
 from placements.forms import CaseRefField, DateInput
+from placements.plausible import validate_record_date
 
 
 class GenerateMeetingsForm(forms.Form):
-    first = forms.DateField(label="Date of the first meeting", widget=DateInput())
+    first = forms.DateField(label="Date of the first meeting", widget=DateInput(), validators=[validate_record_date])
     count = forms.IntegerField(label="How many fortnightly meetings", min_value=1, max_value=52, initial=6)
 
 
 class MoveMeetingForm(forms.Form):
-    new_date = forms.DateField(label="New date", widget=DateInput())
+    new_date = forms.DateField(label="New date", widget=DateInput(), validators=[validate_record_date])
     note = forms.CharField(label="Why it moved", max_length=200, required=False)
 
 

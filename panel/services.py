@@ -19,6 +19,7 @@ from placements.choices import CostAvoidanceSource
 from placements.cost_avoidance import cost_avoidance_record
 from placements.cost_lines import cost_lines_replace
 from placements.models import AuthoritySettings, Child, Placement
+from placements.plausible import problem_with_date
 from placements.selectors import covering
 
 
@@ -62,6 +63,9 @@ def panel_meetings_generate(*, first: date, count: int) -> list[PanelMeeting]:
             if taken[day] in names:  # the next new meeting goes to the other chair
                 turn = names.index(taken[day]) + 1
             continue
+        problem = problem_with_date(day)
+        if problem:
+            raise PanelError(f"The meeting on {day:%-d %B %Y} {problem}: plan fewer meetings or from an earlier day.")
         meeting = PanelMeeting(date=day, chair=names[turn % len(names)])
         meeting.full_clean()
         meeting.save()
@@ -85,6 +89,9 @@ def panel_meeting_move(*, meeting: PanelMeeting, new_date: date, note: str = "")
     if PanelMeeting.objects.filter(date=new_date).exclude(pk=meeting.pk).exclude(
             status=MeetingStatus.CANCELLED).exists():
         raise PanelError(f"There is already a panel on {new_date:%-d %B %Y}.")
+    problem = problem_with_date(new_date)
+    if problem:
+        raise PanelError(f"The new date {problem}.")
     meeting.note = note or f"Moved from {meeting.date:%-d %B %Y}"
     meeting.date = new_date
     meeting.save()

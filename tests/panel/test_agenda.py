@@ -284,3 +284,12 @@ def test_a_reduced_package_rewrites_the_cost_lines_and_the_weekly_spend_falls_by
     assert week_figures(sunday).weekly_spend == spend_before - 1500
     entry = CostAvoidance.objects.get(source="panel")
     assert entry.replaces_lines and entry.amount == Decimal("78000.00")  # 1,500 a week for 52 weeks
+
+
+def test_planning_or_moving_a_panel_to_an_implausible_day_is_refused_and_plans_nothing():
+    with pytest.raises(services.PanelError, match="more than 5 years from today"):
+        services.panel_meetings_generate(first=date.today() + timedelta(days=365 * 5 - 30), count=10)
+    assert not PanelMeeting.objects.exists()  # not the first few meetings and then a failure
+    meeting = PanelMeeting.objects.create(date=MEETING, chair="Chair One")
+    with pytest.raises(services.PanelError, match="The new date is more than 5 years from today"):
+        services.panel_meeting_move(meeting=meeting, new_date=date(9999, 12, 31))
