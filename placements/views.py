@@ -16,6 +16,7 @@ from django_tables2.export import ExportMixin
 
 from placements import exports, rules, selectors
 from placements.coverage import data_coverage
+from placements.edit_guard import EditGuardMixin
 from placements.filtersets import ChildFilter, PlacementFilter, ProviderFilter
 from placements.forms import (
     ChildForm,
@@ -152,7 +153,7 @@ class ChildCreate(PermissionRequiredMixin, CreateView):
         return super().form_valid(form)
 
 
-class ChildUpdate(PermissionRequiredMixin, UpdateView):
+class ChildUpdate(PermissionRequiredMixin, EditGuardMixin, UpdateView):
     permission_required = "placements.change_child"
     model = Child
     form_class = ChildForm
@@ -236,7 +237,7 @@ class ProviderCreate(PermissionRequiredMixin, CreateView):
     extra_context = {"title": "Add a provider"}
 
 
-class ProviderUpdate(PermissionRequiredMixin, UpdateView):
+class ProviderUpdate(PermissionRequiredMixin, EditGuardMixin, UpdateView):
     permission_required = "placements.change_provider"
     model = Provider
     form_class = ProviderForm
@@ -281,7 +282,7 @@ class PlacementDetail(PermissionRequiredMixin, DetailView):
         return context
 
 
-class PlacementUpdate(PermissionRequiredMixin, UpdateView):
+class PlacementUpdate(PermissionRequiredMixin, EditGuardMixin, UpdateView):
     permission_required = "placements.change_placement"
     model = Placement
     form_class = PlacementForm

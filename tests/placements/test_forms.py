@@ -164,3 +164,31 @@ def test_a_record_that_does_not_exist_is_a_404_page(officer_client):
         response = officer_client.get(reverse(name, args=[999999]))
         assert response.status_code == 404, name
         assert b"Page not found" in response.content
+
+
+def test_a_second_person_saving_over_a_change_they_did_not_see_is_told_and_keeps_their_input(client, manager):
+    import re
+
+    from django.urls import reverse
+
+    from placements.models import Child
+    from tests.factories import make_child
+
+    child = make_child(case_ref="LOST1", team="North")
+    client.force_login(manager)
+    page = client.get(reverse("child_update", args=[child.pk])).content.decode()
+    seen = re.search(r'name="record_fingerprint" value="([0-9a-f]+)"', page).group(1)
+    Child.objects.filter(pk=child.pk).update(team="South")  # someone else saves first
+    Child.objects.get(pk=child.pk).save()
+    data = {"case_ref": "LOST1", "date_of_birth": "2010-06-15", "sex": "M", "legal_status": "C2",
+            "team": "East", "given_name": "My careful edit", "family_name": "Tester", "record_fingerprint": seen}
+    response = client.post(reverse("child_update", args=[child.pk]), data)
+    assert response.status_code == 200
+    assert "Someone else changed this record since you opened it" in response.content.decode()
+    assert "My careful edit" in response.content.decode()
+    assert Child.objects.get(pk=child.pk).team == "South"  # their save stands
+    fresh = re.search(r'name="record_fingerprint" value="([0-9a-f]+)"',
+                      client.get(reverse("child_update", args=[child.pk])).content.decode()).group(1)
+    again = client.post(reverse("child_update", args=[child.pk]), {**data, "record_fingerprint": fresh})
+    assert again.status_code == 302, again.context["form"].errors
+    assert Child.objects.get(pk=child.pk).team == "East"
