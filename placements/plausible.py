@@ -7,7 +7,8 @@ anything outside them whatever writes it (``database_range``).
 
 - a date of birth from 1 January 1990 (a care leaver's record reaches back that far), never in the future;
 - every other date of the records (placements, cost lines, DoL orders, searches, panels, cost avoidance)
-  from 1 January 2000, and no more than five years after today (a planned end, a review date);
+  from 1 January 1990 too (a young person born in 1995 may have been placed that year, and a decade of
+  history reaches back that far), and no more than five years after today (a planned end, a review date);
 - money: no weekly figure above £100,000 and no one-off above £5,000,000; budgets for 2000/01 to 2099/2100.
 """
 
@@ -23,7 +24,7 @@ from django.utils import timezone
 from placements import rules
 
 EARLIEST_BIRTH = date(1990, 1, 1)
-EARLIEST_RECORD = date(2000, 1, 1)
+EARLIEST_RECORD = EARLIEST_BIRTH  # a care leaver's long-term placement may have begun in their first years
 YEARS_AHEAD = 5
 #: The database's own ceiling (it cannot know today): no date after this is ever stored.
 DATABASE_LATEST = date(2099, 12, 31)
