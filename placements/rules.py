@@ -135,11 +135,14 @@ def is_looked_after(date_of_birth: date, placements: Iterable[PlacementLike], on
     """A child is looked after on ``on`` when a placement covers it, leaving out short breaks (V3/V4).
 
     Only children count: from the 18th birthday a young person is a care leaver, so a
-    placement that runs on (staying put) is not counted (SPEC section 3, rule T).
+    placement that runs on (staying put) is not counted (SPEC section 3, rule T). The one definition is
+    ``placements.care.segments``; this asks it, for callers that hold only placements.
     """
-    if age_on(date_of_birth, on) >= 18:
-        return False
-    return any(covers(p.start, p.end, on) and counts_as_looked_after(p.legal_status) for p in placements)
+    from placements.care.segments import PlacementFacts, care_segments, segment_on
+
+    facts = [PlacementFacts(getattr(p, "pk", index), p.start, p.end, p.legal_status)
+             for index, p in enumerate(placements)]
+    return segment_on(care_segments(date_of_birth=date_of_birth, placements=facts), on) is not None
 
 
 # --- Costs -------------------------------------------------------------------

@@ -237,9 +237,9 @@ def headline_figures(on: date) -> HeadlineFigures:
 
 
 def child_list(on: date) -> QuerySet[Child]:
-    """Children with their current placement's category (or None), for the children list."""
-    current = Placement.objects.filter(child=OuterRef("pk")).filter(covering(on)).order_by("-start")
-    return Child.objects.annotate(current_category=Subquery(current.values("category")[:1]))
+    """Children with the category of the placement they are looked after in (or None), for the children list."""
+    current = care_segments_on(on).filter(child=OuterRef("pk"))
+    return Child.objects.annotate(current_category=Subquery(current.values("placement__category")[:1]))
 
 
 def child_detail(pk: int) -> QuerySet[Child]:

@@ -118,7 +118,8 @@ class ChildDetail(PermissionRequiredMixin, DetailView):
             today=today,
             age=child.age_on(today),
             eighteenth_birthday=rules.eighteenth_birthday(child.date_of_birth),
-            looked_after=rules.is_looked_after(child.date_of_birth, placements, today),
+            # The stored segments: the child's legal-status periods count too (placements.care).
+            looked_after=child.care_segments.filter(selectors.covering(today)).exists(),
             placements=[
                 {
                     "placement": p,
