@@ -56,6 +56,25 @@ def child_of(instance, depth: int = CHILD_DEPTH):
     return None
 
 
+def child_path(model, depth: int = CHILD_DEPTH) -> str | None:
+    """The lookup from ``model`` to the child its records are about (``"placement__child"`` for a cost
+    line), following the links ``child_of`` follows, in the same order; None for records about no child."""
+    Child = apps.get_model("placements", "Child")
+    if model is Child:
+        return ""
+    if depth == 0:
+        return None
+    fields = sorted((f for f in model._meta.get_fields() if f.many_to_one and f.concrete),
+                    key=lambda f: f.name != "child")
+    for field in fields:
+        if field.related_model._meta.app_label not in CHILD_APPS:
+            continue
+        rest = child_path(field.related_model, depth - 1)
+        if rest is not None:
+            return f"{field.name}__{rest}" if rest else field.name
+    return None
+
+
 def case_ref_of(instance) -> str:
     try:
         child = child_of(instance)

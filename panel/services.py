@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit import bulk as audited
 from panel import selectors
 from panel.choices import Decision, MeetingStatus, Rule
 from panel.models import PanelAction, PanelMeeting, PanelReview
@@ -157,8 +158,8 @@ def agenda_build(*, meeting: PanelMeeting) -> int:
         position += 1
         review.position = position
         updated.append(review)
-    PanelReview.objects.bulk_create([PanelReview(meeting=meeting, **item) for item in new_items])
-    PanelReview.objects.bulk_update(updated, ["reasons", "reason_texts", "weekly_cost", "placement", "position",
+    audited.bulk_create(PanelReview, [PanelReview(meeting=meeting, **item) for item in new_items])
+    audited.bulk_update(updated, ["reasons", "reason_texts", "weekly_cost", "placement", "position",
                                               "carried"])
     # The meeting's items are now the new ones and those kept: counted here rather than read back.
     return sum(not item["carried"] for item in new_items) + sum(not r.removed and not r.carried for r in updated)
@@ -220,7 +221,7 @@ def agenda_remove_items(*, meeting: PanelMeeting, removals: dict[int, str]) -> i
         raise PanelError(f"Say why each item is removed: no reason for {', '.join(missing)}.")
     for pk, review in reviews.items():
         review.removed, review.removed_reason = True, removals[pk].strip()
-    PanelReview.objects.bulk_update(list(reviews.values()), ["removed", "removed_reason"])
+    audited.bulk_update(list(reviews.values()), ["removed", "removed_reason"])
     return len(reviews)
 
 
@@ -291,9 +292,9 @@ def review_minute(*, review: PanelReview, decision: str, summary: str, next_revi
             raise PanelError(" ".join(error.messages)) from error
     review.full_clean()
     review.save()
-    PanelAction.objects.bulk_create(
+    audited.bulk_create(PanelAction, [
         PanelAction(review=review, description=a.description, owner=a.owner, due=a.due) for a in actions
-    )
+    ])
     if members_present is not None and members_present.strip() != meeting.members_present.strip():
         meeting.members_present = members_present.strip()  # who attended, recorded with the decisions
         meeting.save(update_fields=["members_present"])

@@ -28,6 +28,7 @@ from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig
 
 from placements.coverage import data_coverage
+from placements_site import request_size
 from placements.exports import SafeTableExport, as_text
 from placements.imports import KINDS, SourceFile, quality, reconciliation
 from placements.imports.base import ImportRefused, ImportResult
@@ -41,8 +42,8 @@ from placements.imports.tables import (
 )
 from placements.models import ImportUpload
 
-#: The largest upload the page takes, all files together.
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+#: The largest upload the page takes, all files together (settings; refused before it is read when larger).
+MAX_UPLOAD_BYTES = settings.MAX_UPLOAD_BYTES
 #: Uploads not confirmed within this long are removed.
 UPLOAD_KEPT_FOR = timedelta(days=1)
 #: Bad rows shown on the page; the whole list is a CSV download.
@@ -110,6 +111,12 @@ class ImportUploadPage(PermissionRequiredMixin, FormView):
             form.add_error("files", f"Upload at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files at a time "
                                     "(a year's return is eight).")
             return self.render_to_response(self.get_context_data(form=form), status=400)
+        if request_size.too_large(request):  # a body of undeclared length, stopped at the limit
+            form = ImportForm(data={})
+            form.is_valid()
+            form.errors.clear()
+            form.add_error("files", request_size.too_large_message(request))
+            return self.render_to_response(self.get_context_data(form=form), status=413)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):

@@ -14,6 +14,7 @@ anything outside them whatever writes it (``database_range``).
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
 
@@ -38,6 +39,7 @@ MAX_ONE_OFF = Decimal("5000000.00")
 FINANCIAL_YEARS = (2000, 2099)
 
 
+@functools.lru_cache(maxsize=16)  # called for every date of every imported row
 def latest_record_date(today: date) -> date:
     return rules.add_months(today, 12 * YEARS_AHEAD)
 

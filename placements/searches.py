@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from audit import bulk as audited
 from placements.access import can_approve_placements, user_groups_label
 from placements.choices import (
     ChronologyKind,
@@ -85,8 +86,8 @@ def _label(status: str) -> str:
 
 def _save_version(search: PlacementSearch, expected_version: int, **fields) -> None:
     """Write the fields only if nobody else has changed the search since ``expected_version``."""
-    updated = PlacementSearch.objects.filter(pk=search.pk, version=expected_version).update(
-        version=F("version") + 1, **fields)
+    updated = audited.update(PlacementSearch.objects.filter(pk=search.pk, version=expected_version),
+                             version=F("version") + 1, **fields)
     if not updated:
         raise SearchChanged()
     for name, value in fields.items():
@@ -213,7 +214,7 @@ def offer_choose(*, offer: Offer, user, expected_version: int, note: str = "") -
     if offer.status != OfferStatus.OFFERED:
         raise SearchError("This offer is no longer open.")
     _save_version(search, expected_version, status=S.OPTION_CHOSEN)
-    search.offers.filter(status=OfferStatus.OFFERED).exclude(pk=offer.pk).update(status=OfferStatus.REJECTED)
+    audited.update(search.offers.filter(status=OfferStatus.OFFERED).exclude(pk=offer.pk), status=OfferStatus.REJECTED)
     offer.status = OfferStatus.CHOSEN
     offer.save(update_fields=["status"])
     _log(search, user, ChronologyKind.STATUS_CHANGE,
@@ -270,9 +271,9 @@ def search_place(*, search: PlacementSearch, user, expected_version: int, start:
             raise SearchError("The child's current placement has cost lines from this date on: end them first.")
         current.end, current.reason_ended = start, ReasonEnded.MOVED
         current.save(update_fields=["end", "reason_ended"])
-        CostLine.objects.filter(placement=current).filter(date_to__isnull=True).update(
-            date_to=start - timedelta(days=1))
-        CostLine.objects.filter(placement=current, date_to__gte=start).update(date_to=start - timedelta(days=1))
+        audited.update(CostLine.objects.filter(placement=current).filter(date_to__isnull=True),
+                       date_to=start - timedelta(days=1))
+        audited.update(CostLine.objects.filter(placement=current, date_to__gte=start), date_to=start - timedelta(days=1))
     placement = Placement(
         child=child, provider=offer.provider, category=category, legal_status=child.legal_status, start=start,
         came_from=came_from, route=offer.route, planned_end=planned_end,
@@ -289,7 +290,7 @@ def search_place(*, search: PlacementSearch, user, expected_version: int, start:
                               weekly_amount=extra.weekly_amount, date_from=start, date_to=until))
     for line in lines:
         line.full_clean()
-    CostLine.objects.bulk_create(lines)
+    audited.bulk_create(CostLine, lines)
     _record_negotiation(search, offer, placement, user, start)
     _save_version(search, expected_version, status=S.PLACED, outcome_placement=placement,
                   closed_on=timezone.localdate())

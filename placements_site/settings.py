@@ -90,6 +90,8 @@ MIDDLEWARE = [
     # Nobody sees anything without logging in (SPEC section 1).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A body larger than the page takes is refused before anything (the CSRF check) reads it.
+    "placements_site.request_size.RequestSizeMiddleware",
     # No page of more than 500 rows, whatever ?per_page says.
     "placements_site.page_size.PageSizeCeilingMiddleware",
     # No browser or proxy keeps a page or download a signed-in person saw.
@@ -206,10 +208,12 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Uploads: the import page takes CSV files up to 20 MB in all (placements.import_views.MAX_UPLOAD_BYTES).
-# Keep uploads of that size in memory, so files of children's data are never written to a temporary
-# file on the app server's disk; a form body that is not a file stays small.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 21 * 1024 * 1024
+# Uploads: the import page takes CSV files up to 20 MB in all. Files are only ever held in memory (never a
+# temporary file on the app server's disk: they are children's data), and a body larger than the page takes
+# is refused before it is read (placements_site/request_size.py). A form body that is not a file stays small.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["placements_site.request_size.BoundedMemoryUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 50
 FILE_UPLOAD_PERMISSIONS = 0o600

@@ -37,6 +37,8 @@ from placements.models import Child, CostLine, Placement
 from placements.plausible import MAX_WEEKLY
 
 KIND = "costs"
+#: Read once: ``CostKind.values`` builds its list anew on every call, and it is asked for every row.
+KIND_VALUES = frozenset(CostKind.values)
 COLUMNS = ("CHILD", "DECOM", "KIND", "DESCRIPTION", "WEEKLY_AMOUNT", "FROM", "TO")
 MAX_AMOUNT = MAX_WEEKLY  # placements.plausible: a weekly figure above this is a typing slip
 
@@ -172,7 +174,7 @@ def _read_row(file: str, line: int, row: dict, result: ImportResult, today: date
         except ValueError as problem:
             error(column, f"{problem}.")
     item["KIND"] = row["KIND"].lower()
-    if item["KIND"] not in CostKind.values:
+    if item["KIND"] not in KIND_VALUES:
         error("KIND", "must be core or additional.")
     item["DESCRIPTION"] = row["DESCRIPTION"]
     if not row["DESCRIPTION"]:

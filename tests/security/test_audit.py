@@ -336,3 +336,186 @@ def test_changes_are_written_in_the_same_transaction_as_the_record(officer):
         make_child(case_ref="AUD-ROLLBACK")
         raise RuntimeError("the save fails after the child was written")
     assert not ChangeEntry.objects.filter(case_ref="AUD-ROLLBACK").exists()
+
+
+# --- Every page that shows a child's record is a view of that child (issue 14, finding 4) -------------
+
+#: Pages with a record's id in the address that show children only as a list (like the children list).
+LISTS_OF_CHILDREN = {"provider_detail", "panel_meeting", "panel_build", "panel_issue", "panel_move",
+                     "panel_cancel", "panel_members", "panel_add_child", "panel_remove_items"}
+
+
+def test_every_page_that_shows_the_childs_record_is_logged_as_a_view_of_that_child(client, admin_user, officer):
+    from tests.security.world import URL_OBJECTS, url_for
+
+    world = build_world(officer)
+    client.force_login(admin_user)
+    shown_and_logged, shown_not_logged = [], []
+    for name in URL_OBJECTS:
+        if name.startswith("import_") or name in LISTS_OF_CHILDREN:
+            continue
+        AccessEvent.objects.all().delete()
+        response = client.get(url_for(name, world, admin_user))
+        html = response.content.decode()
+        if response.status_code != 200 or ("WORLD-1" not in html and world.child.full_name not in html):
+            continue
+        if AccessEvent.objects.filter(kind=AccessEvent.Kind.VIEW, case_ref="WORLD-1").exists():
+            shown_and_logged.append(name)
+        else:
+            shown_not_logged.append(name)
+    assert shown_not_logged == []
+    # The pages the issue found unlogged are among those checked, so the walk cannot pass by checking nothing.
+    assert {"child_update", "placement_detail", "placement_update", "search_detail", "panel_minute",
+            "panel_pack"} <= set(shown_and_logged)
+
+
+@pytest.mark.parametrize("record", ["child", "placement"])
+def test_the_administration_page_of_a_childs_record_is_a_view_of_the_child(client, admin_user, officer, record):
+    world = build_world(officer)
+    client.force_login(admin_user)
+    instance = getattr(world, record)
+    meta = instance._meta
+    response = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[instance.pk]))
+    assert response.status_code == 200
+    event = AccessEvent.objects.get()
+    assert (event.kind, event.case_ref, event.object_id) == (AccessEvent.Kind.VIEW, "WORLD-1", str(instance.pk))
+
+
+def test_the_agenda_pack_is_a_view_of_each_child_in_it_and_not_of_those_removed(client, chair):
+    from panel.models import PanelMeeting, PanelReview
+
+    meeting = PanelMeeting.objects.create(date=timezone.localdate() + timedelta(days=7), chair="Chair")
+    for position, ref in enumerate(["PACK-1", "PACK-2", "PACK-3"], start=1):
+        child = make_child(case_ref=ref)
+        PanelReview.objects.create(meeting=meeting, child=child, position=position, reasons=["REVIEW_DUE"],
+                                   removed=ref == "PACK-3", removed_reason="Placement ended" if ref == "PACK-3" else "")
+    client.force_login(chair)
+    assert client.get(reverse("panel_pack", args=[meeting.pk])).status_code == 200
+    logged = list(AccessEvent.objects.order_by("pk").values_list("kind", "case_ref", "object_id"))
+    assert logged == [(AccessEvent.Kind.VIEW, "PACK-1", str(meeting.pk)), (AccessEvent.Kind.VIEW, "PACK-2", str(meeting.pk))]
+
+
+def test_a_save_that_redirects_is_a_change_not_a_view(client, officer):
+    child = make_child(case_ref="AUD-10")
+    client.force_login(officer)
+    page = client.get(reverse("child_update", args=[child.pk]))
+    assert AccessEvent.objects.get().case_ref == "AUD-10"
+    data = {**page.context["form"].initial, **{name: value for name, value in page.context["form"].initial.items()
+                                                if value is not None}}
+    data = {key: ("" if value is None else value) for key, value in data.items()}
+    data["team"] = "Care Leavers"
+    response = client.post(reverse("child_update", args=[child.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    assert AccessEvent.objects.count() == 1
+    assert entries_for(Child, child.pk).get(action=UPDATE).changes_dict["team"][1] == "Care Leavers"
+
+
+# --- Writes made in bulk are in the trail too (issue 14, finding 4) --------------------------------------
+
+
+def test_placing_a_child_keeps_the_new_cost_lines_the_ended_ones_and_the_search_with_who(client, officer):
+    from placements.choices import OfferStatus, SearchStatus
+    from placements.models import Offer, OfferExtra
+
+    world = build_world(officer)
+    search = world.search_approved
+    child = search.child
+    old = make_placement(child, make_provider(name="Old Home", urn="SC100009"),
+                         start=timezone.localdate() - timedelta(days=90))
+    old_line = make_cost_line(old, "4000.00", old.start)
+    offer = Offer.objects.get(search=search, status=OfferStatus.CHOSEN)
+    OfferExtra.objects.create(offer=offer, description="2:1 for the first month", weekly_amount="1500.00", weeks=4,
+                              agreed=True)
+    start = timezone.localdate()
+    client.force_login(officer)
+    response = client.post(reverse("search_place", args=[search.pk]), {
+        "place-start": start.isoformat(), "place-category": search.category_requested, "place-came_from": "residential",
+        "place-version": search.version, "version": search.version})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    placement = Placement.objects.get(child=child, start=start)
+    new_lines = list(placement.cost_lines.order_by("pk"))
+    assert len(new_lines) == 2
+    for line in new_lines:
+        entry = entries_for(CostLine, line.pk).get(action=CREATE)
+        assert (entry.actor, entry.case_ref) == (officer, child.case_ref)
+        assert entry.changes_dict["weekly_amount"][1] in ("5800.00", "1500.00")
+    ended = entries_for(CostLine, old_line.pk).get(action=UPDATE)
+    assert ended.actor == officer and ended.changes_dict["date_to"] == ["None", str(start - timedelta(days=1))]
+    placed = entries_for(type(search), search.pk).filter(action=UPDATE, actor=officer)
+    assert any(e.changes_dict.get("status", [None, None])[1] == SearchStatus.PLACED for e in placed)
+
+
+def test_choosing_an_offer_keeps_the_others_turned_down_in_the_trail(officer):
+    from auditlog.context import set_actor
+
+    from placements.choices import CommissioningRoute, OfferStatus
+    from placements.models import Offer
+    from placements.searches import offer_choose
+
+    world = build_world(officer)
+    search = world.search_offers_shared
+    first = Offer.objects.get(search=search)
+    second = Offer.objects.create(search=search, provider=world.provider, route=CommissioningRoute.SPOT,
+                                  weekly_offered="6100.00")
+    with set_actor(officer):
+        offer_choose(offer=first, user=officer, expected_version=search.version)
+    entry = entries_for(Offer, second.pk).get(action=UPDATE)
+    assert entry.actor == officer
+    assert entry.changes_dict["status"] == [OfferStatus.OFFERED, OfferStatus.REJECTED]
+
+
+def test_building_removing_and_minuting_an_agenda_is_in_the_trail(officer, chair):
+    from auditlog.context import set_actor
+
+    from panel import services
+    from panel.models import PanelAction, PanelMeeting, PanelReview
+
+    world = build_world(officer)
+    for ref in ("COSTLY-1", "COSTLY-2"):  # above the panel's cost threshold: on the agenda
+        costly = make_placement(make_child(case_ref=ref), make_provider(name=f"Home {ref}", urn=f"URN-{ref}"),
+                                start=timezone.localdate() - timedelta(days=60))
+        make_cost_line(costly, "12000.00", costly.start)
+    meeting = PanelMeeting.objects.create(date=timezone.localdate() + timedelta(days=14), chair="Chair")
+    with set_actor(chair):
+        built = services.agenda_build(meeting=meeting)
+    items = list(PanelReview.objects.filter(meeting=meeting))
+    assert built >= 1 and items
+    for item in items:
+        entry = entries_for(PanelReview, item.pk).get(action=CREATE)
+        assert entry.actor == chair and entry.case_ref == item.child.case_ref
+    removed = items[0]
+    with set_actor(chair):
+        services.agenda_remove_items(meeting=meeting, removals={removed.pk: "Moved home last week"})
+    entry = entries_for(PanelReview, removed.pk).get(action=UPDATE)
+    assert entry.actor == chair and entry.changes_dict["removed_reason"][1] == "Moved home last week"
+    # The actions agreed with a decision are in the trail too.
+    review = world.review
+    from panel.choices import MeetingStatus
+
+    PanelMeeting.objects.filter(pk=world.meeting.pk).update(date=timezone.localdate(),
+                                                            status=MeetingStatus.AGENDA_ISSUED)
+    PanelReview.objects.filter(pk=review.pk).update(reason_texts=["The panel's review is due."])
+    review.refresh_from_db()
+    with set_actor(chair):
+        services.review_minute(review=review, decision="continue", summary="Stable.",
+                               next_review_date=timezone.localdate() + timedelta(days=90),
+                               actions=[services.ActionInput("Send the plan", "Social worker",
+                                                             timezone.localdate() + timedelta(days=7))],
+                               today=timezone.localdate())
+    action = PanelAction.objects.get(review=review, description="Send the plan")
+    assert entries_for(PanelAction, action.pk).get(action=CREATE).actor == chair
+
+
+def test_bulk_entries_find_the_child_by_the_links_single_entries_follow(officer):
+    from audit.models import child_path, case_ref_of
+    from panel.models import PanelAction
+
+    world = build_world(officer)
+    for record in (world.child, world.placement, world.cost_line, world.search, world.offer, world.review,
+                   world.action, world.cost_avoidance, world.meeting, world.provider):
+        model = type(record)
+        path = child_path(model)
+        found = "" if path is None else model.objects.filter(pk=record.pk).values_list(
+            f"{path}__case_ref" if path else "case_ref", flat=True).get()
+        assert found == case_ref_of(record), model.__name__
+    assert child_path(PanelAction) == "review__child"

@@ -328,3 +328,63 @@ def test_no_page_or_download_a_signed_in_person_sees_is_stored_by_the_browser(ad
     for url in (reverse("child_detail", args=[child.pk]), reverse("child_list") + "?_export=csv", reverse("home")):
         response = admin_client.get(url)
         assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"], url
+
+
+# --- Request bodies: refused before they are read, files never on disk (issue 14, finding 7) ---------------
+
+
+def test_a_body_larger_than_the_page_takes_is_refused_before_it_is_read(client, db, manager):
+    # The body sent is a few bytes; the declared length is huge. Reading it would fail: a 413 means nothing read it.
+    sixty_mb = str(60 * 1024 * 1024)
+    response = client.generic("POST", reverse("login"), b"--x--", content_type="multipart/form-data; boundary=x",
+                              CONTENT_LENGTH=sixty_mb)
+    assert response.status_code == 413 and "larger than this page takes" in response.content.decode()
+    client.force_login(manager)
+    response = client.generic("POST", reverse("import_upload"), b"--x--",
+                              content_type="multipart/form-data; boundary=x", CONTENT_LENGTH=str(22 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "larger than 20 MB in all: upload fewer at a time" in response.content.decode()
+    # A form elsewhere may not be bigger than a form: 2 MB.
+    response = client.generic("POST", reverse("child_create"), b"a=1", content_type="application/x-www-form-urlencoded",
+                              CONTENT_LENGTH=str(3 * 1024 * 1024))
+    assert response.status_code == 413
+
+
+def test_uploaded_files_are_held_in_memory_never_in_a_temporary_file(client, manager, monkeypatch):
+    import django.core.files.uploadhandler as handlers
+
+    from placements.models import ImportUpload
+
+    def no_disk(*args, **kwargs):
+        raise AssertionError("an upload was written to a temporary file")
+
+    monkeypatch.setattr(handlers, "TemporaryUploadedFile", no_disk)
+    assert settings.FILE_UPLOAD_HANDLERS == ["placements_site.request_size.BoundedMemoryUploadHandler"]
+    rows = b"".join(b"SC%06d,Provider %06d,external,residential,yes,,EX1 1AA\n" % (i, i) for i in range(60000))
+    body = b"URN,NAME,OWNERSHIP,PROVISION,REGULATED,FRAMEWORK,POSTCODE\n" + rows
+    assert len(body) > 2.5 * 1024 * 1024  # above Django's own in-memory threshold
+    client.force_login(manager)
+    response = client.post(reverse("import_upload"), {"kind": "providers",
+                                                      "files": [SimpleUploadedFile("providers.csv", body)]})
+    assert response.status_code == 302
+    assert bytes(ImportUpload.objects.get().data) == body
+
+
+def test_files_beyond_the_limit_stop_being_read_and_the_page_says_so(rf, manager):
+    from django.core.files.uploadhandler import StopUpload
+
+    from placements_site.request_size import BoundedMemoryUploadHandler, too_large
+
+    request = rf.post(reverse("import_upload"))
+    handler = BoundedMemoryUploadHandler(request)
+    handler.handle_raw_input(None, request.META, None, b"x")
+    chunk = b"x" * (1024 * 1024)
+    with pytest.raises(StopUpload) as stopped:
+        for start in range(0, 30):
+            try:
+                handler.new_file("files", f"part{start}.csv", "text/csv", None)
+            except Exception:
+                pass
+            handler.receive_data_chunk(chunk, start)
+    assert not stopped.value.connection_reset  # the rest is read and dropped, so the page can answer
+    assert too_large(request) and handler.received <= settings.MAX_UPLOAD_BYTES + 2 * 1024 * 1024
