@@ -4,7 +4,7 @@ from django.apps import AppConfig, apps
 AUDITED_APPS = ("placements", "panel", "tracker")
 #: Bookkeeping, not records: an uploaded file waiting for its confirmation (the import itself is audited
 #: as an event by the page that runs it), and the looked-after segments derived from the audited records.
-NOT_AUDITED = {"placements.ImportUpload", "placements.CareSegment"}
+NOT_AUDITED = {"placements.ImportUpload", "placements.CareSegment", "placements.DataChange"}
 #: Accounts too (who was given which role), without password hashes and sign-in times. Not the groups'
 #: permissions: placements/access.py sets them on every migrate, and git keeps their history.
 AUDITED_EXTRA = {

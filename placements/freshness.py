@@ -3,18 +3,23 @@
 The weekly tracker, the unregulated and residential trackers and the dashboard each read every
 placement in care on a day; with a region's 100,000 children that takes seconds (bench/results.md).
 Most of the time nothing has changed since the last person looked, so each such figure is kept in
-Django's cache under the **data version**: a counter in the one row of ``DataVersion`` that database
-triggers raise, in the same transaction, on every insert, update, delete or truncate of a table of the
-placements, tracker and panel apps. The first person to look after a change computes the figures again;
-everyone after them reads them back. Nothing can write past the triggers (bulk inserts, imports, the
-admin, the shell and raw SQL all fire them), so a remembered figure is never older than the data.
+Django's cache under the **data version**, which database triggers move, in the same transaction, on
+every insert, update, delete or truncate of a table of the placements, tracker and panel apps. The first
+person to look after a change computes the figures again; everyone after them reads them back. Nothing can
+write past the triggers (bulk inserts, imports, the admin, the shell and raw SQL all fire them), so a
+remembered figure is never older than the data.
+
+- **PostgreSQL**: one trigger per table fires once per statement and *adds* a row to ``DataChange``. The
+  version is the epoch (``DataVersion.version``), the number of change rows and the last row's id, read in
+  one statement. Writers only insert, so no writer waits on another for the version (a long import does not
+  hold up an officer's save, and two writers cannot deadlock over it). Within an epoch rows are only added,
+  so every commit moves the count; the id tells apart two states with the same count (a rolled-back
+  write's id is never reused). When the rows pass ``COMPACT_AT``, a reader clears them and moves the epoch.
+- **SQLite** has one writer at a time anyway: row triggers (three per table) raise the one ``DataVersion``
+  row, with the time it moved.
 
 The version is read first, then the figures are computed: a change committed in between lands in data
 newer than the version it is kept under, which the next reader (seeing the newer version) never uses.
-
-On PostgreSQL one trigger per table fires once per statement; SQLite has only row triggers, three per
-table. A writing transaction holds the version row until it commits, so two transactions that write at
-once take turns at that point (an import waits for an officer's save, or the other way round).
 """
 
 from __future__ import annotations
@@ -24,23 +29,26 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 
 T = TypeVar("T")
 
 #: The apps whose tables the figures read.
 WATCHED_APPS = ("placements", "tracker", "panel")
 #: Their tables that no figure reads (and the version's own table).
-NOT_WATCHED = {"placements_dataversion", "placements_importupload", "placements_caresegment"}
+NOT_WATCHED = {"placements_dataversion", "placements_datachange", "placements_importupload",
+               "placements_caresegment"}
+#: On PostgreSQL, the change rows kept before a reader clears them and moves the epoch.
+COMPACT_AT = 5000
 #: How long a remembered figure is kept at most, even if nothing changes (a day: seconds).
 KEPT_FOR = 24 * 60 * 60
 
 TABLE = "placements_dataversion"
+CHANGES = "placements_datachange"
 _BUMP_POSTGRESQL = f"""
 CREATE OR REPLACE FUNCTION placements_data_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO {TABLE} (id, version, changed_at) VALUES (1, 1, clock_timestamp()::text)
-    ON CONFLICT (id) DO UPDATE SET version = {TABLE}.version + 1, changed_at = EXCLUDED.changed_at;
+    INSERT INTO {CHANGES} ("table") VALUES (TG_TABLE_NAME);
     RETURN NULL;
 END $$;
 """
@@ -106,11 +114,28 @@ def tables_with_triggers() -> set[str]:
 
 
 def data_version() -> str:
-    """The version and when it moved: one indexed read of one row."""
+    """The version: on PostgreSQL the epoch, the count and the last id of the change rows (one statement, so
+    one snapshot); on SQLite the one row's counter and when it moved."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT (SELECT version FROM {TABLE} WHERE id = 1), count(*), max(id) FROM {CHANGES}")
+            epoch, count, last = cursor.fetchone()
+            if count > COMPACT_AT:
+                compact(last)
+            return f"{epoch or 0}:{count}:{last or 0}"
         cursor.execute(f"SELECT version, changed_at FROM {TABLE} WHERE id = 1")
         row = cursor.fetchone()
     return f"{row[0]}@{row[1]}" if row else "0"
+
+
+def compact(up_to: int) -> None:
+    """Clear the change rows up to ``up_to`` and move the epoch, together (PostgreSQL): the versions of the
+    new epoch cannot be mistaken for any of the old one's. Rows of writers still running stay."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE} (id, version, changed_at) VALUES (1, 1, clock_timestamp()::text) "
+                       f"ON CONFLICT (id) DO UPDATE SET version = {TABLE}.version + 1, "
+                       "changed_at = EXCLUDED.changed_at")
+        cursor.execute(f"DELETE FROM {CHANGES} WHERE id <= %s", [up_to])
 
 
 def remembered(name: str, compute: Callable[..., T], *args) -> T:

@@ -752,3 +752,17 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"data version {self.version} ({self.changed_at})"
+
+
+class DataChange(models.Model):
+    """On PostgreSQL, one row per statement that changed a table the figures read, written by that table's
+    trigger (``placements.freshness``). Writers only ever add rows, so no writer waits for another here (the
+    one ``DataVersion`` row made every writer queue behind the longest transaction). Kept short: when it
+    grows, the rows are cleared and ``DataVersion.version`` (the epoch) moves on."""
+
+    id = models.BigAutoField(primary_key=True)
+    table = models.CharField(max_length=63)
+
+    class Meta:
+        default_permissions = ()
+
