@@ -25,6 +25,8 @@ newer than the version it is kept under, which the next reader (seeing the newer
 from __future__ import annotations
 
 import hashlib
+import re
+from contextvars import ContextVar
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -38,6 +40,10 @@ WATCHED_APPS = ("placements", "tracker", "panel")
 #: Their tables that no figure reads (and the version's own table).
 NOT_WATCHED = {"placements_dataversion", "placements_datachange", "placements_importupload",
                "placements_caresegment"}
+#: Tables derived from the watched ones, watched too on PostgreSQL, where a figure is kept under the versions of
+#: only the tables it read (a figure that reads segments alone must see them change). SQLite's one version moves
+#: with the writes they are derived from, and its row triggers would fire for every segment rebuilt.
+DERIVED = ("placements_caresegment",)
 #: On PostgreSQL, the change rows kept before a reader clears them and moves the epoch.
 COMPACT_AT = 5000
 #: How long a remembered figure is kept at most, even if nothing changes (a day: seconds).
@@ -66,7 +72,8 @@ def install_triggers(schema_editor, tables: list[str]) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(_BUMP_POSTGRESQL)
-        for table in tables:
+        existing = set(schema_editor.connection.introspection.table_names())
+        for table in [*tables, *(derived for derived in DERIVED if derived in existing and derived not in tables)]:
             name = trigger_name(table)
             schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
             schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}_truncate" ON "{table}"')
@@ -138,12 +145,85 @@ def compact(up_to: int) -> None:
         cursor.execute(f"DELETE FROM {CHANGES} WHERE id <= %s", [up_to])
 
 
-def remembered(name: str, compute: Callable[..., T], *args) -> T:
-    """``compute(*args)``, kept in the cache until the data version moves (or a day passes)."""
+def table_versions() -> tuple[int, dict[str, tuple[int, int]]]:
+    """PostgreSQL: the epoch, and for each table changed in it the number of its change rows and the last one's
+    id, in one statement (one snapshot)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT version FROM {TABLE} WHERE id = 1), c.\"table\", count(*), max(c.id) "
+                       f"FROM {CHANGES} c GROUP BY c.\"table\"")
+        rows = cursor.fetchall()
+    if sum(row[2] for row in rows) > COMPACT_AT:
+        compact(max(row[3] for row in rows))
+    epoch = rows[0][0] if rows else _epoch()
+    return epoch or 0, {table: (count, last) for _, table, count, last in rows}
+
+
+def _epoch() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+#: A table of the watched apps named in a query (quoted or not, in FROM, JOIN or a subquery).
+_TABLE_NAMED = re.compile(r"\b(?:placements|tracker|panel)_[a-z0-9_]+\b")
+#: The tables read by each figure being computed, innermost last (a figure may use another).
+_reading: ContextVar[tuple[set[str], ...]] = ContextVar("figures_reading", default=())
+
+
+def _note_reads(tables) -> None:
+    for reads in _reading.get():
+        reads.update(tables)
+
+
+def _record_tables(execute, sql, params, many, context):
+    _note_reads(_TABLE_NAMED.findall(sql))
+    return execute(sql, params, many, context)
+
+
+def _key(*parts) -> str:
     # Hashed: any cache backend takes the key (memcached refuses spaces and long keys).
-    key = "figures:" + hashlib.sha256(f"{name}|{data_version()}|{args!r}".encode()).hexdigest()
-    value = cache.get(key)
-    if value is None:
-        value = compute(*args)
-        cache.set(key, value, KEPT_FOR)
+    return "figures:" + hashlib.sha256("|".join(repr(part) for part in parts).encode()).hexdigest()
+
+
+def remembered(name: str, compute: Callable[..., T], *args) -> T:
+    """``compute(*args)``, kept in the cache until the data it read changes (or a day passes).
+
+    On PostgreSQL a figure is kept under the versions of the tables it read, and only those: the tables are
+    the ones its queries named when it was last computed (a figure that uses another counts that one's
+    tables too). A figure is a function of its arguments and of what it read, so until one of those tables
+    changes it would read the same and give the same; a note on a search does not make the dashboard
+    compute again. On SQLite any change does (one version for all).
+    """
+    if connection.vendor != "postgresql":
+        key = _key(name, data_version(), args)
+        value = cache.get(key)
+        if value is None:
+            value = compute(*args)
+            cache.set(key, value, KEPT_FOR)
+        return value
+
+    epoch, versions = table_versions()  # before computing: a change made meanwhile is newer than this
+
+    def key_for(tables) -> str:
+        return _key(name, args, epoch, sorted((table, versions.get(table)) for table in tables))
+
+    reads_key = _key("reads", name, args)
+    tables = cache.get(reads_key)
+    if tables is not None:
+        value = cache.get(key_for(tables))
+        if value is not None:
+            _note_reads(tables)
+            return value
+    reads: set[str] = set()
+    token = _reading.set((*_reading.get(), reads))
+    try:
+        with connection.execute_wrapper(_record_tables):
+            value = compute(*args)
+    finally:
+        _reading.reset(token)
+    tables = frozenset(reads)
+    cache.set(reads_key, tables, KEPT_FOR)
+    cache.set(key_for(tables), value, KEPT_FOR)
+    _note_reads(tables)
     return value

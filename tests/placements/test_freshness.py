@@ -120,3 +120,76 @@ def test_the_remembered_dashboard_makes_fewer_queries_and_shows_a_change(client,
 
     make_placement(make_child(case_ref="D002"), home, category="residential", start=date(2024, 2, 1))
     assert client.get(url).context["charts"][0].table.table.data[-1]["looked_after"] == 2
+
+
+# --- Each writer invalidates only what it changed (issue 17, item 2) -----------------------------------------
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql",
+                                   reason="SQLite keeps one version for all tables: any write recomputes")
+
+
+def counted(calls):
+    def compute(day):
+        calls.append(day)
+        return Placement.objects.filter(child__team="North").count()
+    return compute
+
+
+@on_postgresql
+def test_a_figure_is_computed_again_only_when_a_table_it_read_changes():
+    calls = []
+    child = make_child(case_ref="T001", team="North")
+    placement = make_placement(child, make_provider())
+    assert freshness.remembered("north placements", counted(calls), SUNDAY) == 1
+    # A write to a table the figure never read (cost lines): kept.
+    make_cost_line(placement, "100.00", placement.start)
+    assert freshness.remembered("north placements", counted(calls), SUNDAY) == 1
+    assert len(calls) == 1
+    # A write to a table it read only through a join (children): computed again.
+    make_child(case_ref="T002", team="North").placements.create(provider=placement.provider, start=placement.start,
+                                                                category=placement.category)
+    assert freshness.remembered("north placements", counted(calls), SUNDAY) == 2
+    assert len(calls) == 2
+    Child.objects.filter(pk=child.pk).update(team="South")  # the joined table alone
+    assert freshness.remembered("north placements", counted(calls), SUNDAY) == 1
+    assert len(calls) == 3
+
+
+@on_postgresql
+def test_a_figure_that_uses_another_is_computed_again_when_the_others_tables_change():
+    inner_calls, outer_calls = [], []
+
+    def inner():
+        inner_calls.append(1)
+        return CostLine.objects.count()
+
+    def outer(day):
+        outer_calls.append(day)
+        return Child.objects.count() * 1000 + freshness.remembered("lines", inner)
+
+    child = make_child(case_ref="T003")
+    placement = make_placement(child, make_provider())
+    assert freshness.remembered("lines", inner) == 0  # the inner figure is already kept...
+    assert freshness.remembered("outer", outer, SUNDAY) == 1000
+    assert freshness.remembered("outer", outer, SUNDAY) == 1000
+    assert len(outer_calls) == 1
+    make_cost_line(placement, "100.00", placement.start)  # ...so only its tables say the outer read cost lines
+    assert freshness.remembered("outer", outer, SUNDAY) == 1001
+    assert len(outer_calls) == 2
+
+
+@on_postgresql
+def test_figures_read_from_the_derived_segments_see_a_rebuild():
+    from placements.models import CareSegment
+
+    calls = []
+
+    def segments():
+        calls.append(1)
+        return CareSegment.objects.count()
+
+    child = make_child(case_ref="T004", date_of_birth=date(2012, 1, 1))
+    before = freshness.remembered("segments", segments)
+    make_placement(child, make_provider(), start=date(2024, 1, 1))  # the signal rebuilds the child's segments
+    assert freshness.remembered("segments", segments) == before + 1
+    assert len(calls) == 2
