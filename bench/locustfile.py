@@ -1,8 +1,13 @@
-"""Locust users for ``bench/load.sh``: staff of the demo authority signed in and reading the main pages.
+"""Locust users for ``bench/load.sh``: staff of the demo authority signed in, reading the main pages and,
+one request in ten, writing (issue 17: "50 users, 10% writes").
 
 Each simulated user signs in through the real sign-in form (with its CSRF token) as one of the demo
 logins whose role reads every page in the mix, then opens the pages people open most, pausing between
 pages (``THINK_MIN`` to ``THINK_MAX`` seconds). A page that sends the user back to sign in is a failure.
+
+The writes are what an office saves all day: a note in a search's chronology (a table no figure reads) and a
+change to a child's record through its edit form (a table every figure reads, so each makes the trackers and
+the dashboard compute again). People whose role cannot write (director, chair) read a page instead.
 
 The measured minute starts once every user has signed in: signing in is slow on purpose (the password
 hash takes a deliberate fraction of a second), and 50 people do not all sign in in the same second. Users
@@ -13,6 +18,7 @@ each user starts after a pause of its own (people do not all click at once), and
 
 from __future__ import annotations
 
+import html.parser
 import itertools
 import json
 import os
@@ -31,6 +37,8 @@ SIGN_IN_JSON = os.environ.get("LOAD_SIGN_IN_JSON", "")
 LOGINS = itertools.cycle(["officer", "manager", "director", "chair", "admin"])
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CHILD_LINK = re.compile(r'href="/children/(\d+)/"')
+SEARCH_LINK = re.compile(r'href="/placements/searches/(\d+)/"')
+WRITERS = {"officer", "manager", "admin"}
 SIGN_IN_REQUESTS = [("GET", "sign in (form)"), ("POST", "sign in"), ("GET", "children list (after sign in)")]
 
 signed_in = 0
@@ -53,6 +61,48 @@ def start_the_measured_minute(environment) -> None:
     stats.reset_all()
     everyone_signed_in.set()
     gevent.spawn_later(MEASURE_SECONDS, environment.runner.quit)
+
+
+class FormFields(html.parser.HTMLParser):
+    """The values a browser would send for the first form holding ``field`` (inputs, selects, textareas)."""
+
+    def __init__(self, field: str):
+        super().__init__()
+        self.field, self.forms, self.current, self.select, self.textarea = field, [], None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.current = {}
+            self.forms.append(self.current)
+        elif self.current is None:
+            return
+        elif tag == "input" and attrs.get("name"):
+            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            if attrs.get("type") not in ("submit", "button", "file"):
+                self.current[attrs["name"]] = attrs.get("value", "")
+        elif tag == "select":
+            self.select = attrs.get("name")
+        elif tag == "option" and self.select and ("selected" in attrs or self.select not in self.current):
+            self.current[self.select] = attrs.get("value", "")
+        elif tag == "textarea":
+            self.textarea = attrs.get("name")
+            self.current[self.textarea] = ""
+
+    def handle_data(self, data):
+        if self.textarea and self.current is not None:
+            self.current[self.textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def values(self, page: str) -> dict:
+        self.feed(page)
+        return next((form for form in self.forms if self.field in form), {})
 
 
 class StaffMember(HttpUser):
@@ -81,6 +131,23 @@ class StaffMember(HttpUser):
                 response.failure(f"{self.username} could not sign in")
         children = self.client.get("/children/", name="children list (after sign in)")
         self.children = CHILD_LINK.findall(children.text) or ["1"]
+        searches = self.client.get("/placements/searches/", name="searches list (after sign in)")
+        self.searches = SEARCH_LINK.findall(searches.text) or []
+
+    def post_form(self, path: str, field: str, changes: dict, name: str, action: str | None = None):
+        """Open the page, fill in its form as it stands with ``changes``, and send it to ``action`` (the page
+        itself unless said): a read, then the write."""
+        page = self.client.get(path, name=f"{name} (form)")
+        values = FormFields(field).values(page.text)
+        if not values:
+            return
+        values.update(changes)
+        with self.client.post(action or path, values, headers={"Referer": self.host + path}, name=name,
+                              catch_response=True) as response:
+            if response.status_code >= 400 or "/login/" in response.url:
+                response.failure(f"not saved ({response.status_code})")
+            elif "govuk-error-summary" in response.text:
+                response.failure("the form was refused")
 
     def page(self, path: str, name: str):
         with self.client.get(path, name=name, catch_response=True) as response:
@@ -122,6 +189,25 @@ class StaffMember(HttpUser):
     @task(2)
     def panel(self):
         self.page("/panel/", "panel")
+
+    # --- Writes: about one request in ten (each is a read of the form, then the save) ---------------------
+
+    @task(1)
+    def search_note(self):
+        if self.username not in WRITERS or not self.searches:
+            return self.home()
+        search = random.choice(self.searches)
+        self.post_form(f"/placements/searches/{search}/", "note-text",
+                       {"note-kind": "note", "note-text": "Rang the provider: no change."},
+                       "save: a note on a search", action=f"/placements/searches/{search}/note/")
+
+    @task(1)
+    def child_edit(self):
+        if self.username not in WRITERS:
+            return self.home()
+        child = random.choice(self.children)
+        self.post_form(f"/children/{child}/edit/", "social_worker",
+                       {"social_worker": f"Social worker {random.randint(1, 40)}"}, "save: a child's record")
 
 
 @events.quitting.add_listener

@@ -21,7 +21,7 @@ from placements.cost_avoidance import cost_avoidance_record
 from placements.cost_lines import cost_lines_replace
 from placements.models import AuthoritySettings, Child, Placement
 from placements.plausible import problem_with_date
-from placements.selectors import covering
+from placements.selectors import care_segments_on, covering
 
 
 class PanelError(Exception):
@@ -180,7 +180,11 @@ def agenda_add_child(*, meeting: PanelMeeting, child: Child, reason: str, user=N
     existing = meeting.reviews.filter(child=child).first()
     if existing and not existing.removed:
         raise PanelError(f"{child.full_name} is already on this agenda.")
-    placement = Placement.objects.filter(child=child).filter(covering(meeting.date)).order_by("-start").first()
+    # The placement the child is in on the meeting's day (the one definition, placements.care); a child not
+    # looked after that day (a short break, a placement planned) is shown with the latest placement covering it.
+    in_care = care_segments_on(meeting.date).filter(child=child).values_list("placement_id", flat=True).first()
+    placement = (Placement.objects.filter(pk=in_care).first() if in_care is not None else
+                 Placement.objects.filter(child=child).filter(covering(meeting.date)).order_by("-start").first())
     last = meeting.reviews.order_by("-position").first()
     review = existing or PanelReview(meeting=meeting, child=child, **_attendees(child))
     review.removed, review.removed_reason, review.added_by_hand, review.carried = False, "", True, False

@@ -293,3 +293,13 @@ def test_planning_or_moving_a_panel_to_an_implausible_day_is_refused_and_plans_n
     meeting = PanelMeeting.objects.create(date=MEETING, chair="Chair One")
     with pytest.raises(services.PanelError, match="The new date is more than 5 years from today"):
         services.panel_meeting_move(meeting=meeting, new_date=date(9999, 12, 31))
+
+
+def test_a_child_added_by_hand_is_shown_with_the_placement_they_are_in_by_the_one_definition(meeting):
+    """Where two records of placements start the same day (a correction entered as a new record), the child is
+    in the later record (placements.care), as on every other page, not whichever the database returns first."""
+    child = make_child(case_ref="TWICE")
+    make_placement(child, make_provider(name="First Record", urn="URN-FIRST"), start=date(2023, 9, 1))
+    corrected = make_placement(child, make_provider(name="Corrected Record", urn="URN-SECOND"), start=date(2023, 9, 1))
+    review = services.agenda_add_child(meeting=meeting, child=child, reason="Placement at risk of breakdown")
+    assert review.placement == corrected
