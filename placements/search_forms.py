@@ -184,3 +184,13 @@ class CostAvoidanceForm(forms.Form):
         elif weekly and after > before:
             self.add_error("weekly_after", "The weekly cost after must not be above the weekly cost before.")
         return cleaned
+
+
+class ApproveForm(VersionForm):
+    note = forms.CharField(label="Note for the chronology", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RefuseForm(VersionForm):
+    reason = forms.CharField(label="Why you are refusing", widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="The search goes back to negotiation; the officer sees this in the chronology.",
+                             error_messages={"required": "Enter why you are refusing the placement."})

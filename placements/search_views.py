@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from placements import rules, searches, selectors
+from placements.access import can_approve_placements
 from placements.choices import OfferStatus, SearchStatus
 from placements.cost_avoidance import cost_avoidance_record, cost_avoidance_totals
 from placements.filtersets import CostAvoidanceFilter, SearchFilter
@@ -121,6 +122,7 @@ class SearchDetail(PermissionRequiredMixin, TemplateView):
             "can_negotiate": chosen is not None and search.status in (SearchStatus.OPTION_CHOSEN,
                                                                       SearchStatus.NEGOTIATING),
             "offer_steps": searches.OFFER_STEPS,
+            "approver": can_approve_placements(self.request.user),
             "error": kwargs.pop("error", ""),
         }
         return super().get_context_data(**context, **kwargs)
