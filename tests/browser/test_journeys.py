@@ -156,7 +156,10 @@ def test_the_director_refuses_a_search_from_the_approval_page(tab, authority):
     tab.page.go_back()
     page.wait_for_load_state()
     click(tab, "link", re.compile(f"^Approve or refuse: {re.escape(search.child.full_name)}"), "the approval page")
-    click(tab, "button", "Refuse and send back", "refused without a reason")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Refuse and send back").click()
+    tab.check("refused without a reason", status=400)  # the page with the error summary answers 400
+    tab.console_errors.clear()
     assert "Enter why you are refusing the placement." in page.locator(".govuk-error-summary").inner_text()
     page.fill("#id_refuse-reason", "Look again at in-house residential before a spot placement.")
     click(tab, "button", "Refuse and send back", "refused")
