@@ -43,7 +43,10 @@ from placements.cost_avoidance import cost_avoidance_build
 from placements.searches import CLOSED
 
 DEMO = RecordSource.DEMO
-OPEN_STEPS = [s for s in S.values if s not in CLOSED]
+#: Open searches are spread over the steps in this order, so even a small demo has a search awaiting the
+#: Director's approval (the Director's home page and approval page show it).
+OPEN_STEPS = [S.AWAITING_APPROVAL, S.RECEIVED, S.OFFERS_SHARED] + [
+    s for s in S.values if s not in CLOSED and s not in (S.AWAITING_APPROVAL, S.RECEIVED, S.OFFERS_SHARED)]
 #: Days from the PRF by step, roughly how long a search takes to get there.
 DAYS_IN = {S.RECEIVED: 1, S.PERMISSION_CONFIRMED: 2, S.QUALITY_ASSURED: 3, S.INTERNAL_SEARCH: 5,
            S.EXTERNAL_SEARCH: 9, S.DIRECT_APPROACH: 14, S.OFFERS_SHARED: 16, S.OPTION_CHOSEN: 18,

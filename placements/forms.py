@@ -29,7 +29,9 @@ class CaseRefField(forms.CharField):
 
     def clean(self, value):
         case_ref = super().clean(value).strip()
-        child = Child.objects.filter(case_ref=case_ref).first()
+        if not case_ref and not self.required:
+            return None
+        child = Child.objects.filter(case_ref__iexact=case_ref).first()  # "ab12" finds AB12
         if child is None:
             raise forms.ValidationError(f"No child has the case reference {case_ref}.")
         return child
@@ -53,6 +55,25 @@ class ChildForm(forms.ModelForm):
         # Imported children may have no name (SSDA903 holds none); a child entered by hand needs one.
         self.fields["given_name"].required = True
         self.fields["family_name"].required = True
+
+    def clean_case_ref(self):
+        """Case references are one whatever their case: AB12 and ab12 are the same child."""
+        case_ref = self.cleaned_data["case_ref"].strip()
+        same = Child.objects.filter(case_ref__iexact=case_ref)
+        if self.instance.pk:
+            same = same.exclude(pk=self.instance.pk)
+        existing = same.first()
+        if existing is not None:
+            raise forms.ValidationError(f"A child with the case reference {existing.case_ref} is already recorded.")
+        return case_ref
+
+
+class NewChildForm(ChildForm):
+    """The child not yet recorded, added on the Placement Request Form: the few details a PRF carries,
+    checked as the child form checks them (issue 16, item 3)."""
+
+    class Meta(ChildForm.Meta):
+        fields = ["case_ref", "given_name", "family_name", "date_of_birth", "sex", "legal_status", "team"]
 
 
 class ProviderForm(forms.ModelForm):

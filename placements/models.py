@@ -612,6 +612,10 @@ class PlacementSearch(models.Model):
     def clean(self) -> None:
         if self.received and self.received > timezone.localdate():
             raise ValidationError({"received": "The PRF cannot have been received in the future."})
+        if self.received and self.child_id and self.category_requested:
+            refusal = rules.category_refused_for_age(self.category_requested, self.child.date_of_birth, self.received)
+            if refusal:
+                raise ValidationError({"category_requested": refusal})
 
 
 class ChronologyEntry(models.Model):

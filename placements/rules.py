@@ -269,3 +269,17 @@ def cost_avoidance_amount(
                                              planned_end=planned_end)
     days = max((horizon_end - effective_from).days, 0)
     return (Decimal(weekly_before) - Decimal(weekly_after)) * days / 7
+
+
+#: Supported accommodation is for young people aged 16 and 17 (issue 16, item 11).
+SUPPORTED_ACCOMMODATION_MIN_AGE = 16
+
+
+def category_refused_for_age(category: str, date_of_birth: date, on: date) -> str:
+    """Why a placement of ``category`` cannot be sought for a child born on ``date_of_birth`` on ``on``, or ''."""
+    if category == PlacementCategory.SUPPORTED_ACCOMMODATION:
+        age = age_on(date_of_birth, on)
+        if age < SUPPORTED_ACCOMMODATION_MIN_AGE:
+            return (f"Supported accommodation is for young people aged 16 and 17: this child is {age}. "
+                    f"Choose another placement type.")
+    return ""

@@ -27,7 +27,11 @@ class VersionForm(forms.Form):
 
 
 class SearchForm(forms.ModelForm):
-    case_ref = CaseRefField()
+    RECORDED, NEW = "recorded", "new"
+    child_recorded = forms.ChoiceField(
+        label="Is the child already recorded here?", widget=forms.RadioSelect, initial=RECORDED, required=False,
+        choices=[(RECORDED, "Yes: give their case reference"), (NEW, "No: add the child with this PRF")])
+    case_ref = CaseRefField(required=False)
 
     class Meta:
         model = PlacementSearch
@@ -43,6 +47,18 @@ class SearchForm(forms.ModelForm):
             groups__name__in=["placements_officer", "commissioning_manager"]).distinct().order_by("first_name")
         self.fields["officer"].label_from_instance = lambda user: user.get_full_name() or user.username
         self.fields["officer"].help_text = "Leave empty to take it yourself."
+        self.order_fields(["child_recorded", "case_ref"])
+
+    @property
+    def adds_child(self) -> bool:
+        return self.data.get(self.add_prefix("child_recorded")) == self.NEW
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("child_recorded") != self.NEW and not cleaned.get("case_ref") \
+                and "case_ref" not in self.errors:
+            self.add_error("case_ref", "Enter the child's case reference, or choose to add the child.")
+        return cleaned
 
 
 
@@ -184,3 +200,13 @@ class CostAvoidanceForm(forms.Form):
         elif weekly and after > before:
             self.add_error("weekly_after", "The weekly cost after must not be above the weekly cost before.")
         return cleaned
+
+
+class ApproveForm(VersionForm):
+    note = forms.CharField(label="Note for the chronology", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RefuseForm(VersionForm):
+    reason = forms.CharField(label="Why you are refusing", widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="The search goes back to negotiation; the officer sees this in the chronology.",
+                             error_messages={"required": "Enter why you are refusing the placement."})

@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from placements import rules, searches, selectors
+from placements.access import can_approve_placements
 from placements.choices import OfferStatus, SearchStatus
 from placements.cost_avoidance import cost_avoidance_record, cost_avoidance_totals
 from placements.filtersets import CostAvoidanceFilter, SearchFilter
 from placements.models import Offer
+from placements.forms import NewChildForm
 from placements.search_forms import (
     ChronologyForm,
     CostAvoidanceForm,
@@ -55,23 +57,45 @@ class SearchList(ListPage):
 
 
 class SearchCreate(PermissionRequiredMixin, FormView):
+    """The Placement Request Form; a child not yet recorded is added with it, in the same step (issue 16)."""
+
     permission_required = "placements.add_placementsearch"
     form_class = SearchForm
-    template_name = "form.html"
+    template_name = "placements/search_create.html"
     extra_context = {"title": "Record a Placement Request Form", "back_url": "/placements/searches/"}
 
     def get_initial(self):
         return {"received": timezone.localdate(), "case_ref": self.request.GET.get("child", "")}
 
-    def form_valid(self, form):
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "case_ref"}
+    def child_form(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return NewChildForm(data, prefix="child")
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("child_form", self.child_form())
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form, child_form = self.get_form(), self.child_form()
+        adding = form.adds_child and request.user.has_perm("placements.add_child")
+        if not form.is_valid() or (adding and not child_form.is_valid()):
+            if adding:
+                child_form.is_valid()  # show the child's errors beside the PRF's
+            return self.render_to_response(self.get_context_data(form=form, child_form=child_form), status=400)
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("case_ref", "child_recorded")}
         try:
-            search = searches.search_create(child=form.cleaned_data["case_ref"], user=self.request.user, **fields)
+            if adding:
+                search = searches.search_create_for_new_child(child=child_form.save(commit=False),
+                                                              user=request.user, **fields)
+            else:
+                search = searches.search_create(child=form.cleaned_data["case_ref"], user=request.user, **fields)
         except ValidationError as error:
             for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
-            return self.form_invalid(form)
-        messages.success(self.request, "The PRF has been recorded. Confirm permission to search next.")
+                target = child_form if adding and field in child_form.fields else form
+                target.add_error(field if field in target.fields else None, problems)
+            return self.render_to_response(self.get_context_data(form=form, child_form=child_form), status=400)
+        added = f"{search.child.full_name} has been added and the" if adding else "The"
+        messages.success(request, f"{added} PRF has been recorded. Confirm permission to search next.")
         return redirect(search)
 
 
@@ -121,6 +145,7 @@ class SearchDetail(PermissionRequiredMixin, TemplateView):
             "can_negotiate": chosen is not None and search.status in (SearchStatus.OPTION_CHOSEN,
                                                                       SearchStatus.NEGOTIATING),
             "offer_steps": searches.OFFER_STEPS,
+            "approver": can_approve_placements(self.request.user),
             "error": kwargs.pop("error", ""),
         }
         return super().get_context_data(**context, **kwargs)

@@ -111,6 +111,15 @@ def search_create(*, child, user, **fields) -> PlacementSearch:
 
 
 @transaction.atomic
+def search_create_for_new_child(*, child, user, **fields) -> PlacementSearch:
+    """A PRF for a child not yet recorded: the child (unsaved, checked as the child form checks) and the search,
+    both or neither."""
+    child.full_clean()
+    child.save()
+    return search_create(child=child, user=user, **fields)
+
+
+@transaction.atomic
 def search_move(*, search: PlacementSearch, to_status: str, user, expected_version: int, note: str = "",
                 permission_confirmed_by: str = "") -> PlacementSearch:
     """Move the search one step along the path, with a note for the chronology."""

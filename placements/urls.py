@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placements import import_views, search_views, views
+from placements import approval_views, import_views, search_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -35,6 +35,7 @@ urlpatterns += [
     path("placements/searches/", search_views.SearchList.as_view(), name="search_list"),
     path("placements/searches/new/", search_views.SearchCreate.as_view(), name="search_create"),
     path("placements/searches/<int:pk>/", search_views.SearchDetail.as_view(), name="search_detail"),
+    path("placements/searches/<int:pk>/approval/", approval_views.ApprovalPage.as_view(), name="search_approval"),
     path("placements/searches/<int:pk>/move/", search_views.SearchMove.as_view(), name="search_move"),
     path("placements/searches/<int:pk>/note/", search_views.SearchNote.as_view(), name="search_note"),
     path("placements/searches/<int:pk>/offers/", search_views.OfferAdd.as_view(), name="offer_add"),

@@ -14,7 +14,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from placements import exports, rules, selectors
+from placements import exports, rules, selectors, worklists
 from placements.coverage import data_coverage
 from placements.edit_guard import EditGuardMixin
 from placements.filtersets import ChildFilter, PlacementFilter, ProviderFilter
@@ -81,9 +81,22 @@ class ListPage(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterVie
 
 
 def home(request):
-    coverage = data_coverage(timezone.localdate())
-    return render(request, "home.html", {"figures": selectors.headline_figures(coverage.as_at), "coverage": coverage,
-                                         "costs_recorded": coverage.costs_recorded})
+    """Each role's work first (placements.worklists), then the authority's figures."""
+    today = timezone.localdate()
+    coverage = data_coverage(today)
+    roles = worklists.roles_of(request.user)
+    sections = {
+        worklists.OFFICER: lambda: worklists.officer_worklist(request.user, today, coverage.as_at),
+        worklists.DIRECTOR: lambda: worklists.director_worklist(today, coverage.as_at),
+        worklists.CHAIR: lambda: worklists.chair_worklist(today),
+        worklists.MEMBER: lambda: worklists.member_worklist(today),
+        worklists.MANAGER: lambda: worklists.manager_worklist(coverage.as_at),
+    }
+    return render(request, "home.html", {
+        "figures": selectors.headline_figures(coverage.as_at), "coverage": coverage,
+        "costs_recorded": coverage.costs_recorded, "today": today,
+        "work": {role: sections[role]() for role in roles},
+        "emergency_flag_days": worklists.EMERGENCY_FLAG_DAYS, "ending_soon_days": worklists.ENDING_SOON_DAYS})
 
 
 # --- Children ------------------------------------------------------------------

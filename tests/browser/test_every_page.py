@@ -61,6 +61,9 @@ def test_every_page(tab, username):
     tab.open("/placements/searches/?state=closed")
     tab.open(first_row_link(tab, r"/placements/searches/\d+/"))
     tab.open("/placements/searches/new/")
+    tab.page.check("#id_child_recorded_1")  # the child not yet recorded: the child's fields revealed
+    tab.check("/placements/searches/new/ (adding the child)")
+    tab.open(f"/placements/searches/{awaiting_approval().pk}/approval/")
     tab.open("/placements/cost-avoidance/")
     tab.open("/placements/cost-avoidance/new/")
 
@@ -110,6 +113,27 @@ def test_every_page(tab, username):
 
     tab.log_out()
     tab.open("/login/")
+    tab.assert_no_problems()
+
+
+def awaiting_approval():
+    from placements.choices import SearchStatus
+    from placements.models import PlacementSearch
+
+    search = PlacementSearch.objects.filter(status=SearchStatus.AWAITING_APPROVAL).order_by("pk").first()
+    assert search is not None, "the demo has a search awaiting approval"
+    return search
+
+
+@pytest.mark.parametrize("username", ["director", "chair", "member", "manager"])
+def test_each_roles_home_page(tab, username):
+    """Each role's own home page (issue 16), and the Director's approval page with its decision forms."""
+    demo_authority_build(children=60, today=timezone.localdate(), seed=1)
+    tab.log_in(username)
+    tab.check(f"/ (home page of {username})")
+    if username == "director":
+        tab.open(f"/placements/searches/{awaiting_approval().pk}/approval/")
+        assert tab.page.get_by_role("button", name="Approve").count() == 1
     tab.assert_no_problems()
 
 

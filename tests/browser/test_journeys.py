@@ -71,8 +71,10 @@ def test_a_placements_officer_finds_a_placement_and_the_director_approves_it(tab
     page = tab.page
 
     tab.log_in("officer")
-    tab.open("/placements/searches/new/")
-    page.fill("#id_case_ref", child.case_ref)
+    tab.open("/")  # the officer's home page: my searches, and from there a new PRF
+    click(tab, "link", re.compile(r"^My open searches: \d+"), "my open searches")
+    click(tab, "link", "Add", "the PRF")
+    page.fill("#id_case_ref", child.case_ref.lower())  # matched whatever its case
     page.select_option("#id_category_requested", "residential")
     page.select_option("#id_urgency", "urgent")
     page.fill("#id_staffing_ratio", "2:1")
@@ -109,8 +111,15 @@ def test_a_placements_officer_finds_a_placement_and_the_director_approves_it(tab
     tab.log_out()
 
     tab.log_in("director")
-    tab.open(search_url.replace(tab.base_url, ""))
-    move(tab, "Approved to place", note="Approved: no alternative; review at panel in three months.")
+    tab.open("/")  # the Director's home page lists the search awaiting approval
+    click(tab, "link", f"Approve or refuse: {child.full_name} ({child.case_ref}), residential", "the approval page")
+    approval = page.locator("main").inner_text()
+    for shown in (framework_home.name, "£5,700.00", "Aged", "in residential care", spot_home.name, "Not chosen"):
+        assert shown in approval, shown
+    screenshot(tab, "director-approval")
+    page.fill("#id_approve-note", "Approved: no alternative; review at panel in three months.")
+    click(tab, "button", "Approve", "approved")
+    assert "Approved to place" in page.content()
     tab.log_out()
 
     tab.log_in("officer")
@@ -134,9 +143,37 @@ def test_a_placements_officer_finds_a_placement_and_the_director_approves_it(tab
     tab.assert_no_problems()
 
 
+def test_the_director_refuses_a_search_from_the_approval_page(tab, authority):
+    from placements.choices import SearchStatus
+    from placements.models import PlacementSearch
+
+    search = PlacementSearch.objects.filter(status=SearchStatus.AWAITING_APPROVAL).order_by("pk").first()
+    assert search is not None, "the demo has a search awaiting approval"
+    page = tab.page
+    tab.log_in("director")
+    tab.open("/")
+    click(tab, "link", re.compile(r"^Searches awaiting my approval: \d+"), "searches awaiting approval")
+    tab.page.go_back()
+    page.wait_for_load_state()
+    click(tab, "link", re.compile(f"^Approve or refuse: {re.escape(search.child.full_name)}"), "the approval page")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Refuse and send back").click()
+    tab.check("refused without a reason", status=400)  # the page with the error summary answers 400
+    tab.console_errors.clear()
+    assert "Enter why you are refusing the placement." in page.locator(".govuk-error-summary").inner_text()
+    page.fill("#id_refuse-reason", "Look again at in-house residential before a spot placement.")
+    click(tab, "button", "Refuse and send back", "refused")
+    search.refresh_from_db()
+    assert search.status == SearchStatus.NEGOTIATING
+    assert "Refused by Dana Director" in page.locator(".app-chronology").inner_text()
+    tab.assert_no_problems()
+
+
 def test_a_senior_manager_reads_the_weekly_tracker_and_downloads_it(tab, authority):
     page = tab.page
     tab.log_in("director")
+    click(tab, "link", "This week's tracker", "the weekly tracker from home")
+    assert "/tracker/weekly/" in page.url
     tab.open("/tracker/weekly/")
     click(tab, "link", "Previous week", "the previous week")
     assert "week_ending=" in page.url
@@ -174,6 +211,7 @@ def test_a_panel_chair_plans_builds_issues_prints_and_minutes_a_panel(tab, autho
     while PanelMeeting.objects.filter(date=new_date).exists():
         new_date -= timedelta(days=1)
     tab.log_in("chair")
+    click(tab, "link", re.compile(r"^Actions overdue: \d+"), "actions overdue, from home")
     tab.open("/panel/")
     click(tab, "link", "Plan fortnightly panels", "planning")
     page.fill("#id_first", new_date.isoformat())
@@ -240,6 +278,30 @@ def test_a_panel_chair_plans_builds_issues_prints_and_minutes_a_panel(tab, autho
     tab.check("the child's page")
     history = page.locator("h2", has_text="Panel history").locator("xpath=following-sibling::div").first.inner_text()
     assert f"Panel of {new_date.day} {new_date:%B %Y}" in history and "Reduce package" in history
+    tab.assert_no_problems()
+
+
+def test_a_panel_member_reads_the_issued_agenda_from_home(tab, authority):
+    from panel.choices import MeetingStatus
+    from panel.models import PanelMeeting
+
+    meeting = (PanelMeeting.objects.filter(date__gte=authority).exclude(status=MeetingStatus.CANCELLED)
+               .order_by("date").first())
+    PanelMeeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.AGENDA_ISSUED)
+    tab.log_in("member")
+    click(tab, "link", f"Read the agenda pack for {meeting.date.day} {meeting.date:%B}", "the pack, from home")
+    assert tab.page.url.endswith(f"/panel/meetings/{meeting.pk}/pack/")
+    tab.assert_no_problems()
+
+
+def test_a_commissioning_manager_goes_from_home_to_data_quality_and_the_forecast(tab, authority):
+    tab.log_in("manager")
+    click(tab, "link", "Data quality", "data quality, from home")
+    assert tab.page.url.endswith("/data-quality/")
+    tab.page.go_back()
+    tab.page.wait_for_load_state()
+    click(tab, "link", "Budgets against the forecast", "the dashboard, from home")
+    assert "/tracker/dashboard/" in tab.page.url
     tab.assert_no_problems()
 
 

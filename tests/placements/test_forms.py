@@ -44,14 +44,14 @@ def test_a_date_of_birth_in_the_future_is_refused(officer_client):
 
 def test_an_impossible_date_is_refused(officer_client):
     page = errors_shown(officer_client.post(reverse("child_create"), {**CHILD, "date_of_birth": "2012-02-30"}))
-    assert "Enter a valid date." in page
+    assert "Enter the date of birth as a real date" in page  # the field named (issue 16, item 11)
     assert not Child.objects.exists()
 
 
 def test_a_duplicate_case_reference_is_refused(officer_client):
     make_child(case_ref="C9001")
     page = errors_shown(officer_client.post(reverse("child_create"), CHILD))
-    assert "Child with this Case reference already exists." in page
+    assert "is already recorded." in page
     assert Child.objects.count() == 1
 
 

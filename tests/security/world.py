@@ -134,6 +134,7 @@ URL_OBJECTS = {
     "import_errors": lambda w, u: {"token": w.upload_token(u)},
     "search_detail": lambda w, u: {"pk": w.search.pk},
     "search_move": lambda w, u: {"pk": w.search.pk},
+    "search_approval": lambda w, u: {"pk": w.search.pk},
     "search_note": lambda w, u: {"pk": w.search.pk},
     "offer_add": lambda w, u: {"pk": w.search.pk},
     "offer_choose": lambda w, u: {"pk": w.search.pk, "offer": w.offer.pk},
