@@ -93,7 +93,19 @@ def frame_table(name: str, caption: str, frame: pd.DataFrame, headings: dict[str
                                                  attrs=NUMERIC if kind in ("money", "count", "decimal") else {},
                                                  default="")))
     rows = [{str(k): _cell(v) for k, v in row.items()} for row in frame.to_dict("records")]
-    return NamedTable(name, caption, FrameTable(rows, extra_columns=columns))
+    return NamedTable(name, caption, FrameTable(rows, extra_columns=columns), sheet=SHEETS.get(name, ""))
+
+
+#: Each chart's sheet in the dashboard's workbook: Excel allows 31 characters, and a title cut there
+#: ("Children looked after, starts a") reads as a mistake.
+SHEETS = {
+    "demand": "Looked after, starts, ceases", "mix": "Placements by category", "ownership": "Internal and external",
+    "fees": "Weekly fee, framework and spot", "framework-share": "Share on a framework",
+    "weekly-spend": "Weekly spend", "spend-by-category": "Spend by category and year",
+    "new-residential": "New residential by age", "forecast": "Forecast against budget",
+    "cost-avoidance": "Cost avoidance", "consolidation": "Consolidation outcomes",
+    "new-by-team": "New placements by team",
+}
 
 
 def _cell(value):
