@@ -214,7 +214,7 @@ def demand_chart(frame: pd.DataFrame, partial: date | None = None) -> Chart:
     fig.add_scatter(x=months, y=frame["looked_after"], name="Looked after at the month's end", yaxis="y2",
                     mode="lines+markers", **MONTHLY_AXIS)
     fig.update_layout(**_layout(title, "Month", "Starts and ceases"), barmode="group",
-                      yaxis2=dict(title=dict(text="Looked after"), overlaying="y", side="right", rangemode="tozero"))
+                      yaxis2=dict(title=dict(text="Looked after"), overlaying="y", side="right", automargin=True, rangemode="tozero"))
     _monthly(fig)
     first, last = frame.iloc[0], frame.iloc[-1]
     rate = (f" ({formatting.number(last['rate_per_10000'], 1)} per 10,000 children)"
@@ -246,7 +246,7 @@ def mix_chart(frame: pd.DataFrame, partial: date | None = None) -> Chart:
     fig.add_scatter(x=months, y=frame["residential_share"], name="Residential share (%)", yaxis="y2",
                     mode="lines+markers", line=dict(color="#0b0c0c"), **MONTHLY_AXIS)
     fig.update_layout(**_layout(title, "Month", "Placements at the month's end"), barmode="stack",
-                      yaxis2=dict(title=dict(text="Residential share (%)"), overlaying="y", side="right",
+                      yaxis2=dict(title=dict(text="Residential share (%)"), overlaying="y", side="right", automargin=True,
                                   rangemode="tozero"))
     _monthly(fig)
     first, last = frame.iloc[0], frame.iloc[-1]
@@ -303,12 +303,17 @@ def _categories(frame: pd.DataFrame) -> list[str]:
     return [wrap_label(category) for category in frame["category"]]
 
 
+#: A category axis of a few categories: the wrapped names level, not turned on their side.
+LEVEL_LABELS = dict(tickangle=0)
+
+
 def fees_chart(frame: pd.DataFrame) -> Chart:
     title = "Average weekly fee, framework and spot, by category"
     fig = Figure()
     fig.add_bar(x=_categories(frame), y=frame["framework_fee"], name="Framework")
     fig.add_bar(x=_categories(frame), y=frame["spot_fee"], name="Spot")
     fig.update_layout(**_layout(title, "Placement category", "Average weekly core fee (£)"), barmode="group")
+    fig.update_xaxes(**LEVEL_LABELS)
     # Only figures that exist, on sides that have placements: otherwise the sentence says so, never £0 or £nan.
     sentences, missing = [], []
     for row in frame.to_dict("records"):
@@ -340,6 +345,7 @@ def framework_share_chart(frame: pd.DataFrame) -> Chart:
     fig.update_layout(**_layout(title, "Placement category", "External placements on a framework (%)"),
                       showlegend=False)
     fig.update_layout(yaxis=dict(range=[0, 100]))
+    fig.update_xaxes(**LEVEL_LABELS)
     parts = [f"{row['category'].lower()} {formatting.share_of(row['on_framework'], row['external_placements'])}"
              for row in frame.to_dict("records") if row["external_placements"]]
     summary = "On a framework: " + "; ".join(parts) + "." if parts else "No external placements."
@@ -409,14 +415,17 @@ def forecast_chart(rows) -> Chart:
         "variance": round(r.variance, 2) if r.variance is not None else None, "overspend": r.overspend_percent,
     } for r in rows])
     parts = frame[frame["category"] != "All placements"]
-    labels = _categories(parts)
+    # Bars across, one category a row: eight category names under the bars run into each other at phone width.
+    labels = [wrap_label(category, 20) for category in parts["category"]]
     fig = Figure()
-    fig.add_bar(x=labels, y=parts["spent"], name="Spent so far")
-    fig.add_bar(x=labels, y=parts["committed"], name="Committed to 31 March")
-    fig.add_bar(x=labels, y=parts["new_demand"], name="Allowance for new demand")
-    fig.add_scatter(x=labels, y=parts["budget"], name="Budget", mode="markers",
-                    marker=dict(symbol="line-ew-open", size=40, line=dict(width=4, color="#0b0c0c")))
-    fig.update_layout(**_layout(title, "Placement category", "£ in the financial year"), barmode="stack")
+    fig.add_bar(y=labels, x=parts["spent"], name="Spent so far", orientation="h")
+    fig.add_bar(y=labels, x=parts["committed"], name="Committed to 31 March", orientation="h")
+    fig.add_bar(y=labels, x=parts["new_demand"], name="Allowance for new demand", orientation="h")
+    fig.add_scatter(y=labels, x=parts["budget"], name="Budget", mode="markers",
+                    marker=dict(symbol="line-ns-open", size=24, color="#0b0c0c", line=dict(width=4, color="#0b0c0c")))
+    fig.update_layout(**_layout(title, "£ in the financial year", "Placement category"), barmode="stack")
+    fig.update_layout(yaxis=dict(autorange="reversed"), hovermode="y unified",
+                      height=max(420, 160 + 56 * len(parts)))
     table = frame_table("forecast", title, frame, FORECAST_HEADINGS, money=FORECAST_MONEY)
     total = rows[-1]
     if not (total.spent or total.committed or total.new_demand):
@@ -485,17 +494,24 @@ def consolidation_chart(periods) -> Chart:
     if frame.empty or not frame[["maintained", "ended", "pending"]].to_numpy().any():
         return Chart("consolidation", title, "No consolidation meetings in this period.", None, table)
     fig = Figure()
-    labels = [wrap_label(label, 12) for label in frame["quarter"]]
+    # "Q1 2024/25" on one line: Plotly turns crowded labels on their side, where a broken one runs into the next.
+    labels = [f"Q{label.split()[1]} {label.split()[2]}" for label in frame["quarter"]]
     fig.add_bar(x=labels, y=frame["maintained"], name="Placement maintained", marker=dict(color="#00703c"))
     fig.add_bar(x=labels, y=frame["ended"], name="Placement ended", marker=dict(color="#d4351c"))
     fig.add_bar(x=labels, y=frame["pending"], name="Outcome not known yet", marker=dict(color="#b1b4b6"))
     fig.update_layout(**_layout(title, "Financial quarter the meeting was held in", "Consolidation meetings"),
                       barmode="stack")
-    summary = ". ".join(p.summary() for p in periods if p.decided or p.pending) + "."
     decided = [p for p in periods if p.decided]
+    pending = sum(p.pending for p in periods)
+    waiting = f"; {formatting.number(pending)} outcome{'s' if pending != 1 else ''} not known yet" if pending else ""
     if decided:
+        latest = decided[-1]
         maintained, known = sum(p.maintained for p in decided), sum(p.decided for p in decided)
-        summary += f" Over the period: {formatting.share_of(maintained, known)} known outcomes were placements maintained."
+        summary = (f"{latest.label}, the latest quarter with outcomes known: {latest.share_text} were placements "
+                   f"maintained. Over the period: {formatting.share_of(maintained, known)} known outcomes were "
+                   f"placements maintained{waiting}.")
+    else:
+        summary = f"No outcomes recorded yet{waiting}."
     return Chart("consolidation", title, summary, _figure(fig), table)
 
 
@@ -508,9 +524,9 @@ def team_trend_chart(frame: pd.DataFrame, partial: date | None = None) -> Chart:
         return Chart("new-by-team", title, "No new placements in this period.", None, table)
     months = _months(frame)
     fig = Figure()
-    for team in teams:
-        fig.add_scatter(x=months, y=frame[team], name=team, mode="lines+markers", **MONTHLY_AXIS)
-    fig.update_layout(**_layout(title, "Month", "New placements begun in the month"))
+    for team in teams:  # stacked: the month's height is every team's new placements, each team its part
+        fig.add_bar(x=months, y=frame[team], name=team, **MONTHLY_AXIS)
+    fig.update_layout(**_layout(title, "Month", "New placements begun in the month"), barmode="stack")
     _monthly(fig)
     totals = sorted(((team, int(frame[team].sum())) for team in teams), key=lambda pair: -pair[1])
     whole = int(frame["total"].sum())

@@ -183,8 +183,10 @@ def test_consolidation_outcomes_by_financial_quarter():
         ("Quarter 4 2023/24", 1, 0, 0), ("Quarter 1 2024/25", 1, 1, 0), ("Quarter 2 2024/25", 0, 0, 1)]
     assert quarters[-1].end == date(2024, 8, 15)
     chart = charts.consolidation_chart(quarters)
-    assert "Quarter 1 2024/25: 50% (1 children) maintained their placements" in chart.summary
-    assert "67% (2 of 3) known outcomes" in chart.summary
+    assert chart.summary == ("Quarter 1 2024/25, the latest quarter with outcomes known: 50% (1 of 2 known outcomes) "
+                             "were placements maintained. Over the period: 67% (2 of 3) known outcomes were placements "
+                             "maintained; 1 outcome not known yet.")
+    assert chart.figure["data"][0]["x"] == ["Q4 2023/24", "Q1 2024/25", "Q2 2024/25"]
     assert sum(q.maintained for q in dashboard.consolidation_by_quarter(date(2024, 2, 1), date(2024, 8, 15),
                                                                          "fostering_ifa")) == 0
 
