@@ -57,6 +57,13 @@ class DataCoverage:
         """The Sunday of the last whole week the data covers (the as-at day itself is complete)."""
         return rules.last_complete_week_ending(self.as_at + timedelta(days=1) if self.is_behind else self.today)
 
+    def last_complete_month(self) -> tuple[int, int]:
+        """(year, month) of the last whole month the data covers: the month before today's, or, when the data
+        is behind, the as-at day's month if that day is its last (31 March), else the month before."""
+        after = self.as_at + timedelta(days=1) if self.is_behind else self.today
+        end = date(after.year, after.month, 1) - timedelta(days=1)
+        return end.year, end.month
+
 
 def _returns_held() -> dict:
     from django.db.models import Min

@@ -105,11 +105,34 @@ class NamedTable:
     name: str  # the ?table= value and the file name
     caption: str
     table: tables.Table
+    sheet: str = ""  # the Excel sheet's name when the caption is longer than Excel allows
+
+    @property
+    def sheet_name(self) -> str:
+        return sheet_name(self.sheet or self.caption)
+
+
+#: Excel refuses a sheet name longer than this, or holding any of these characters.
+SHEET_NAME_LENGTH = 31
+SHEET_NAME_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def sheet_name(text: str) -> str:
+    """An Excel sheet name from a caption: whole words, never a word cut in two (Excel allows 31 characters)."""
+    text = " ".join(text.translate(SHEET_NAME_FORBIDDEN).split())
+    if len(text) <= SHEET_NAME_LENGTH:
+        return text
+    name = ""
+    for word in text.split():
+        if len(f"{name} {word}".strip()) > SHEET_NAME_LENGTH:
+            break
+        name = f"{name} {word}".strip()
+    return name.rstrip(",;-") or text[:SHEET_NAME_LENGTH]
 
 
 def dataset(named: NamedTable) -> tablib.Dataset:
     data = SafeTableExport(TableExport.CSV, named.table).dataset
-    data.title = named.caption[:31]
+    data.title = named.sheet_name
     return data
 
 
@@ -121,9 +144,19 @@ def as_xlsx(named: NamedTable) -> bytes:
     return marked_workbook(dataset(named).export("xlsx", escape=True))
 
 
-def workbook(named_tables: list[NamedTable]) -> bytes:
-    """One Excel workbook with a sheet per table, the way the team sends a tracker today."""
-    return marked_workbook(tablib.Databook([dataset(named) for named in named_tables]).export("xlsx", escape=True))
+def workbook(named_tables: list[NamedTable], about: list[tuple[str, str]] | None = None) -> bytes:
+    """One Excel workbook with a sheet per table, the way the team sends a tracker today. ``about`` (pairs of
+    label and text) comes first as a sheet "About this file": what the file holds, and what is filtered."""
+    sheets = [dataset(named) for named in named_tables]
+    names = [sheet.title for sheet in sheets]
+    if len(set(names)) != len(names):
+        raise ValueError(f"Two sheets would have the same name: {names}")
+    if about:
+        cover = tablib.Dataset(title="About this file")
+        for label, text in about:
+            cover.append([label, text])
+        sheets.insert(0, safe_dataset(cover))
+    return marked_workbook(tablib.Databook(sheets).export("xlsx", escape=True))
 
 
 def download(content: bytes, filename: str, content_type: str) -> HttpResponse:

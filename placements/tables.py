@@ -27,7 +27,8 @@ class MoneyColumn(tables.Column):
 
 
 class DateColumn(tables.DateColumn):
-    """Dates as '3 Jul 2023' on the page, ISO in exports."""
+    """Dates as '3 Jul 2023' on the page; in exports the date itself, so CSV writes it as 2023-07-03 and Excel
+    holds a date it can sort and filter, not text."""
 
     def __init__(self, verbose_name=None, **kwargs):
         kwargs.setdefault("format", "j M Y")
@@ -36,7 +37,7 @@ class DateColumn(tables.DateColumn):
         super().__init__(verbose_name=verbose_name, **kwargs)
 
     def value(self, value):
-        return value.isoformat() if value else ""
+        return value if value else ""
 
 
 class ChildTable(tables.Table):

@@ -14,13 +14,13 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 from django.db.models import Avg, Count, DateField, DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
 
 from placements import rules
 from placements import selectors as placement_selectors
 from placements.care.segments import Segment
-from placements.choices import CommissioningRoute, CostKind, Ownership, PlacementCategory
-from placements.models import AuthoritySettings, CostLine
+from placements.choices import CommissioningRoute, CostAvoidanceSource, CostKind, Ownership, PlacementCategory
+from placements.models import AuthoritySettings, CostAvoidance, CostLine
 from tracker import frames
 from tracker.models import Budget
 from tracker.rules import MOVE, TEMPORARY_PLACE_CODES, care_events
@@ -371,6 +371,93 @@ def _average_new_weekly_cost(placement_ids: list[int]) -> dict[str, float]:
     return {category: sum(costs) / len(costs) for category, costs in totals.items()}
 
 
+# --- Cost avoidance, consolidation and where new placements come from (paper 002, 76-84) ----------
+
+
+def _month_range(months: list[date]) -> tuple[date, date]:
+    return date(months[0].year, months[0].month, 1), months[-1]
+
+
+def _month_end_of(day: date, months: list[date]) -> date | None:
+    """The month end in ``months`` of the month holding ``day`` (None outside them)."""
+    for month_end in months:
+        if (month_end.year, month_end.month) == (day.year, day.month):
+            return month_end
+    return None
+
+
+def cost_avoidance_by_month(months: list[date], category: str = "") -> pd.DataFrame:
+    """Rule C3's amounts by the month each was agreed and by source (SPEC C3; paper 002, 76-78), summed in
+    SQL: one query. With a category, the entries on a placement of that category."""
+    columns = ["month", *[label for _, label in CostAvoidanceSource.choices]]
+    if not months:
+        return pd.DataFrame(columns=columns)
+    first, last = _month_range(months)
+    entries = CostAvoidance.objects.filter(date_agreed__range=(first, last))
+    if category:
+        entries = entries.filter(placement__category=category)
+    totals = (entries.annotate(month=TruncMonth("date_agreed")).order_by().values_list("month", "source")
+              .annotate(total=Sum("amount")))
+    table = {month_end: {label: 0.0 for _, label in CostAvoidanceSource.choices} for month_end in months}
+    labels = dict(CostAvoidanceSource.choices)
+    for month, source, total in totals:
+        month_end = _month_end_of(month, months)
+        if month_end is not None and total is not None:
+            table[month_end][labels.get(source, source)] += float(Decimal(total).quantize(rules.PENNY))
+    return pd.DataFrame([{"month": month_end, **amounts} for month_end, amounts in table.items()], columns=columns)
+
+
+def consolidation_by_quarter(first: date, last: date, category: str = "") -> list:
+    """Consolidation meetings held in each financial quarter of the period, by outcome (paragraph 84): the
+    panel's own count (``panel.selectors.consolidation_by_quarter``)."""
+    from panel.selectors import consolidation_by_quarter as by_quarter
+
+    return by_quarter(first, last, category)
+
+
+#: The originating teams drawn one by one; the rest are drawn together (a region has dozens).
+TEAMS_DRAWN = 8
+OTHER_TEAMS = "Other teams"
+NO_TEAM = "Team not recorded"
+
+
+def new_placements_by_team(months: list[date], category: str = "") -> pd.DataFrame:
+    """New placements begun in each month by the child's originating social work team (paragraph 81): the
+    placements ``tracker.selectors.new_placements`` counts (as the residential tracker does), counted in
+    SQL by month and team, one query. The teams with the most new placements in the period each have a
+    column (most first), the rest one column together; ``total`` is every team's."""
+    from tracker import selectors
+
+    if not months:
+        return pd.DataFrame(columns=["month", "total"])
+    first, last = _month_range(months)
+    placements = selectors.new_placements(first, last)
+    if category:
+        placements = placements.filter(category=category)
+    counts = (placements.annotate(month=TruncMonth("start")).order_by().values_list("month", "child__team")
+              .annotate(placements=Count("pk")))
+    by_team: dict[str, dict[date, int]] = {}
+    for month, team, number in counts:
+        month_end = _month_end_of(month, months)
+        if month_end is None:
+            continue
+        team = (team or "").strip() or NO_TEAM
+        by_team.setdefault(team, {}).setdefault(month_end, 0)
+        by_team[team][month_end] += number
+    ranked = sorted(by_team, key=lambda team: (-sum(by_team[team].values()), team))
+    drawn = ranked if len(ranked) <= TEAMS_DRAWN else ranked[:TEAMS_DRAWN - 1]
+    rows = []
+    for month_end in months:
+        row = {"month": month_end}
+        for team in drawn:
+            row[team] = by_team[team].get(month_end, 0)
+        if len(drawn) < len(ranked):
+            row[OTHER_TEAMS] = sum(by_team[team].get(month_end, 0) for team in ranked[len(drawn):])
+        row["total"] = sum(by_team[team].get(month_end, 0) for team in ranked)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 # --- The page ------------------------------------------------------------------------------
 
 
@@ -394,7 +481,8 @@ def dashboard_figures(first: date, last: date, category: str = "") -> DashboardF
     frame = frames.placement_frame(reach_back, last, category)
     everyone = frames.placement_frame(reach_back, last) if category else frame
     lines = frames.cost_line_frame(reach_back, last, category)
-    months = frames.month_ends(first, last)
+    # Monthly charts show whole months: a month with one day in it is left out (frames.whole_month_ends).
+    months, partial = frames.whole_month_ends(first, last)
 
     fee_categories = [category] if category in FEE_CATEGORIES else FEE_CATEGORIES
     fees = fees_and_framework_share(on, fee_categories)
@@ -407,15 +495,18 @@ def dashboard_figures(first: date, last: date, category: str = "") -> DashboardF
         forecast_rows = [row for row in forecast_rows if row.category == label] or forecast_rows[-1:]
 
     chart_list = [
-        charts.demand_chart(demand_by_month(frame, months)),
-        charts.mix_chart(mix_by_month(frame, months)),
-        charts.ownership_chart(ownership_by_month(frame, months), fostering_cost_gap(on)),
+        charts.demand_chart(demand_by_month(frame, months), partial),
+        charts.mix_chart(mix_by_month(frame, months), partial),
+        charts.ownership_chart(ownership_by_month(frame, months), fostering_cost_gap(on), partial),
         charts.fees_chart(fees),
         charts.framework_share_chart(fees),
         charts.spend_trend_chart(weekly_spend(lines, first, last)),
         charts.spend_by_category_chart(spend_by_category_per_year(lines, first, last)),
         charts.new_residential_chart(new_residential),
         charts.forecast_chart(forecast_rows),
+        charts.cost_avoidance_chart(cost_avoidance_by_month(months, category), partial, category),
+        charts.consolidation_chart(consolidation_by_quarter(first, last, category)),
+        charts.team_trend_chart(new_placements_by_team(months, category), partial),
     ]
     measures = stability(everyone, on)
     year_ago = rules.add_months(on, -12)

@@ -30,6 +30,43 @@ def weekly_tables(tracker: selectors.WeeklyTracker, placements=None) -> list[Nam
     ]
 
 
+def active_filters(filterset) -> list[tuple[str, str]]:
+    """(label, value as the page shows it) of each filter in use on a django-filter filterset: what a download
+    says it is filtered to."""
+    if filterset is None or not filterset.is_bound or not filterset.form.is_valid():
+        return []
+    used = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, "", [], ()):
+            continue
+        field = filterset.form.fields[name]
+        shown = dict(getattr(field, "choices", ())).get(value, value)
+        used.append((str(field.label or name), str(shown)))
+    return used
+
+
+def filtered_slug(filters: list[tuple[str, str]]) -> str:
+    """'filtered-category-residential-team-north' for a file name: says what the file is filtered to."""
+    from django.utils.text import slugify
+
+    return "filtered-" + "-".join(slugify(f"{label} {value}") for label, value in filters) if filters else ""
+
+
+def workbook_about(title: str, named_tables: list[NamedTable], filters: list[tuple[str, str]],
+                   filtered: set[str]) -> list[tuple[str, str]]:
+    """The "About this file" sheet of a workbook downloaded with a filter on: which sheets the filter narrows
+    and to what, and which hold everything, as the page shows them."""
+    narrowed = [named.sheet_name for named in named_tables if named.name in filtered]
+    whole = [named.sheet_name for named in named_tables if named.name not in filtered]
+    about = [("File", title),
+             ("Filtered to", "; ".join(f"{label}: {value}" for label, value in filters)),
+             ("Sheets filtered", ", ".join(narrowed))]
+    if whole:
+        about.append(("Sheets not filtered", f"{', '.join(whole)}: every row, as on the page (the filter applies "
+                                             "only to the sheets above)."))
+    return about
+
+
 def unregulated_tables(on) -> list[NamedTable]:
     return [NamedTable("unregulated", "Children in unregulated provision",
                        UnregulatedTable(selectors.unregulated_placements(on), on=on))]
@@ -41,7 +78,9 @@ def residential_tables(tracker: selectors.ResidentialTracker) -> list[NamedTable
         NamedTable("residential", "Children in residential care",
                    ResidentialTable(tracker.placements, on=tracker.as_at)),
         NamedTable("age-bands", "New residential placements by age",
-                   breakdown_table(periods, list(RESIDENTIAL_AGE_BANDS), "by_band", "Age at the start")),
+                   breakdown_table(periods, list(RESIDENTIAL_AGE_BANDS), "by_band", "Age at the start"),
+                   sheet="New residential by age"),
         NamedTable("origins", "New residential placements by where the child came from",
-                   breakdown_table(periods, selectors.ORIGIN_ORDER, "by_origin", "Came from")),
+                   breakdown_table(periods, selectors.ORIGIN_ORDER, "by_origin", "Came from"),
+                   sheet="New residential by origin"),
     ]

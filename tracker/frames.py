@@ -158,6 +158,18 @@ def month_ends(first: date, last: date) -> list[date]:
     return days
 
 
+def whole_month_ends(first: date, last: date) -> tuple[list[date], date | None]:
+    """The month ends a monthly chart shows, and the partial month's last day (None if every month is whole).
+
+    Only whole months are shown, so a month with one day in it (data as at 1 December) is not drawn as a
+    sliver beside the full ones: the partial last month is left out, unless it is the only month, when it
+    is shown (``partial in days``) and the chart says it is part of a month."""
+    days = month_ends(first, last)
+    if not days or rules.add_months(date(last.year, last.month, 1), 1) - timedelta(days=1) == last:
+        return days, None
+    return (days[:-1] if len(days) > 1 else days), last
+
+
 def weekly_periods(first: date, last: date) -> list[tuple[date, date]]:
     """Monday-to-Sunday weeks whose Sunday falls between ``first`` and ``last``."""
     sunday = rules.week_ending(first)

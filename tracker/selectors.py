@@ -102,21 +102,47 @@ def open_placements(on: date) -> QuerySet[Placement]:
 
 @dataclass
 class EventRow:
-    """A start, cease or move with the records a table shows."""
+    """A start, cease or move with the records a table shows: the weekly cost (rule C1) on the day the child
+    began in the placement, or for a cease on their last day in it, and the reason (where a child came from
+    for a start, why the placement left ended for a move, why the placement ended for a cease)."""
 
     event: Event
     placement: Placement
     previous: Placement | None = None
+    weekly_cost: Decimal = Decimal("0")
+
+    @property
+    def cost_day(self) -> date:
+        return self.event.day - timedelta(days=1) if self.event.kind == CEASE else self.event.day
+
+    @property
+    def reason(self) -> str:
+        if self.event.kind == CEASE:
+            if self.placement.end != self.event.day:  # care ended (a birthday, a legal status) but not the placement
+                return "Left care; the placement continues"
+            return self.placement.get_reason_ended_display() if self.placement.reason_ended else "Not recorded"
+        if self.event.kind == MOVE:
+            left = self.previous
+            if left is not None and left.reason_ended:
+                return f"Previous placement: {left.get_reason_ended_display().lower()}"
+            return "Not recorded"
+        return f"Came from: {self.placement.get_came_from_display()}" if self.placement.came_from else "Not recorded"
 
 
 def event_rows(events: list[Event]) -> dict[str, list[EventRow]]:
-    """Starts, ceases and moves with their placements (one query), in date order."""
+    """Starts, ceases and moves with their placements and weekly costs (two queries), in date order."""
     ids = {e.placement_id for e in events} | {e.previous_placement_id for e in events if e.previous_placement_id}
     placements = Placement.objects.select_related("child", "provider").in_bulk(ids)
+    lines: dict[int, list[CostLine]] = {}
+    for line in CostLine.objects.filter(placement_id__in={e.placement_id for e in events}).only(
+            "placement_id", "weekly_amount", "date_from", "date_to"):
+        lines.setdefault(line.placement_id, []).append(line)
     rows: dict[str, list[EventRow]] = {START: [], CEASE: [], MOVE: []}
     for event in sorted(events, key=lambda e: (e.day, e.child_id)):
         previous = placements.get(event.previous_placement_id) if event.previous_placement_id else None
-        rows[event.kind].append(EventRow(event, placements[event.placement_id], previous))
+        row = EventRow(event, placements[event.placement_id], previous)
+        row.weekly_cost = placement_rules.weekly_cost_on(row.placement, lines.get(event.placement_id, []), row.cost_day)
+        rows[event.kind].append(row)
     return rows
 
 
@@ -237,6 +263,15 @@ def unregulated_counts(on: date) -> UnregulatedCounts:
     return UnregulatedCounts(**counts)
 
 
+def unregulated_changes(week_ending: date) -> list[tuple[str, int, int, int]]:
+    """(label, this week, last week, change) for the unregulated report's three counts, week on week."""
+    now = freshness.remembered("unregulated counts", unregulated_counts, week_ending)
+    before = freshness.remembered("unregulated counts", unregulated_counts, week_ending - timedelta(days=7))
+    return [(label, getattr(now, name), getattr(before, name), getattr(now, name) - getattr(before, name))
+            for label, name in (("In unregulated provision", "total"), (UNDER_16, "under_16"),
+                                ("16 or 17 with a DoL order", "dol_16_17"))]
+
+
 def unregulated_flag(placement: Placement, on: date) -> str:
     """The group the paper watches (paragraph 83), or '' for a child in neither."""
     age = placement.child.age_on(on)
@@ -339,6 +374,32 @@ def new_residential(periods: list[tuple[str, date, date]]) -> list[NewResidentia
     return results
 
 
+@dataclass(frozen=True)
+class ResidentialCosts:
+    """The weekly cost (rule C1) of every child in residential on a day: in total, and on average over the
+    placements with a cost recorded (a placement with no cost line is not averaged in as £0)."""
+
+    placements: int
+    with_cost: int
+    total_weekly: Decimal
+
+    @property
+    def average_weekly(self) -> Decimal | None:
+        return self.total_weekly / self.with_cost if self.with_cost else None
+
+    @property
+    def without_cost(self) -> int:
+        return self.placements - self.with_cost
+
+
+def residential_costs(on: date) -> ResidentialCosts:
+    """``ResidentialCosts`` on ``on``, summed in SQL: one query."""
+    totals = residential_placements(on).order_by().aggregate(
+        placements=Count("pk"), with_cost=Count("pk", filter=Q(weekly_cost__gt=0)), total=Sum("weekly_cost"))
+    total = Decimal(totals["total"] or 0).quantize(placement_rules.PENNY)  # SQLite sums in floating point
+    return ResidentialCosts(totals["placements"], totals["with_cost"], total)
+
+
 @dataclass
 class ResidentialTracker:
     month_start: date
@@ -346,6 +407,7 @@ class ResidentialTracker:
     as_at: date
     placements: QuerySet[Placement]
     periods: list[NewResidential]  # the month, this year to date, then earlier financial years
+    costs: ResidentialCosts | None = None
 
 
 def residential_tracker(year: int, month: int, today: date, previous_years: int = 3) -> ResidentialTracker:
@@ -366,4 +428,5 @@ def residential_tracker(year: int, month: int, today: date, previous_years: int 
         # Counted over years of placements: kept until the data changes. The placements stay a query,
         # read a page at a time by the table.
         periods=freshness.remembered("new residential", new_residential, periods),
+        costs=residential_costs(as_at),
     )

@@ -84,10 +84,13 @@ class EventTable(tables.Table):
     category = tables.Column("Placement", accessor="placement__category")
     provider = tables.Column("Provider", accessor="placement__provider__name", default="No provider")
     team = tables.Column("Originating team", accessor="placement__child__team")
+    weekly_cost = MoneyColumn("Weekly cost")
+    reason = tables.Column("Reason")
 
     class Meta:
         orderable = False
         empty_text = "None this week."
+        sequence = ("day", "case_ref", "name", "category", "provider", "weekly_cost", "reason", "team")
 
     def render_category(self, value):
         return PlacementCategory(value).label
@@ -101,7 +104,8 @@ class MoveTable(EventTable):
     previous_provider = tables.Column("Previous provider", accessor="previous__provider__name", default="No provider")
 
     class Meta(EventTable.Meta):
-        sequence = ("day", "case_ref", "name", "moved_from", "previous_provider", "category", "provider", "team")
+        sequence = ("day", "case_ref", "name", "moved_from", "previous_provider", "category", "provider", "weekly_cost",
+                    "reason", "team")
 
     def render_moved_from(self, value):
         return PlacementCategory(value).label
@@ -201,6 +205,8 @@ class BreakdownTable(tables.Table):
 
 
 def breakdown_table(periods, groups: list[str], attribute: str, heading: str) -> BreakdownTable:
+    """On the page each period is one column, '11% (6)'; in the downloads two, the count and the share
+    (a number each, so a spreadsheet can add them up)."""
     rows = []
     for group in groups:
         row = {"group": group}
@@ -208,14 +214,22 @@ def breakdown_table(periods, groups: list[str], attribute: str, heading: str) ->
             count = getattr(period, attribute)[group]
             share = period.share(count)
             row[f"p{index}"] = f"{share:.0f}% ({count})" if share is not None else "0"
+            row[f"p{index}_count"] = count
+            row[f"p{index}_share"] = round(float(share), 1) if share is not None else None
         rows.append(row)
     totals = {"group": "All new residential placements"}
-    totals.update({f"p{index}": str(period.total) for index, period in enumerate(periods)})
+    for index, period in enumerate(periods):
+        totals.update({f"p{index}": str(period.total), f"p{index}_count": period.total,
+                       f"p{index}_share": 100.0 if period.total else None})
     rows.append(totals)
     columns = [("group", tables.Column(heading))]
-    columns += [(f"p{index}", tables.Column(period.label, attrs=NUMERIC)) for index, period in enumerate(periods)]
+    for index, period in enumerate(periods):
+        columns += [
+            (f"p{index}", tables.Column(period.label, attrs=NUMERIC, exclude_from_export=True)),
+            (f"p{index}_count", tables.Column(f"{period.label}: placements", visible=False)),
+            (f"p{index}_share", tables.Column(f"{period.label}: share (%)", visible=False, default="")),
+        ]
     return BreakdownTable(rows, extra_columns=columns)
-
 
 
 class BudgetTable(tables.Table):

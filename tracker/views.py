@@ -44,12 +44,21 @@ class TrackerPage(PermissionRequiredMixin, TemplateView):
         if not export_format:
             return self.render_to_response(context)
         stem = f"{self.file_stem}-{context['period_slug']}"
+        # A filter on the page filters some of its tables: the files say so, in their names and inside.
+        filters = context.get("filters_used", [])
+        filtered = context.get("filtered_tables", set()) if filters else set()
         if export_format == "workbook":
-            return files.download(files.workbook(named_tables), f"{stem}.xlsx", files.XLSX)
+            if filtered:
+                stem = f"{stem}-{exports.filtered_slug(filters)}"[:150]
+            about = exports.workbook_about(context["title"], named_tables, filters, filtered) if filtered else None
+            return files.download(files.workbook(named_tables, about=about), f"{stem}.xlsx", files.XLSX)
         wanted = {named.name: named for named in named_tables}.get(request.GET.get("table", ""))
         if wanted is None or export_format not in ("csv", "xlsx"):
             raise Http404("There is no such download.")
-        return files.table_download(wanted, export_format, f"{stem}-{wanted.name}")
+        stem = f"{stem}-{wanted.name}"
+        if wanted.name in filtered:
+            stem = f"{stem}-{exports.filtered_slug(filters)}"[:150]
+        return files.table_download(wanted, export_format, stem)
 
 
 class WeeklyTrackerView(TrackerPage):
@@ -77,6 +86,7 @@ class WeeklyTrackerView(TrackerPage):
             next_week=week_ending + timedelta(days=7),
             monday=week_ending - timedelta(days=6),
             week_hidden=[("week_ending", week_ending.isoformat())],
+            filters_used=exports.active_filters(placement_filter), filtered_tables={"placements"},
             clear_url=f"{self.request.path}?week_ending={week_ending.isoformat()}",
         )
         return context
@@ -102,6 +112,7 @@ class UnregulatedReportView(TrackerPage):
             total=counts.total,
             under_16=counts.under_16,
             dol_16_17=counts.dol_16_17,
+            changes=selectors.unregulated_changes(week_ending),
             week_ending=week_ending,
             period_slug=week_ending.isoformat(),
             previous_week=week_ending - timedelta(days=7),
@@ -119,7 +130,7 @@ class ResidentialTrackerView(TrackerPage):
         coverage = data_coverage(timezone.localdate())
         as_at = coverage.as_at
         form = MonthForm(self.request.GET or None)
-        year, month = form.month_or((as_at.year, as_at.month))
+        year, month = form.month_or(coverage.last_complete_month())  # never a month with one day in it
         tracker = selectors.residential_tracker(year, month, as_at)
         named_tables = exports.residential_tables(tracker)
         paginate(self.request, named_tables[:1])

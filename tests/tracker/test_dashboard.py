@@ -8,8 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from placements.choices import CommissioningRoute, PlacementCategory
+from panel.models import ConsolidationMeeting
+from placements.cost_avoidance import cost_avoidance_record
 from placements.demo import demo_authority_build
 from placements.models import AuthoritySettings
 from tests.factories import make_child, make_cost_line, make_placement, make_provider
@@ -183,12 +186,17 @@ def test_the_dashboard_page_draws_every_chart_and_keeps_its_queries_fixed(client
         p = make_placement(make_child(case_ref=f"S{i}"), make_provider(name=f"S{i}", urn=f"S{i}"),
                            start=date(2024, 1, 1))
         make_cost_line(p, "5000", p.start)
+    today = timezone.localdate()
+    cost_avoidance_record(child=p.child, source="panel", date_agreed=today - timedelta(days=70),
+                          effective_from=today - timedelta(days=70), recorded_by=director, one_off=Decimal("900"))
+    ConsolidationMeeting.objects.create(child=p.child, placement=p, date=today - timedelta(days=70),
+                                        outcome="maintained", outcome_date=today - timedelta(days=40))
     with CaptureQueriesContext(connection) as small:
         response = client.get(reverse("tracker_dashboard"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert page.count('data-figure="') == 9
-    assert page.count('<script id="') == 9 and "plotly.min" in page
+    assert page.count('data-figure="') == 12
+    assert page.count('<script id="') == 12 and "plotly.min" in page
     for i in range(30):
         p = make_placement(make_child(case_ref=f"B{i}"), make_provider(name=f"B{i}", urn=f"B{i}"),
                            start=date(2024, 1, 1), end=date(2024, 6, 1), reason_ended="moved")
