@@ -13,7 +13,7 @@ CHILD_PAGES = {"child_detail"}
 #: Downloads that are not a page's ``?_export=`` (the bad rows of an uploaded file).
 DOWNLOAD_PAGES = {"import_errors"}
 #: Imports write in bulk, unseen by django-auditlog: the confirmation is logged instead.
-IMPORT_PAGES = {"import_confirm"}
+IMPORT_PAGES = {"import_confirm", "import_undo"}
 _FORMAT = re.compile(r"[a-z0-9]{1,10}")
 
 

@@ -31,7 +31,7 @@ T = TypeVar("T")
 #: The apps whose tables the figures read.
 WATCHED_APPS = ("placements", "tracker", "panel")
 #: Their tables that no figure reads (and the version's own table).
-NOT_WATCHED = {"placements_dataversion", "placements_importupload", "placements_caresegment"}
+NOT_WATCHED = {"placements_dataversion", "placements_importupload", "placements_caresegment", "placements_importrecord"}
 #: How long a remembered figure is kept at most, even if nothing changes (a day: seconds).
 KEPT_FOR = 24 * 60 * 60
 

@@ -23,6 +23,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig
@@ -39,7 +40,9 @@ from placements.imports.tables import (
     ReconciliationTable,
     TemporaryTooLongTable,
 )
-from placements.models import ImportUpload
+from placements.import_history_views import count_lines, describe
+from placements.imports.history import record_import
+from placements.models import ImportRecord, ImportUpload
 
 #: The largest upload the page takes, all files together.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -124,6 +127,14 @@ class ImportUploadPage(PermissionRequiredMixin, FormView):
         return redirect("import_preview", token=token)
 
 
+def names_as_uploaded(names: list[str]) -> list[str]:
+    """Each file's name, with its place in the upload when another file has the same name: DfE's files are
+    named the same every year, so "episodes.csv (file 10 of 16)" says which year's file a row is in."""
+    repeated = {name for name in names if names.count(name) > 1}
+    return [f"{name} (file {n} of {len(names)})" if name in repeated else name
+            for n, name in enumerate(names, start=1)]
+
+
 class UploadedImport(PermissionRequiredMixin, View):
     """A page about one upload of the signed-in user's, named by its token."""
 
@@ -136,16 +147,23 @@ class UploadedImport(PermissionRequiredMixin, View):
         if not uploads:
             return self.missing()
         self.kind = KINDS[uploads[0].kind]
-        self.files = [SourceFile(name=u.file_name, data=bytes(u.data)) for u in uploads]
+        self.files = [SourceFile(name=name, data=bytes(u.data))
+                      for name, u in zip(names_as_uploaded([u.file_name for u in uploads]), uploads)]
         return super().dispatch(request, *args, **kwargs)
 
     def missing(self):
+        imported = ImportRecord.objects.filter(token=self.kwargs["token"]).exclude(token="").first()
+        if imported is not None:
+            response = render(self.request, "placements/imports/imported.html", {
+                "title": "These files have been imported", "record": imported, **describe(imported)})
+            add_never_cache_headers(response)
+            return response
         raise Http404("No such upload: it was imported, replaced by a newer one, or is more than a day old.")
 
     def preview(self, result: ImportResult):
         errors = result.sorted_errors()
         changes = result.sorted_changes()
-        return render(self.request, "placements/imports/preview.html", {
+        response = render(self.request, "placements/imports/preview.html", {
             "title": "Nothing can be imported" if errors else "Check the changes before importing",
             "kind": self.kind,
             "result": result,
@@ -157,6 +175,9 @@ class UploadedImport(PermissionRequiredMixin, View):
             "token": self.kwargs["token"],
             "back_url": reverse("import_upload"),
         })
+        # Back after confirming asks again, and hears that the files were imported, not the old preview.
+        add_never_cache_headers(response)
+        return response
 
 
 class ImportPreview(UploadedImport):
@@ -167,6 +188,12 @@ class ImportPreview(UploadedImport):
 class ImportConfirm(UploadedImport):
     def missing(self):
         # Pressed twice, or too late: say so rather than show a missing page.
+        imported = ImportRecord.objects.filter(token=self.kwargs["token"]).exclude(token="").first()
+        if imported is not None:
+            info = describe(imported)
+            messages.info(self.request, f"Those files were imported on {imported.imported_at:%d/%m/%Y at %H:%M} "
+                                        f"by {info['who']}: nothing more to do.")
+            return redirect(imported.get_absolute_url())
         messages.info(self.request, "That upload is no longer here: it has been imported, replaced or removed. "
                                     "Upload the files again to import them.")
         return redirect("import_upload")
@@ -175,12 +202,13 @@ class ImportConfirm(UploadedImport):
         try:
             with transaction.atomic():
                 plan = self.kind.plan(self.files)
-                result = self.kind.apply(plan)
+                self.kind.apply(plan)
+                record = record_import(self.kind.slug, plan, self.files, user=request.user, token=token)
         except ImportRefused as refused:
             # Something changed since the preview: show the rows as they are now.
             return self.preview(refused.result)
         ImportUpload.objects.filter(token=token).delete()
-        messages.success(request, f"{self.kind.label} imported: {result.summary()}.")
+        messages.success(request, f"{self.kind.label} imported. " + "; ".join(count_lines(record)) + ".")
         return redirect("data_quality")
 
 

@@ -561,6 +561,40 @@ class ImportUpload(models.Model):
         return self.file_name
 
 
+class ImportRecord(models.Model):
+    """One confirmed import, or the undoing of one: who, when, which files, what it did, and how to undo it.
+
+    ``journal`` is what the import wrote (``placements.imports.journal``); ``placements.imports.history``
+    makes these records and undoes the latest import from its journal.
+    """
+
+    UNDO = "undo"
+
+    kind = models.CharField(max_length=20, help_text="The kind of import (placements.imports.KINDS), or undo.")
+    token = models.CharField(max_length=64, blank=True, db_index=True, help_text="The upload it came from.")
+    files = models.JSONField(default=list, help_text="Each file as uploaded: name, size in bytes, position.")
+    return_years = models.JSONField(default=list, help_text="SSDA903 collection years the files cover.")
+    counts = models.JSONField(default=dict, help_text="Per record type: new, changed, unchanged, left alone.")
+    notes = models.JSONField(default=list)
+    changes = models.JSONField(default=list, help_text="Each field changed: record, field, old, new.")
+    journal = models.JSONField(default=dict, help_text="What was written, to undo it.")
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    imported_at = models.DateTimeField(default=timezone.now)
+    undoes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="undone_by")
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["-imported_at", "-id"], name="import_record_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.imported_at:%d/%m/%Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("import_record", args=[self.pk])
+
+
 class PlacementSearch(models.Model):
     """One Placement Request Form (PRF) and the search it starts (paper 002, paragraphs 27-29).
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placements import import_views, search_views, views
+from placements import import_history_views, import_views, search_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,6 +24,9 @@ urlpatterns = [
 # Data in (SPEC section 5) and what needs a person afterwards.
 urlpatterns += [
     path("imports/", import_views.ImportUploadPage.as_view(), name="import_upload"),
+    path("imports/history/", import_history_views.ImportHistory.as_view(), name="import_history"),
+    path("imports/history/<int:pk>/", import_history_views.ImportRecordDetail.as_view(), name="import_record"),
+    path("imports/history/<int:pk>/undo/", import_history_views.ImportUndo.as_view(), name="import_undo"),
     path("imports/<str:token>/", import_views.ImportPreview.as_view(), name="import_preview"),
     path("imports/<str:token>/confirm/", import_views.ImportConfirm.as_view(), name="import_confirm"),
     path("imports/<str:token>/bad-rows.csv", import_views.ImportErrorsCsv.as_view(), name="import_errors"),

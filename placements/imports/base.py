@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from placements.imports.journal import Journal
 from placements.plausible import problem_with_date
 
 #: A callback for progress lines ("Read 100,000 rows of episodes.csv"); the commands print them.
@@ -91,6 +92,9 @@ class ChangeCounts:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    #: Rows of the files the import did not use (a later return already has the episode, a header row for a
+    #: child with no episodes): counted, so the history says what was left alone.
+    left_alone: int = 0
 
     @property
     def total(self) -> int:
@@ -180,9 +184,13 @@ class ImportResult:
 
 @dataclass
 class ImportPlan:
-    """The changes an importer would make. Subclasses hold the records to create and update."""
+    """The changes an importer would make. Subclasses hold the records to create and update.
+
+    The apply writes through ``journal``, which keeps what it takes to undo the import
+    (``placements.imports.journal``)."""
 
     result: ImportResult
+    journal: Journal = field(default_factory=Journal)
 
 
 class ImportRefused(Exception):

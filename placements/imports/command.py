@@ -10,6 +10,7 @@ from django.db import transaction
 
 from placements.imports import KINDS
 from placements.imports.base import ImportResult, SourceFile, gc_paused
+from placements.imports.history import record_import
 
 
 def source_files(paths: list[str]) -> list[SourceFile]:
@@ -70,6 +71,7 @@ class ImportCommand(BaseCommand):
                 )
             if not dry_run:
                 kind.apply(plan, progress=progress)
+                record_import(kind.slug, plan, sources)  # in the history, with the command line as who
         seconds = time.perf_counter() - started
         for line in result_lines(result):
             self.stdout.write(line)

@@ -191,9 +191,11 @@ def _read_row(file: str, line: int, row: dict, result: ImportResult, today: date
 def costs_apply(plan: CostsPlan, *, progress: Progress = no_progress) -> ImportResult:
     """Write the plan in one transaction; refuse (writing nothing) if any row was bad."""
     refuse_if_bad(plan)
+    journal = plan.journal
     with transaction.atomic():
-        CostLine.objects.bulk_create(plan.new_lines, batch_size=2000)
-        CostLine.objects.bulk_update(plan.changed_lines, ["date_to"], batch_size=2000)
+        journal.bulk_create(CostLine, plan.new_lines, batch_size=2000)
+        journal.bulk_update(CostLine, plan.changed_lines, ["date_to"], batch_size=2000)
+        journal.seal()
     progress(f"Wrote {len(plan.new_lines):,} new and {len(plan.changed_lines):,} ended cost lines.")
     plan.result.applied = True
     return plan.result

@@ -162,10 +162,12 @@ def _plan_changes(plan: ProvidersPlan, rows: list) -> None:
 def providers_apply(plan: ProvidersPlan, *, progress: Progress = no_progress) -> ImportResult:
     """Write the plan in one transaction; refuse (writing nothing) if any row was bad."""
     refuse_if_bad(plan)
+    journal = plan.journal
     with transaction.atomic():
-        Provider.objects.bulk_create(plan.new_providers, batch_size=2000)
-        Provider.objects.bulk_update(plan.changed_providers, PROVIDER_FIELDS, batch_size=2000)
-        FrameworkMembership.objects.bulk_create(plan.new_memberships, batch_size=2000)
+        journal.bulk_create(Provider, plan.new_providers, batch_size=2000)
+        journal.bulk_update(Provider, plan.changed_providers, PROVIDER_FIELDS, batch_size=2000)
+        journal.bulk_create(FrameworkMembership, plan.new_memberships, batch_size=2000)
+        journal.seal()
     progress(f"Wrote {len(plan.new_providers):,} new and {len(plan.changed_providers):,} changed providers.")
     plan.result.applied = True
     return plan.result

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from placements import access, import_views
-from placements.models import Child, Episode, ImportUpload, Placement
+from placements.models import Child, Episode, ImportRecord, ImportUpload, Placement
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,10 @@ def test_upload_then_preview_then_confirm_imports_the_files(manager_client):
     token = response.url.rstrip("/").split("/")[-1]
     confirmed = manager_client.post(reverse("import_confirm", args=[token]), follow=True)
     assert confirmed.redirect_chain[-1][0] == reverse("data_quality")
-    assert "SSDA903 return imported: 8 new, 0 changed, 0 unchanged." in confirmed.content.decode()
+    message = confirmed.content.decode()
+    # Each record type counted on its own, not one sum over all of them.
+    assert ("SSDA903 return imported. Children: 2 new, 0 changed, 0 unchanged; Placements: 2 new, 0 changed, "
+            "0 unchanged; Episodes: 2 new, 0 changed, 0 unchanged; Legal status periods: 2 new") in message
     assert (Child.objects.count(), Placement.objects.count(), Episode.objects.count()) == (2, 2, 2)
     assert not ImportUpload.objects.exists()
 
@@ -134,9 +137,29 @@ def test_confirming_twice_imports_once_and_then_explains(manager_client):
     token = upload(manager_client, return_files()).url.rstrip("/").split("/")[-1]
     manager_client.post(reverse("import_confirm", args=[token]))
     again = manager_client.post(reverse("import_confirm", args=[token]), follow=True)
+    record = ImportRecord.objects.get()
+    assert again.redirect_chain[-1][0] == reverse("import_record", args=[record.pk])
+    assert "Those files were imported on" in again.content.decode()
+    assert Child.objects.count() == 2
+
+
+def test_an_upload_that_is_gone_is_explained(manager_client):
+    again = manager_client.post(reverse("import_confirm", args=["no-such-token"]), follow=True)
     assert again.redirect_chain[-1][0] == reverse("import_upload")
     assert "That upload is no longer here" in again.content.decode()
-    assert Child.objects.count() == 2
+
+
+def test_back_to_a_confirmed_preview_says_it_was_imported_when_and_by_whom(manager_client, manager):
+    preview_url = upload(manager_client, return_files()).url
+    first = manager_client.get(preview_url)
+    assert "no-store" in first["Cache-Control"]  # Back asks the server again rather than showing the old page
+    manager_client.post(reverse("import_confirm", args=[preview_url.rstrip("/").split("/")[-1]]))
+    page = manager_client.get(preview_url)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "These files have been imported" in text and "Nothing has been imported yet" not in text
+    assert manager.get_username() in text or manager.get_full_name() in text
+    assert f"{timezone.localtime(ImportRecord.objects.get().imported_at):%-d %B %Y}" in text
 
 
 def test_a_new_upload_replaces_the_earlier_one(manager_client):
