@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView
 from placements.imports import KINDS
 from placements.imports.history import UndoRefused, can_undo, latest_import, undo
 from placements.models import ImportRecord
+from placements.rules import financial_year_label
 
 IMPORT_PERMISSION = "placements.import_data"
 #: Field changes listed on one import's page; the rest are counted.
@@ -22,7 +23,7 @@ CHANGES_SHOWN = 1000
 
 def kind_label(record: ImportRecord) -> str:
     if record.kind == ImportRecord.UNDO:
-        return f"Undo of the {kind_label(record.undoes).lower()} import" if record.undoes else "Undo"
+        return f"Undo of the {kind_label(record.undoes)} import" if record.undoes else "Undo"
     kind = KINDS.get(record.kind)
     return kind.label if kind else record.kind
 
@@ -48,9 +49,17 @@ def count_lines(record: ImportRecord) -> list[str]:
     return lines
 
 
+def returns_covered(record: ImportRecord) -> str:
+    """"the 2019/20 return", "the 2017/18 and 2018/19 returns", or "" when the files are not a return."""
+    years = [financial_year_label(year) for year in record.return_years]
+    if not years:
+        return ""
+    return f"the {' and '.join([', '.join(years[:-1]), years[-1]] if len(years) > 1 else years)} return{'s' if len(years) > 1 else ''}"
+
+
 def describe(record: ImportRecord) -> dict:
     return {"record": record, "label": kind_label(record), "who": who(record), "count_lines": count_lines(record),
-            "size": sum(f["size"] for f in record.files)}
+            "size": sum(f["size"] for f in record.files), "returns": returns_covered(record)}
 
 
 class ImportHistory(PermissionRequiredMixin, ListView):

@@ -220,9 +220,10 @@ class ImportErrorsCsv(UploadedImport):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="import-bad-rows.csv"'
         writer = csv.writer(response)
-        writer.writerow(["file", "line", "column", "value", "reason"])
+        writer.writerow(["file", "return", "line", "CHILD", "column", "value", "reason"])
         for error in result.sorted_errors():
-            writer.writerow([as_text(cell) for cell in (error.file, error.line, error.column, error.value, error.reason)])
+            writer.writerow([as_text(cell) for cell in (error.file, error.covers, error.line, error.child, error.column,
+                                                        error.value, error.reason)])
         return response
 
 

@@ -22,7 +22,8 @@ def source_files(paths: list[str]) -> list[SourceFile]:
             found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
             if not found:
                 raise CommandError(f"{path} holds no CSV files.")
-            files += [SourceFile.from_path(p) for p in found]
+            # Named with their folder: DfE's files have the same names every year ("2019/episodes.csv").
+            files += [SourceFile(name=f"{path.name}/{p.name}", data=p.read_bytes()) for p in found]
         elif path.is_file():
             files.append(SourceFile.from_path(path))
         else:

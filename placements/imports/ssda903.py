@@ -262,6 +262,7 @@ def _read_episodes(table: CsvTable, result: ImportResult, today: date) -> list[E
         year = rules.financial_year_start(max(r.decom for r in rows)).year
         for r in rows:
             r.return_year = year
+        result.file_covers[table.name] = f"the {rules.financial_year_label(year)} return"
     return rows
 
 

@@ -95,7 +95,23 @@ def test_a_file_with_bad_rows_lists_each_and_cannot_be_imported(manager_client):
     manager_client.post(reverse("import_confirm", args=[token]))  # even if asked
     assert not Child.objects.exists()
     csv_rows = manager_client.get(reverse("import_errors", args=[token])).content.decode().splitlines()
-    assert csv_rows[0] == "file,line,column,value,reason" and len(csv_rows) == 4
+    assert csv_rows[0] == "file,return,line,CHILD,column,value,reason" and len(csv_rows) == 4
+    # Each bad row names the CHILD and the return its file is, on the page and in the download.
+    assert "episodes.csv,the 2019/20 return,4,K0001,DECOM,31/02/2020,is not a real date." in csv_rows
+    assert "the 2019/20 return" in page and ">K0001<" in page
+
+
+def test_files_of_the_same_name_are_told_apart_by_their_place_in_the_upload(manager_client):
+    year_two = [SimpleUploadedFile("header.csv", f"{HEADER}\nK0000,1,15/06/2010,WBRI,,,\n".encode()),
+                SimpleUploadedFile("episodes.csv", f"{EPISODES}\nK0000,01/01/2021,P,C2,N1,U4,PR1,,,,,,\n"
+                                                   "K0000,01/02/2021,S,C2,N1,Q9,PR1,,,,,,\n".encode())]
+    response = upload(manager_client, return_files() + year_two)
+    page = manager_client.get(response.url).content.decode()
+    assert "episodes.csv (file 4 of 4)" in page and "the 2020/21 return" in page
+    token = response.url.rstrip("/").split("/")[-1]
+    csv_rows = manager_client.get(reverse("import_errors", args=[token])).content.decode().splitlines()
+    assert csv_rows[1] == ("episodes.csv (file 4 of 4),the 2020/21 return,3,K0000,PLACE,Q9,"
+                           "is not an SSDA903 PLACE code.")
 
 
 def test_a_file_of_the_wrong_kind_says_which_columns_were_expected(manager_client):

@@ -93,6 +93,9 @@ ACCESS: dict[str, Access] = {
     "import_preview": page(MANAGER),
     "import_confirm": action(MANAGER),
     "import_errors": page(MANAGER),
+    "import_history": page(MANAGER),
+    "import_record": page(MANAGER),
+    "import_undo": action(MANAGER),
     "data_quality": page(*CASEWORK),
     # Searches: officers and managers run them; a senior manager reads them and approves (search_move).
     "search_list": page(OFFICER, MANAGER, DIRECTOR),
