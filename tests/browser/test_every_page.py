@@ -85,6 +85,18 @@ def test_every_page(tab, username):
             tab.page.get_by_role("button", name="Check the files").click()
         tab.check("/imports/ (preview of fixtures/providers.csv)")
         assert "/imports/" in tab.page.url and tab.page.url != tab.base_url + "/imports/"
+        preview = tab.page.url.removeprefix(tab.base_url)
+        with tab.page.expect_navigation():
+            tab.page.get_by_role("button", name="Import these changes").click()
+        tab.check("/data-quality/ (after confirming the import)")
+        tab.open(preview)  # the preview of files since imported: when and by whom
+        tab.open("/imports/history/")
+        record = first_row_link(tab, r"/imports/history/\d+/")
+        tab.open(record)
+        with tab.page.expect_navigation():
+            tab.page.get_by_role("button", name="Undo this import").click()
+        tab.check("/imports/history/ (after undoing the import)")
+        tab.open(record)  # undone: says so, and offers no undo
     tab.open("/panel/")
     meeting = first_row_link(tab, r"/panel/meetings/\d+/")
     tab.open(meeting)
