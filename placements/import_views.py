@@ -29,8 +29,8 @@ from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig
 
 from placements.coverage import data_coverage
-from placements.exports import SafeTableExport, as_text
-from placements.imports import KINDS, SourceFile, quality, reconciliation
+from placements.exports import SafeTableExport, as_text, download
+from placements.imports import KINDS, SourceFile, guide, quality, reconciliation
 from placements.imports.base import ImportRefused, ImportResult
 from placements.imports.tables import (
     ExternalWithoutProviderTable,
@@ -96,7 +96,8 @@ class ImportUploadPage(PermissionRequiredMixin, FormView):
     permission_required = IMPORT_PERMISSION
     template_name = "placements/imports/upload.html"
     form_class = ImportForm
-    extra_context = {"title": "Import data", "kinds": KINDS.values()}
+    extra_context = {"title": "Import data", "kinds": KINDS.values(), "date_format": guide.DATE_FORMAT,
+                     "guides": [(KINDS[slug], kind_guide) for slug, kind_guide in guide.GUIDES.items()]}
 
     def dispatch(self, request, *args, **kwargs):
         # Uploads nobody confirmed are not kept: files of children's data should not linger.
@@ -133,6 +134,18 @@ def names_as_uploaded(names: list[str]) -> list[str]:
     repeated = {name for name in names if names.count(name) > 1}
     return [f"{name} (file {n} of {len(names)})" if name in repeated else name
             for n, name in enumerate(names, start=1)]
+
+
+class ImportExample(PermissionRequiredMixin, View):
+    """An example file of a kind, made up (``placements.imports.guide``), to download and fill in."""
+
+    permission_required = IMPORT_PERMISSION
+
+    def get(self, request, kind, name):
+        found = guide.example(kind, name)
+        if found is None:
+            raise Http404("No such example file.")
+        return download(found.as_csv().encode("utf-8"), f"example-{found.name}", "text/csv; charset=utf-8")
 
 
 class UploadedImport(PermissionRequiredMixin, View):

@@ -330,10 +330,14 @@ def read_tables(files: Iterable[SourceFile], result: ImportResult) -> Iterator[C
         yield table
 
 
-def wrong_columns(table: CsvTable, expected: dict[str, Iterable[str]]) -> str:
-    """The reason for a file of the wrong kind: which columns each kind has, and what this file has."""
+def wrong_columns(table: CsvTable, expected: dict[str, Iterable[str]], kind: str = "") -> str:
+    """The reason for a file of the wrong kind: which columns each kind has, what this file has, and which
+    other kind of import it looks like, if any (``placements.imports.guide``)."""
+    from placements.imports.guide import other_kind_hint
+
     kinds = "; ".join(f"{kind}: {', '.join(columns)}" for kind, columns in expected.items())
-    return f"These columns are not a file this import takes. Expected the columns of {kinds}. Found: {', '.join(table.columns)}."
+    return (f"These columns are not a file this import takes. Expected the columns of {kinds}. "
+            f"Found: {', '.join(table.columns)}.{other_kind_hint(table.columns, kind)}")
 
 
 # --- Values ------------------------------------------------------------------------

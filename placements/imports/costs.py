@@ -77,7 +77,7 @@ def costs_plan(files: Iterable[SourceFile], *, today: date | None = None, progre
         table.columns = [c.upper() for c in table.columns]
         table.rows = [(line, {k.upper(): v for k, v in row.items()}) for line, row in table.rows]
         if table.column_set != frozenset(COLUMNS):
-            result.error(table.name, 1, "", "", wrong_columns(table, {"costs": COLUMNS}))
+            result.error(table.name, 1, "", "", wrong_columns(table, {"costs": COLUMNS}, KIND))
             continue
         progress(f"Read {table.name}: {len(table.rows):,} rows.")
         for line, row in table.rows:

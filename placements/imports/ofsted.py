@@ -40,6 +40,7 @@ from placements.imports.base import (
     read_tables,
     refuse_if_bad,
 )
+from placements.imports.guide import other_kind_hint
 from placements.models import OfstedInspection, Provider
 
 KIND = "ofsted"
@@ -149,7 +150,7 @@ def ofsted_plan(files: Iterable[SourceFile], *, today: date | None = None, progr
         found = _layout(table)
         if found is None:
             result.error(table.name, 1, "", "", f"These columns are not an Ofsted provider-level file. {_expected()} "
-                                                f"Found: {', '.join(table.columns)}.")
+                                                f"Found: {', '.join(table.columns)}.{other_kind_hint(table.columns, KIND)}")
             continue
         layout, columns, events = found
         progress(f"Read {table.name}: {len(table.rows):,} rows (Ofsted, {layout}).")

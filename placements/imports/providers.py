@@ -69,7 +69,7 @@ def providers_plan(files: Iterable[SourceFile], *, today: date | None = None, pr
         table.columns = [c.upper() for c in table.columns]
         table.rows = [(line, {k.upper(): v for k, v in row.items()}) for line, row in table.rows]
         if not set(COLUMNS) <= table.column_set <= set(COLUMNS + OPTIONAL):
-            result.error(table.name, 1, "", "", wrong_columns(table, {"providers": COLUMNS + OPTIONAL}))
+            result.error(table.name, 1, "", "", wrong_columns(table, {"providers": COLUMNS + OPTIONAL}, KIND))
             continue
         progress(f"Read {table.name}: {len(table.rows):,} rows.")
         for line, row in table.rows:

@@ -429,7 +429,7 @@ def ssda903_plan(files: Iterable[SourceFile], *, today: date | None = None, prog
         elif kind:
             result.notes.append(f"{table.name} is the SSDA903 {kind} table, which this app does not use: left alone.")
         else:
-            result.error(table.name, 1, "", "", wrong_columns(table, codes.TABLES))
+            result.error(table.name, 1, "", "", wrong_columns(table, codes.TABLES, KIND))
 
     header_by_child = {row.child: row for row in headers}  # a later header file wins
     # Children whose header row was bad: already reported, so their other rows are not reported again.

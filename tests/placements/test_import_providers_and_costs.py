@@ -191,7 +191,7 @@ def test_the_costs_command_exits_with_code_2_on_a_bad_file(tmp_path, placement, 
     with pytest.raises(CommandError) as raised:
         call_command("import_costs", str(path))
     assert raised.value.returncode == 2
-    assert "costs.csv, line 2, FROM: '01/01/2020' is before the placement started" in capsys.readouterr().err
+    assert "costs.csv, line 2, CHILD C1, FROM: '01/01/2020' is before the placement started" in capsys.readouterr().err
 
 
 # --- The README's example files --------------------------------------------------------------

@@ -94,6 +94,7 @@ ACCESS: dict[str, Access] = {
     "import_confirm": action(MANAGER),
     "import_errors": page(MANAGER),
     "import_history": page(MANAGER),
+    "import_example": page(MANAGER),
     "import_record": page(MANAGER),
     "import_undo": action(MANAGER),
     "data_quality": page(*CASEWORK),

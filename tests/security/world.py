@@ -141,6 +141,7 @@ URL_OBJECTS = {
     "import_confirm": lambda w, u: {"token": w.upload_token(u)},
     "import_errors": lambda w, u: {"token": w.upload_token(u)},
     "import_record": lambda w, u: {"pk": w.import_record()},
+    "import_example": lambda w, u: {"kind": "providers", "name": "providers.csv"},
     "import_undo": lambda w, u: {"pk": w.import_record()},
     "search_detail": lambda w, u: {"pk": w.search.pk},
     "search_move": lambda w, u: {"pk": w.search.pk},
