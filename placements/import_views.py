@@ -33,6 +33,7 @@ from placements.exports import SafeTableExport, as_text, download
 from placements.imports import KINDS, SourceFile, guide, quality, reconciliation
 from placements.imports.base import ImportRefused, ImportResult
 from placements.imports.tables import (
+    CostsFileTable,
     ExternalWithoutProviderTable,
     OpenNotInNextReturnTable,
     OverlapTable,
@@ -42,7 +43,9 @@ from placements.imports.tables import (
 )
 from placements.import_history_views import count_lines, describe
 from placements.imports.history import record_import
+from placements.forms import DateInput
 from placements.models import ImportRecord, ImportUpload
+from placements.plausible import problem_with_date
 
 #: The largest upload the page takes, all files together.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -305,6 +308,21 @@ def children_in(rows) -> int | None:
     return None
 
 
+class QualityDayForm(forms.Form):
+    """The day the data quality page looks at (the data's "as at" date unless another is chosen)."""
+
+    on = forms.DateField(label="As at", required=False, widget=DateInput(),
+                         help_text="The checks of open placements look at this day.",
+                         error_messages={"invalid": "Enter the day as a real date."})
+
+    def clean_on(self):
+        day = self.cleaned_data["on"]
+        problem = day and problem_with_date(day)
+        if problem:
+            raise forms.ValidationError(f"The day {problem}.")
+        return day
+
+
 class DataQuality(PermissionRequiredMixin, TemplateView):
     permission_required = "placements.view_placement"
     template_name = "placements/imports/data_quality.html"
@@ -313,14 +331,23 @@ class DataQuality(PermissionRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         coverage = data_coverage(timezone.localdate())
-        today = coverage.as_at
+        form = QualityDayForm(request.GET if "on" in request.GET else None)
+        chosen = form.cleaned_data["on"] if form.is_valid() else None
+        today = chosen or coverage.as_at
+        if not form.is_bound:
+            form.initial["on"] = today
         sections = []
+        export = request.GET.get("_export")
         for section in quality_sections(today):
+            if request.GET.get("section") == section.slug and export == "costs" and section.slug == "no-cost-line":
+                table = CostsFileTable(section.rows)
+                return SafeTableExport("csv", table).response(f"costs-to-fill-in-{today:%Y-%m-%d}.csv")
             table = section.table_class(section.rows, prefix=f"{section.slug}-", empty_text="Nothing to check.")
-            export = request.GET.get("_export")
             if request.GET.get("section") == section.slug and SafeTableExport.is_valid_format(export):
                 RequestConfig(request, paginate=False).configure(table)
                 return SafeTableExport(export, table).response(f"data-quality-{section.slug}-{today:%Y-%m-%d}.{export}")
             RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
             sections.append({"section": section, "table": table, "children": children_in(section.rows)})
-        return self.render_to_response(self.get_context_data(sections=sections, today=today, coverage=coverage))
+        status = 400 if form.is_bound and not form.is_valid() else 200
+        return self.render_to_response(
+            self.get_context_data(sections=sections, today=today, coverage=coverage, form=form), status=status)

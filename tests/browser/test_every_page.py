@@ -77,6 +77,8 @@ def test_every_page(tab, username):
         tab.open("/tracker/budgets/new/")
 
     tab.open("/data-quality/")
+    tab.open("/data-quality/?on=2024-03-31")
+    tab.open("/data-quality/?on=1899-01-01", status=400)  # a day out of range: the error summary, axe-checked
     if username == "admin":
         tab.open("/imports/")
         tab.page.check("input[name=kind][value=providers]")
