@@ -139,6 +139,9 @@ class Framework(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("framework_detail", args=[self.pk])
+
 
 class FrameworkUplift(models.Model):
     """The fee uplift agreed for a framework in a financial year (e.g. 6% for 2023/24)."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placements import import_history_views, import_views, search_views, views
+from placements import framework_views, import_history_views, import_views, search_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,6 +19,17 @@ urlpatterns = [
     path("placements/<int:pk>/edit/", views.PlacementUpdate.as_view(), name="placement_update"),
     path("placements/<int:pk>/cost-lines/new/", views.CostLineCreate.as_view(), name="cost_line_create"),
     path("cost-lines/<int:pk>/end/", views.CostLineEnd.as_view(), name="cost_line_end"),
+]
+
+# Frameworks, set up by the commissioning hub manager.
+urlpatterns += [
+    path("frameworks/", framework_views.FrameworkList.as_view(), name="framework_list"),
+    path("frameworks/new/", framework_views.FrameworkCreate.as_view(), name="framework_create"),
+    path("frameworks/<int:pk>/", framework_views.FrameworkDetail.as_view(), name="framework_detail"),
+    path("frameworks/<int:pk>/edit/", framework_views.FrameworkUpdate.as_view(), name="framework_update"),
+    path("frameworks/<int:pk>/uplifts/new/", framework_views.UpliftCreate.as_view(), name="framework_uplift_create"),
+    path("frameworks/<int:pk>/members/new/", framework_views.MembershipCreate.as_view(),
+         name="framework_member_create"),
 ]
 
 # Data in (SPEC section 5) and what needs a person afterwards.

@@ -51,6 +51,15 @@ def test_every_page(tab, username):
     tab.open("/providers/")
     tab.open(first_row_link(tab, r"/providers/\d+/"))
 
+    tab.open("/frameworks/")
+    framework = first_row_link(tab, r"/frameworks/\d+/")
+    tab.open(framework)
+    if username == "admin":
+        tab.open("/frameworks/new/")
+        tab.open(f"{framework}edit/")
+        tab.open(f"{framework}uplifts/new/")
+        tab.open(f"{framework}members/new/")
+
     tab.open("/placements/")
     placement = first_row_link(tab, r"/placements/\d+/")
     tab.open(placement)

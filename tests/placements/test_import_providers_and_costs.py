@@ -97,7 +97,7 @@ def test_a_framework_membership_is_added_from_the_day_given():
     ("SC1,Home,external,castle,yes,,", "PROVISION", "is not a provision kind"),
     ("SC1,Home,external,childrens_home,maybe,,", "REGULATED", "must be yes or no"),
     ("SC1,,external,childrens_home,yes,,", "NAME", "NAME is missing"),
-    ("SC1,Home,external,childrens_home,yes,No Such Framework,", "FRAMEWORK", "is not a framework set up here"),
+    ("SC1,Home,external,childrens_home,yes," + "F" * 151 + ",", "FRAMEWORK", "is longer than a framework's name"),
 ])
 def test_a_bad_provider_row_is_refused_and_nothing_is_written(row, column, reason):
     [error] = refused(providers_plan, "providers.csv", PROVIDERS, "SC2,Fine Home,external,childrens_home,yes,,", row)

@@ -88,6 +88,13 @@ ACCESS: dict[str, Access] = {
     "placement_update": form(*WRITERS),
     "cost_line_create": form(*WRITERS),
     "cost_line_end": form(*WRITERS),
+    # Frameworks: read with casework, set up by commissioning hub managers.
+    "framework_list": page(*CASEWORK),
+    "framework_detail": page(*CASEWORK),
+    "framework_create": form(MANAGER),
+    "framework_update": form(MANAGER),
+    "framework_uplift_create": form(MANAGER),
+    "framework_member_create": form(MANAGER),
     # Data in: commissioning hub managers.
     "import_upload": form(MANAGER),
     "import_preview": page(MANAGER),

@@ -36,6 +36,13 @@ class World:
     search_approved: object
     held_meeting: object
 
+    def framework(self) -> int:
+        from placements.models import Framework
+
+        framework, _ = Framework.objects.get_or_create(name="Regional Residential", defaults={
+            "category": "residential", "lead_authority": "Anyshire"})
+        return framework.pk
+
     def import_record(self) -> int:
         """An import in the history (one that changed nothing: undoing it is refused, writing nothing)."""
         from placements.models import ImportRecord
@@ -141,6 +148,10 @@ URL_OBJECTS = {
     "import_confirm": lambda w, u: {"token": w.upload_token(u)},
     "import_errors": lambda w, u: {"token": w.upload_token(u)},
     "import_record": lambda w, u: {"pk": w.import_record()},
+    "framework_detail": lambda w, u: {"pk": w.framework()},
+    "framework_update": lambda w, u: {"pk": w.framework()},
+    "framework_uplift_create": lambda w, u: {"pk": w.framework()},
+    "framework_member_create": lambda w, u: {"pk": w.framework()},
     "import_example": lambda w, u: {"kind": "providers", "name": "providers.csv"},
     "import_undo": lambda w, u: {"pk": w.import_record()},
     "search_detail": lambda w, u: {"pk": w.search.pk},
