@@ -43,7 +43,7 @@ _ADMIN_CHANGE = re.compile(r"(?P<app>placements|panel|tracker)_(?P<model>[a-z0-9
 #: Downloads that are not a page's ``?_export=`` (the bad rows of an uploaded file).
 DOWNLOAD_PAGES = {"import_errors"}
 #: Imports write in bulk, unseen by django-auditlog: the confirmation is logged instead.
-IMPORT_PAGES = {"import_confirm"}
+IMPORT_PAGES = {"import_confirm", "import_undo"}
 _FORMAT = re.compile(r"[a-z0-9]{1,10}")
 
 

@@ -23,16 +23,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig
 
 from placements.coverage import data_coverage
 from placements_site import request_size
-from placements.exports import SafeTableExport, as_text
-from placements.imports import KINDS, SourceFile, quality, reconciliation
+from placements.exports import SafeTableExport, as_text, download
+from placements.imports import KINDS, SourceFile, guide, quality, reconciliation
 from placements.imports.base import ImportRefused, ImportResult
 from placements.imports.tables import (
+    CostsFileTable,
     ExternalWithoutProviderTable,
     OpenNotInNextReturnTable,
     OverlapTable,
@@ -40,7 +42,11 @@ from placements.imports.tables import (
     ReconciliationTable,
     TemporaryTooLongTable,
 )
-from placements.models import ImportUpload
+from placements.import_history_views import count_lines, describe
+from placements.imports.history import record_import
+from placements.forms import DateInput
+from placements.models import ImportRecord, ImportUpload
+from placements.plausible import problem_with_date
 
 #: The largest upload the page takes, all files together (settings; refused before it is read when larger).
 MAX_UPLOAD_BYTES = settings.MAX_UPLOAD_BYTES
@@ -94,7 +100,8 @@ class ImportUploadPage(PermissionRequiredMixin, FormView):
     permission_required = IMPORT_PERMISSION
     template_name = "placements/imports/upload.html"
     form_class = ImportForm
-    extra_context = {"title": "Import data", "kinds": KINDS.values()}
+    extra_context = {"title": "Import data", "kinds": KINDS.values(), "date_format": guide.DATE_FORMAT,
+                     "guides": [(KINDS[slug], kind_guide) for slug, kind_guide in guide.GUIDES.items()]}
 
     def dispatch(self, request, *args, **kwargs):
         # Uploads nobody confirmed are not kept: files of children's data should not linger.
@@ -131,6 +138,26 @@ class ImportUploadPage(PermissionRequiredMixin, FormView):
         return redirect("import_preview", token=token)
 
 
+def names_as_uploaded(names: list[str]) -> list[str]:
+    """Each file's name, with its place in the upload when another file has the same name: DfE's files are
+    named the same every year, so "episodes.csv (file 10 of 16)" says which year's file a row is in."""
+    repeated = {name for name in names if names.count(name) > 1}
+    return [f"{name} (file {n} of {len(names)})" if name in repeated else name
+            for n, name in enumerate(names, start=1)]
+
+
+class ImportExample(PermissionRequiredMixin, View):
+    """An example file of a kind, made up (``placements.imports.guide``), to download and fill in."""
+
+    permission_required = IMPORT_PERMISSION
+
+    def get(self, request, kind, name):
+        found = guide.example(kind, name)
+        if found is None:
+            raise Http404("No such example file.")
+        return download(found.as_csv().encode("utf-8"), f"example-{found.name}", "text/csv; charset=utf-8")
+
+
 class UploadedImport(PermissionRequiredMixin, View):
     """A page about one upload of the signed-in user's, named by its token."""
 
@@ -143,16 +170,23 @@ class UploadedImport(PermissionRequiredMixin, View):
         if not uploads:
             return self.missing()
         self.kind = KINDS[uploads[0].kind]
-        self.files = [SourceFile(name=u.file_name, data=bytes(u.data)) for u in uploads]
+        self.files = [SourceFile(name=name, data=bytes(u.data))
+                      for name, u in zip(names_as_uploaded([u.file_name for u in uploads]), uploads)]
         return super().dispatch(request, *args, **kwargs)
 
     def missing(self):
+        imported = ImportRecord.objects.filter(token=self.kwargs["token"]).exclude(token="").first()
+        if imported is not None:
+            response = render(self.request, "placements/imports/imported.html", {
+                "title": "These files have been imported", "record": imported, **describe(imported)})
+            add_never_cache_headers(response)
+            return response
         raise Http404("No such upload: it was imported, replaced by a newer one, or is more than a day old.")
 
     def preview(self, result: ImportResult):
         errors = result.sorted_errors()
         changes = result.sorted_changes()
-        return render(self.request, "placements/imports/preview.html", {
+        response = render(self.request, "placements/imports/preview.html", {
             "title": "Nothing can be imported" if errors else "Check the changes before importing",
             "kind": self.kind,
             "result": result,
@@ -164,6 +198,9 @@ class UploadedImport(PermissionRequiredMixin, View):
             "token": self.kwargs["token"],
             "back_url": reverse("import_upload"),
         })
+        # Back after confirming asks again, and hears that the files were imported, not the old preview.
+        add_never_cache_headers(response)
+        return response
 
 
 class ImportPreview(UploadedImport):
@@ -174,6 +211,12 @@ class ImportPreview(UploadedImport):
 class ImportConfirm(UploadedImport):
     def missing(self):
         # Pressed twice, or too late: say so rather than show a missing page.
+        imported = ImportRecord.objects.filter(token=self.kwargs["token"]).exclude(token="").first()
+        if imported is not None:
+            info = describe(imported)
+            messages.info(self.request, f"Those files were imported on {imported.imported_at:%d/%m/%Y at %H:%M} "
+                                        f"by {info['who']}: nothing more to do.")
+            return redirect(imported.get_absolute_url())
         messages.info(self.request, "That upload is no longer here: it has been imported, replaced or removed. "
                                     "Upload the files again to import them.")
         return redirect("import_upload")
@@ -182,12 +225,13 @@ class ImportConfirm(UploadedImport):
         try:
             with transaction.atomic():
                 plan = self.kind.plan(self.files)
-                result = self.kind.apply(plan)
+                self.kind.apply(plan)
+                record = record_import(self.kind.slug, plan, self.files, user=request.user, token=token)
         except ImportRefused as refused:
             # Something changed since the preview: show the rows as they are now.
             return self.preview(refused.result)
         ImportUpload.objects.filter(token=token).delete()
-        messages.success(request, f"{self.kind.label} imported: {result.summary()}.")
+        messages.success(request, f"{self.kind.label} imported. " + "; ".join(count_lines(record)) + ".")
         return redirect("data_quality")
 
 
@@ -199,9 +243,10 @@ class ImportErrorsCsv(UploadedImport):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="import-bad-rows.csv"'
         writer = csv.writer(response)
-        writer.writerow(["file", "line", "column", "value", "reason"])
+        writer.writerow(["file", "return", "line", "CHILD", "column", "value", "reason"])
         for error in result.sorted_errors():
-            writer.writerow([as_text(cell) for cell in (error.file, error.line, error.column, error.value, error.reason)])
+            writer.writerow([as_text(cell) for cell in (error.file, error.covers, error.line, error.child, error.column,
+                                                        error.value, error.reason)])
         return response
 
 
@@ -270,6 +315,21 @@ def children_in(rows) -> int | None:
     return None
 
 
+class QualityDayForm(forms.Form):
+    """The day the data quality page looks at (the data's "as at" date unless another is chosen)."""
+
+    on = forms.DateField(label="As at", required=False, widget=DateInput(),
+                         help_text="The checks of open placements look at this day.",
+                         error_messages={"invalid": "Enter the day as a real date."})
+
+    def clean_on(self):
+        day = self.cleaned_data["on"]
+        problem = day and problem_with_date(day)
+        if problem:
+            raise forms.ValidationError(f"The day {problem}.")
+        return day
+
+
 class DataQuality(PermissionRequiredMixin, TemplateView):
     permission_required = "placements.view_placement"
     template_name = "placements/imports/data_quality.html"
@@ -278,14 +338,23 @@ class DataQuality(PermissionRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         coverage = data_coverage(timezone.localdate())
-        today = coverage.as_at
+        form = QualityDayForm(request.GET if "on" in request.GET else None)
+        chosen = form.cleaned_data["on"] if form.is_valid() else None
+        today = chosen or coverage.as_at
+        if not form.is_bound:
+            form.initial["on"] = today
         sections = []
+        export = request.GET.get("_export")
         for section in quality_sections(today):
+            if request.GET.get("section") == section.slug and export == "costs" and section.slug == "no-cost-line":
+                table = CostsFileTable(section.rows)
+                return SafeTableExport("csv", table).response(f"costs-to-fill-in-{today:%Y-%m-%d}.csv")
             table = section.table_class(section.rows, prefix=f"{section.slug}-", empty_text="Nothing to check.")
-            export = request.GET.get("_export")
             if request.GET.get("section") == section.slug and SafeTableExport.is_valid_format(export):
                 RequestConfig(request, paginate=False).configure(table)
                 return SafeTableExport(export, table).response(f"data-quality-{section.slug}-{today:%Y-%m-%d}.{export}")
             RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
             sections.append({"section": section, "table": table, "children": children_in(section.rows)})
-        return self.render_to_response(self.get_context_data(sections=sections, today=today, coverage=coverage))
+        status = 400 if form.is_bound and not form.is_valid() else 200
+        return self.render_to_response(
+            self.get_context_data(sections=sections, today=today, coverage=coverage, form=form), status=status)

@@ -139,6 +139,9 @@ class Framework(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("framework_detail", args=[self.pk])
+
 
 class FrameworkUplift(models.Model):
     """The fee uplift agreed for a framework in a financial year (e.g. 6% for 2023/24)."""
@@ -559,6 +562,40 @@ class ImportUpload(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class ImportRecord(models.Model):
+    """One confirmed import, or the undoing of one: who, when, which files, what it did, and how to undo it.
+
+    ``journal`` is what the import wrote (``placements.imports.journal``); ``placements.imports.history``
+    makes these records and undoes the latest import from its journal.
+    """
+
+    UNDO = "undo"
+
+    kind = models.CharField(max_length=20, help_text="The kind of import (placements.imports.KINDS), or undo.")
+    token = models.CharField(max_length=64, blank=True, db_index=True, help_text="The upload it came from.")
+    files = models.JSONField(default=list, help_text="Each file as uploaded: name, size in bytes, position.")
+    return_years = models.JSONField(default=list, help_text="SSDA903 collection years the files cover.")
+    counts = models.JSONField(default=dict, help_text="Per record type: new, changed, unchanged, left alone.")
+    notes = models.JSONField(default=list)
+    changes = models.JSONField(default=list, help_text="Each field changed: record, field, old, new.")
+    journal = models.JSONField(default=dict, help_text="What was written, to undo it.")
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    imported_at = models.DateTimeField(default=timezone.now)
+    undoes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="undone_by")
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["-imported_at", "-id"], name="import_record_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.imported_at:%d/%m/%Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("import_record", args=[self.pk])
 
 
 class PlacementSearch(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placements import approval_views, import_views, search_views, views
+from placements import approval_views, framework_views, import_history_views, import_views, search_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,9 +21,24 @@ urlpatterns = [
     path("cost-lines/<int:pk>/end/", views.CostLineEnd.as_view(), name="cost_line_end"),
 ]
 
+# Frameworks, set up by the commissioning hub manager.
+urlpatterns += [
+    path("frameworks/", framework_views.FrameworkList.as_view(), name="framework_list"),
+    path("frameworks/new/", framework_views.FrameworkCreate.as_view(), name="framework_create"),
+    path("frameworks/<int:pk>/", framework_views.FrameworkDetail.as_view(), name="framework_detail"),
+    path("frameworks/<int:pk>/edit/", framework_views.FrameworkUpdate.as_view(), name="framework_update"),
+    path("frameworks/<int:pk>/uplifts/new/", framework_views.UpliftCreate.as_view(), name="framework_uplift_create"),
+    path("frameworks/<int:pk>/members/new/", framework_views.MembershipCreate.as_view(),
+         name="framework_member_create"),
+]
+
 # Data in (SPEC section 5) and what needs a person afterwards.
 urlpatterns += [
     path("imports/", import_views.ImportUploadPage.as_view(), name="import_upload"),
+    path("imports/examples/<slug:kind>/<str:name>", import_views.ImportExample.as_view(), name="import_example"),
+    path("imports/history/", import_history_views.ImportHistory.as_view(), name="import_history"),
+    path("imports/history/<int:pk>/", import_history_views.ImportRecordDetail.as_view(), name="import_record"),
+    path("imports/history/<int:pk>/undo/", import_history_views.ImportUndo.as_view(), name="import_undo"),
     path("imports/<str:token>/", import_views.ImportPreview.as_view(), name="import_preview"),
     path("imports/<str:token>/confirm/", import_views.ImportConfirm.as_view(), name="import_confirm"),
     path("imports/<str:token>/bad-rows.csv", import_views.ImportErrorsCsv.as_view(), name="import_errors"),

@@ -16,6 +16,7 @@ from django_tables2.export import ExportMixin
 
 from placements import exports, rules, selectors, worklists
 from placements.coverage import data_coverage
+from placements.imports import quality
 from placements.edit_guard import EditGuardMixin
 from placements.filtersets import ChildFilter, PlacementFilter, ProviderFilter
 from placements.forms import (
@@ -143,6 +144,7 @@ class ChildDetail(PermissionRequiredMixin, DetailView):
                 for p in placements
             ],
             entered_care=min((p.start for p in placements), default=None),
+            **quality.episode_context(child.pk),
             # The panel app adds these relations; reading them by name keeps placements free of panel imports.
             panel_history=(
                 child.panel_reviews.filter(removed=False).exclude(meeting__status="cancelled")
@@ -292,6 +294,7 @@ class PlacementDetail(PermissionRequiredMixin, DetailView):
             cost_history=selectors.weekly_cost_history(placement, today),
             cost_line_table=CostLineTable(placement.cost_lines.all()),
             cost_lines=placement.cost_lines.all(),
+            **quality.episode_context(placement.child_id, placement.pk),
         )
         return context
 

@@ -16,10 +16,11 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from placements.imports.journal import Journal
 from placements.plausible import problem_with_date
 
 #: A callback for progress lines ("Read 100,000 rows of episodes.csv"); the commands print them.
@@ -71,7 +72,9 @@ class RowError:
     """One bad value: where it is (file, line, column), what it was, and why it cannot be imported.
 
     ``line`` counts the header as line 1, as a spreadsheet does. A problem with the whole file (wrong
-    columns, not a CSV) is reported on line 1 with no column.
+    columns, not a CSV) is reported on line 1 with no column. ``child`` is the row's CHILD (or, in a file
+    of providers, its URN), so the row can be found in the case-management system; ``covers`` says which
+    return the file is ("the 2019/20 return"), when that is known, as DfE's file names repeat every year.
     """
 
     file: str
@@ -79,9 +82,13 @@ class RowError:
     column: str
     value: str
     reason: str
+    child: str = ""
+    covers: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.file}, line {self.line}" + (f", {self.column}" if self.column else "")
+        where = f"{self.file}" + (f" ({self.covers})" if self.covers else "") + f", line {self.line}"
+        where += (f", CHILD {self.child}" if self.child and self.column != "CHILD" else "")
+        where += f", {self.column}" if self.column else ""
         value = f" {self.value!r}" if self.value else ""
         return f"{where}:{value} {self.reason}"
 
@@ -91,6 +98,9 @@ class ChangeCounts:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    #: Rows of the files the import did not use (a later return already has the episode, a header row for a
+    #: child with no episodes): counted, so the history says what was left alone.
+    left_alone: int = 0
 
     @property
     def total(self) -> int:
@@ -134,12 +144,16 @@ class ImportResult:
     applied: bool = False
     #: Every field of a record already here that the import changes.
     field_changes: list[FieldChange] = field(default_factory=list)
+    #: Per file read, the CHILD (or URN) on each line, so a bad row says whose it is.
+    row_keys: dict[str, dict[int, str]] = field(default_factory=dict, repr=False)
+    #: Per file, which return it is ("the 2019/20 return"), when its rows say.
+    file_covers: dict[str, str] = field(default_factory=dict)
 
     def count(self, label: str) -> ChangeCounts:
         return self.counts.setdefault(label, ChangeCounts())
 
     def error(self, file: str, line: int, column: str, value: str, reason: str) -> None:
-        self.errors.append(RowError(file, line, column, value, reason))
+        self.errors.append(RowError(file, line, column, value, reason, self.row_keys.get(file, {}).get(line, "")))
 
     @property
     def ok(self) -> bool:
@@ -175,14 +189,22 @@ class ImportResult:
         return sorted(self.field_changes, key=lambda change: not change.second_look)
 
     def sorted_errors(self) -> list[RowError]:
-        return sorted(self.errors, key=lambda e: (e.file, e.line, e.column))
+        """Every bad row, by file in the order given, then line; each with the return its file covers."""
+        order = {name: n for n, name in enumerate(self.files)}
+        return sorted(
+            (replace(e, covers=self.file_covers.get(e.file, "")) for e in self.errors),
+            key=lambda e: (order.get(e.file, len(order)), e.file, e.line, e.column))
 
 
 @dataclass
 class ImportPlan:
-    """The changes an importer would make. Subclasses hold the records to create and update."""
+    """The changes an importer would make. Subclasses hold the records to create and update.
+
+    The apply writes through ``journal``, which keeps what it takes to undo the import
+    (``placements.imports.journal``)."""
 
     result: ImportResult
+    journal: Journal = field(default_factory=Journal)
 
 
 class ImportRefused(Exception):
@@ -302,13 +324,20 @@ def read_tables(files: Iterable[SourceFile], result: ImportResult) -> Iterator[C
             result.error(source.name, 1, "", "", str(problem))
             continue
         result.rows += len(table.rows)
+        key = next((name for name in ("CHILD", "URN") if name in table.column_set), None)
+        if key:
+            result.row_keys[table.name] = {line: row[key] for line, row in table.rows if row[key]}
         yield table
 
 
-def wrong_columns(table: CsvTable, expected: dict[str, Iterable[str]]) -> str:
-    """The reason for a file of the wrong kind: which columns each kind has, and what this file has."""
+def wrong_columns(table: CsvTable, expected: dict[str, Iterable[str]], kind: str = "") -> str:
+    """The reason for a file of the wrong kind: which columns each kind has, what this file has, and which
+    other kind of import it looks like, if any (``placements.imports.guide``)."""
+    from placements.imports.guide import other_kind_hint
+
     kinds = "; ".join(f"{kind}: {', '.join(columns)}" for kind, columns in expected.items())
-    return f"These columns are not a file this import takes. Expected the columns of {kinds}. Found: {', '.join(table.columns)}."
+    return (f"These columns are not a file this import takes. Expected the columns of {kinds}. "
+            f"Found: {', '.join(table.columns)}.{other_kind_hint(table.columns, kind)}")
 
 
 # --- Values ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from placements.imports import KINDS
 from placements.imports.base import ImportResult, SourceFile, gc_paused
+from placements.imports.history import record_import
 
 
 def source_files(paths: list[str]) -> list[SourceFile]:
@@ -21,7 +22,8 @@ def source_files(paths: list[str]) -> list[SourceFile]:
             found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
             if not found:
                 raise CommandError(f"{path} holds no CSV files.")
-            files += [SourceFile.from_path(p) for p in found]
+            # Named with their folder: DfE's files have the same names every year ("2019/episodes.csv").
+            files += [SourceFile(name=f"{path.name}/{p.name}", data=p.read_bytes()) for p in found]
         elif path.is_file():
             files.append(SourceFile.from_path(path))
         else:
@@ -70,6 +72,7 @@ class ImportCommand(BaseCommand):
                 )
             if not dry_run:
                 kind.apply(plan, progress=progress)
+                record_import(kind.slug, plan, sources)  # in the history, with the command line as who
         seconds = time.perf_counter() - started
         for line in result_lines(result):
             self.stdout.write(line)

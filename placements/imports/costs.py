@@ -79,7 +79,7 @@ def costs_plan(files: Iterable[SourceFile], *, today: date | None = None, progre
         table.columns = [c.upper() for c in table.columns]
         table.rows = [(line, {k.upper(): v for k, v in row.items()}) for line, row in table.rows]
         if table.column_set != frozenset(COLUMNS):
-            result.error(table.name, 1, "", "", wrong_columns(table, {"costs": COLUMNS}))
+            result.error(table.name, 1, "", "", wrong_columns(table, {"costs": COLUMNS}, KIND))
             continue
         progress(f"Read {table.name}: {len(table.rows):,} rows.")
         for line, row in table.rows:
@@ -193,9 +193,11 @@ def _read_row(file: str, line: int, row: dict, result: ImportResult, today: date
 def costs_apply(plan: CostsPlan, *, progress: Progress = no_progress) -> ImportResult:
     """Write the plan in one transaction; refuse (writing nothing) if any row was bad."""
     refuse_if_bad(plan)
+    journal = plan.journal
     with transaction.atomic():
-        CostLine.objects.bulk_create(plan.new_lines, batch_size=2000)
-        CostLine.objects.bulk_update(plan.changed_lines, ["date_to"], batch_size=2000)
+        journal.bulk_create(CostLine, plan.new_lines, batch_size=2000)
+        journal.bulk_update(CostLine, plan.changed_lines, ["date_to"], batch_size=2000)
+        journal.seal()
     progress(f"Wrote {len(plan.new_lines):,} new and {len(plan.changed_lines):,} ended cost lines.")
     plan.result.applied = True
     return plan.result

@@ -40,6 +40,7 @@ from placements.imports.base import (
     read_tables,
     refuse_if_bad,
 )
+from placements.imports.guide import other_kind_hint
 from placements.models import OfstedInspection, Provider
 
 KIND = "ofsted"
@@ -149,7 +150,7 @@ def ofsted_plan(files: Iterable[SourceFile], *, today: date | None = None, progr
         found = _layout(table)
         if found is None:
             result.error(table.name, 1, "", "", f"These columns are not an Ofsted provider-level file. {_expected()} "
-                                                f"Found: {', '.join(table.columns)}.")
+                                                f"Found: {', '.join(table.columns)}.{other_kind_hint(table.columns, KIND)}")
             continue
         layout, columns, events = found
         progress(f"Read {table.name}: {len(table.rows):,} rows (Ofsted, {layout}).")
@@ -279,11 +280,13 @@ def _plan_changes(plan: OfstedPlan, rows: dict[str, _ProviderRow], inspections: 
 def ofsted_apply(plan: OfstedPlan, *, progress: Progress = no_progress) -> ImportResult:
     """Write the plan in one transaction; refuse (writing nothing) if any row was bad."""
     refuse_if_bad(plan)
+    journal = plan.journal
     with transaction.atomic():
-        Provider.objects.bulk_create(plan.new_providers, batch_size=2000)
-        Provider.objects.bulk_update(plan.changed_providers, ["status", "name", "local_authority"], batch_size=2000)
-        OfstedInspection.objects.bulk_create(plan.new_inspections, batch_size=2000)
-        OfstedInspection.objects.bulk_update(plan.changed_inspections, ["overall"], batch_size=2000)
+        journal.bulk_create(Provider, plan.new_providers, batch_size=2000)
+        journal.bulk_update(Provider, plan.changed_providers, ["status", "name", "local_authority"], batch_size=2000)
+        journal.bulk_create(OfstedInspection, plan.new_inspections, batch_size=2000)
+        journal.bulk_update(OfstedInspection, plan.changed_inspections, ["overall"], batch_size=2000)
+        journal.seal()
     progress(f"Wrote {len(plan.new_providers):,} new providers and {len(plan.new_inspections):,} new inspections.")
     plan.result.applied = True
     return plan.result

@@ -6,9 +6,11 @@ Columns ``URN, NAME, OWNERSHIP, PROVISION, REGULATED, FRAMEWORK, POSTCODE``, and
 - A provider is the one with the same URN, or, without a URN, the one with the same name and no URN.
 - OWNERSHIP is ``internal`` or ``external``; PROVISION a provision kind (``childrens_home`` or
   "Children's home", and so on); REGULATED ``yes`` or ``no``.
-- FRAMEWORK names the framework(s) the provider is on (several separated by ``;``); each must be a
-  framework already set up here. A membership is added when the provider is not already on that
-  framework; memberships are never ended by an import.
+- FRAMEWORK names the framework(s) the provider is on (several separated by ``;``). A framework not set
+  up here is set up by the import (the preview says so): its category from the provision of the first
+  provider naming it, its lead authority the authority's own area, both to check on its page. A
+  membership is added when the provider is not already on that framework; memberships are never ended
+  by an import.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from placements.imports.base import (
     refuse_if_bad,
     wrong_columns,
 )
-from placements.models import Framework, FrameworkMembership, Provider
+from placements.models import AuthoritySettings, Framework, FrameworkMembership, Provider
 
 KIND = "providers"
 COLUMNS = ("URN", "NAME", "OWNERSHIP", "PROVISION", "REGULATED", "FRAMEWORK", "POSTCODE")
@@ -46,6 +48,22 @@ class ProvidersPlan(ImportPlan):
     new_providers: list[Provider] = field(default_factory=list)
     changed_providers: list[Provider] = field(default_factory=list)
     new_memberships: list[FrameworkMembership] = field(default_factory=list)
+    #: Frameworks the file names that are not set up here: the import sets them up.
+    new_frameworks: list[Framework] = field(default_factory=list)
+
+
+#: The placement category a framework set up by an import covers, from the provision of its first provider.
+FRAMEWORK_CATEGORY = {
+    "fostering_agency": "fostering_ifa",
+    "childrens_home": "residential",
+    "supported_accommodation": "supported_accommodation",
+    "secure_home": "secure",
+    "other": "other",
+}
+
+
+def _lead_authority() -> str:
+    return AuthoritySettings.current().authority_area or "Not recorded yet"
 
 
 def _provision(value: str) -> str | None:
@@ -69,7 +87,7 @@ def providers_plan(files: Iterable[SourceFile], *, today: date | None = None, pr
         table.columns = [c.upper() for c in table.columns]
         table.rows = [(line, {k.upper(): v for k, v in row.items()}) for line, row in table.rows]
         if not set(COLUMNS) <= table.column_set <= set(COLUMNS + OPTIONAL):
-            result.error(table.name, 1, "", "", wrong_columns(table, {"providers": COLUMNS + OPTIONAL}))
+            result.error(table.name, 1, "", "", wrong_columns(table, {"providers": COLUMNS + OPTIONAL}, KIND))
             continue
         progress(f"Read {table.name}: {len(table.rows):,} rows.")
         for line, row in table.rows:
@@ -101,8 +119,16 @@ def providers_plan(files: Iterable[SourceFile], *, today: date | None = None, pr
             memberships = []
             for framework_name in filter(None, (n.strip() for n in row["FRAMEWORK"].split(";"))):
                 framework = frameworks.get(framework_name.lower())
-                if framework is None:
-                    error("FRAMEWORK", f"{framework_name!r} is not a framework set up here.")
+                if framework is None and len(framework_name) > Framework._meta.get_field("name").max_length:
+                    error("FRAMEWORK", f"{framework_name[:40]!r}... is longer than a framework's name can be.")
+                elif framework is None:
+                    # Not set up here: the import offers to set it up (the preview says so), its category from
+                    # the first provider naming it, its lead authority to be checked on its page.
+                    framework = Framework(name=framework_name, category=FRAMEWORK_CATEGORY.get(provision or "", "other"),
+                                          lead_authority=_lead_authority(), source=RecordSource.IMPORT)
+                    frameworks[framework_name.lower()] = framework
+                    plan.new_frameworks.append(framework)
+                    memberships.append(framework)
                 else:
                     memberships.append(framework)
             joined = today
@@ -119,6 +145,13 @@ def providers_plan(files: Iterable[SourceFile], *, today: date | None = None, pr
                 rows.append((key, urn, name, ownership, provision, regulated, row["POSTCODE"].upper(), memberships, joined))
     if result.errors:
         return plan
+    if plan.new_frameworks:
+        result.count("Frameworks").new = len(plan.new_frameworks)
+        for framework in plan.new_frameworks:
+            result.notes.append(
+                f"“{framework.name}” is not a framework set up here: importing sets it up, covering "
+                f"{framework.get_category_display().lower()}, led by {framework.lead_authority}. Check both on its "
+                "page afterwards, and add its yearly uplifts.")
     _plan_changes(plan, rows)
     progress(f"Worked out the changes for {len(rows):,} providers: {result.summary()}.")
     return plan
@@ -162,10 +195,13 @@ def _plan_changes(plan: ProvidersPlan, rows: list) -> None:
 def providers_apply(plan: ProvidersPlan, *, progress: Progress = no_progress) -> ImportResult:
     """Write the plan in one transaction; refuse (writing nothing) if any row was bad."""
     refuse_if_bad(plan)
+    journal = plan.journal
     with transaction.atomic():
-        Provider.objects.bulk_create(plan.new_providers, batch_size=2000)
-        Provider.objects.bulk_update(plan.changed_providers, PROVIDER_FIELDS, batch_size=2000)
-        FrameworkMembership.objects.bulk_create(plan.new_memberships, batch_size=2000)
+        journal.bulk_create(Framework, plan.new_frameworks, batch_size=2000)
+        journal.bulk_create(Provider, plan.new_providers, batch_size=2000)
+        journal.bulk_update(Provider, plan.changed_providers, PROVIDER_FIELDS, batch_size=2000)
+        journal.bulk_create(FrameworkMembership, plan.new_memberships, batch_size=2000)
+        journal.seal()
     progress(f"Wrote {len(plan.new_providers):,} new and {len(plan.changed_providers):,} changed providers.")
     plan.result.applied = True
     return plan.result

@@ -108,3 +108,45 @@ def temporary_placements_too_long(on: date) -> QuerySet[Placement]:
         )
     length = ExpressionWrapper(F("end") - F("start"), output_field=DurationField())
     return _placements().annotate(length=length).filter(too_long).order_by("start", "pk")
+
+
+# --- The return's episode rows of one child ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EpisodeRow:
+    """One SSDA903 episode as the return gave it, with the overlaps a person must fix in the return."""
+
+    episode: Episode
+    #: DECOM of a later episode that begins before this one ceased (or while it is open).
+    overlapped_by: date | None = None
+    #: DECOM of an earlier episode this one begins inside.
+    begins_inside: date | None = None
+
+    @property
+    def overlaps(self) -> bool:
+        return bool(self.overlapped_by or self.begins_inside)
+
+
+def episode_rows(child_id: int, placement_id: int | None = None) -> list[EpisodeRow]:
+    """The child's episodes in DECOM order (one query), each marked where it overlaps another; only the
+    placement's episodes when ``placement_id`` is given (overlaps are still found among all the child's).
+
+    Episodes follow each other: one that begins on the day the previous one ceased does not overlap it."""
+    episodes = list(Episode.objects.filter(child_id=child_id).order_by("decom"))
+    rows = []
+    for index, episode in enumerate(episodes):
+        later = next((other.decom for other in episodes[index + 1:]
+                      if episode.dec is None or other.decom < episode.dec), None)
+        earlier = next((other.decom for other in reversed(episodes[:index])
+                        if other.dec is None or episode.decom < other.dec), None)
+        rows.append(EpisodeRow(episode, later, earlier))
+    if placement_id is not None:
+        rows = [row for row in rows if row.episode.placement_id == placement_id]
+    return rows
+
+
+def episode_context(child_id: int, placement_id: int | None = None) -> dict:
+    """What ``templates/includes/episode_rows.html`` shows."""
+    rows = episode_rows(child_id, placement_id)
+    return {"episode_rows": rows, "episodes_overlap": any(row.overlaps for row in rows)}

@@ -262,6 +262,7 @@ def _read_episodes(table: CsvTable, result: ImportResult, today: date) -> list[E
         year = rules.financial_year_start(max(r.decom for r in rows)).year
         for r in rows:
             r.return_year = year
+        result.file_covers[table.name] = f"the {rules.financial_year_label(year)} return"
     return rows
 
 
@@ -428,7 +429,7 @@ def ssda903_plan(files: Iterable[SourceFile], *, today: date | None = None, prog
         elif kind:
             result.notes.append(f"{table.name} is the SSDA903 {kind} table, which this app does not use: left alone.")
         else:
-            result.error(table.name, 1, "", "", wrong_columns(table, codes.TABLES))
+            result.error(table.name, 1, "", "", wrong_columns(table, codes.TABLES, KIND))
 
     header_by_child = {row.child: row for row in headers}  # a later header file wins
     # Children whose header row was bad: already reported, so their other rows are not reported again.
@@ -513,6 +514,7 @@ def _plan_changes(plan, header_by_child, episode_rows, dol_rows, uasc_rows, exis
                     child_changed.add(ref)
         children[ref] = child
     skipped = sorted(set(header_by_child) - set(children))
+    counts["Children"].left_alone = len(skipped)
     if skipped:
         result.notes.append(f"{len(skipped):,} header row(s) for children with no episodes, here or in these files, "
                             f"were left out (for example CHILD {skipped[0]}).")
@@ -566,6 +568,7 @@ def _plan_changes(plan, header_by_child, episode_rows, dol_rows, uasc_rows, exis
                 child_changed.add(ref)
     counts["Episodes"].new = len(plan.new_episodes)
     counts["Episodes"].changed = len(plan.changed_episodes)
+    counts["Episodes"].left_alone = kept_later
     if kept_later:
         result.notes.append(f"{kept_later:,} episode(s) were left as a later return already has them.")
     if plan.orphaned_placements:
@@ -688,6 +691,7 @@ def _plan_dol_orders(plan, rows, children, counts) -> None:
             counts.changed += 1
         else:
             counts.unchanged += 1
+    counts.left_alone = skipped
     if skipped:
         plan.result.notes.append(f"{skipped:,} DoL order(s) for children with no episodes were left out.")
 
@@ -702,26 +706,32 @@ BATCH = 2000
 def ssda903_apply(plan: Ssda903Plan, *, progress: Progress = no_progress) -> ImportResult:
     """Write the plan in one transaction; refuse (writing nothing) if any row was bad."""
     refuse_if_bad(plan)
+    journal = plan.journal
     with transaction.atomic(), care_segments_deferred() as touched:
         touched.update(LegalStatusPeriod.objects.filter(pk__in=plan.removed_period_ids)
                        .values_list("child_id", flat=True))
-        Child.objects.bulk_create(plan.new_children, batch_size=BATCH)
-        Child.objects.bulk_update(plan.changed_children, CHILD_FIELDS, batch_size=BATCH)
+        journal.bulk_create(Child, plan.new_children, batch_size=BATCH)
+        journal.bulk_update(Child, plan.changed_children, CHILD_FIELDS, batch_size=BATCH)
         progress(f"Wrote {len(plan.new_children):,} new and {len(plan.changed_children):,} changed children.")
-        Placement.objects.bulk_create(plan.new_placements, batch_size=BATCH)
-        Placement.objects.bulk_update(plan.changed_placements, PLACEMENT_FIELDS, batch_size=BATCH)
+        journal.bulk_create(Placement, plan.new_placements, batch_size=BATCH)
+        journal.bulk_update(Placement, plan.changed_placements, PLACEMENT_FIELDS, batch_size=BATCH)
         progress(f"Wrote {len(plan.new_placements):,} new and {len(plan.changed_placements):,} changed placements.")
-        Episode.objects.bulk_create(plan.new_episodes, batch_size=BATCH)
-        Episode.objects.bulk_update(plan.changed_episodes, EPISODE_FIELDS, batch_size=BATCH)
+        journal.bulk_create(Episode, plan.new_episodes, batch_size=BATCH)
+        journal.bulk_update(Episode, plan.changed_episodes, EPISODE_FIELDS, batch_size=BATCH)
         progress(f"Wrote {len(plan.new_episodes):,} new and {len(plan.changed_episodes):,} changed episodes.")
-        LegalStatusPeriod.objects.filter(pk__in=plan.removed_period_ids).delete()
-        LegalStatusPeriod.objects.bulk_create(plan.new_periods, batch_size=BATCH)
-        LegalStatusPeriod.objects.bulk_update(plan.changed_periods, ["end", "legal_status"], batch_size=BATCH)
-        DeprivationOfLiberty.objects.bulk_create(plan.new_dol_orders, batch_size=BATCH)
-        DeprivationOfLiberty.objects.bulk_update(plan.changed_dol_orders, ["end"], batch_size=BATCH)
+        journal.delete(LegalStatusPeriod, plan.removed_period_ids)
+        journal.bulk_create(LegalStatusPeriod, plan.new_periods, batch_size=BATCH)
+        journal.bulk_update(LegalStatusPeriod, plan.changed_periods, ["end", "legal_status"], batch_size=BATCH)
+        journal.bulk_create(DeprivationOfLiberty, plan.new_dol_orders, batch_size=BATCH)
+        journal.bulk_update(DeprivationOfLiberty, plan.changed_dol_orders, ["end"], batch_size=BATCH)
+        held = dict(ReturnYear.objects.filter(return_year__in=plan.year_end_children).values_list("return_year", "pk"))
+        journal.changing(ReturnYear, held.values())
         for year, refs in plan.year_end_children.items():
-            ReturnYear.objects.update_or_create(return_year=year, defaults={
+            year_row, created = ReturnYear.objects.update_or_create(return_year=year, defaults={
                 "year_end_children": sorted(refs), "imported_at": timezone.now()})
+            if created:
+                journal.created(ReturnYear, [year_row])
+        journal.seal()
         touched.update(c.pk for c in [*plan.new_children, *plan.changed_children])
         touched.update(r.child_id for r in [*plan.new_placements, *plan.changed_placements, *plan.new_episodes,
                                             *plan.changed_episodes, *plan.new_periods, *plan.changed_periods])

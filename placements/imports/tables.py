@@ -1,4 +1,8 @@
-"""Tables of the data quality page: placements, each linking to its child and to itself."""
+"""Tables of the data quality page: placements, each linking to its child and to itself.
+
+Their downloads write dates as the imports read them (dd/mm/yyyy), so a corrected row goes back in; the
+placements with no cost line also download as a costs file to fill in (``CostsFileTable``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,14 @@ from django.utils import timezone
 
 from placements.imports import ssda903_codes as codes
 from placements.models import Episode, Placement
-from placements.tables import DateColumn
+from placements.tables import DateColumn as PageDateColumn
+
+
+class DateColumn(PageDateColumn):
+    """Dates as on every page, and dd/mm/yyyy in the downloads, as the imports take them."""
+
+    def value(self, value):
+        return value.strftime("%d/%m/%Y") if value else ""
 
 
 class QualityPlacementTable(tables.Table):
@@ -144,3 +155,27 @@ class ReconciliationTable(tables.Table):
         return _refs(value)
 
     value_not_counted = render_not_counted
+
+
+class CostsFileTable(tables.Table):
+    """Placements as rows of a costs import (``placements.imports.costs.COLUMNS``), the amount to fill in."""
+
+    CHILD = tables.Column("CHILD", accessor="child__case_ref")
+    DECOM = DateColumn("DECOM", accessor="start")
+    KIND = tables.Column("KIND", accessor="pk", empty_values=())
+    DESCRIPTION = tables.Column("DESCRIPTION", accessor="pk", empty_values=())
+    WEEKLY_AMOUNT = tables.Column("WEEKLY_AMOUNT", accessor="pk", empty_values=())
+    FROM = DateColumn("FROM", accessor="start")
+    TO = tables.Column("TO", accessor="pk", empty_values=())
+
+    def value_KIND(self, value):
+        return "core"
+
+    def value_DESCRIPTION(self, value):
+        return "Core weekly fee"
+
+    def value_WEEKLY_AMOUNT(self, value):
+        return ""
+
+    def value_TO(self, value):
+        return ""

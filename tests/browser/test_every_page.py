@@ -51,6 +51,15 @@ def test_every_page(tab, username):
     tab.open("/providers/")
     tab.open(first_row_link(tab, r"/providers/\d+/"))
 
+    tab.open("/frameworks/")
+    framework = first_row_link(tab, r"/frameworks/\d+/")
+    tab.open(framework)
+    if username == "admin":
+        tab.open("/frameworks/new/")
+        tab.open(f"{framework}edit/")
+        tab.open(f"{framework}uplifts/new/")
+        tab.open(f"{framework}members/new/")
+
     tab.open("/placements/")
     placement = first_row_link(tab, r"/placements/\d+/")
     tab.open(placement)
@@ -80,6 +89,8 @@ def test_every_page(tab, username):
         tab.open("/tracker/budgets/new/")
 
     tab.open("/data-quality/")
+    tab.open("/data-quality/?on=2024-03-31")
+    tab.open("/data-quality/?on=1899-01-01", status=400)  # a day out of range: the error summary, axe-checked
     if username == "admin":
         tab.open("/imports/")
         tab.page.check("input[name=kind][value=providers]")
@@ -88,6 +99,18 @@ def test_every_page(tab, username):
             tab.page.get_by_role("button", name="Check the files").click()
         tab.check("/imports/ (preview of fixtures/providers.csv)")
         assert "/imports/" in tab.page.url and tab.page.url != tab.base_url + "/imports/"
+        preview = tab.page.url.removeprefix(tab.base_url)
+        with tab.page.expect_navigation():
+            tab.page.get_by_role("button", name="Import these changes").click()
+        tab.check("/data-quality/ (after confirming the import)")
+        tab.open(preview)  # the preview of files since imported: when and by whom
+        tab.open("/imports/history/")
+        record = first_row_link(tab, r"/imports/history/\d+/")
+        tab.open(record)
+        with tab.page.expect_navigation():
+            tab.page.get_by_role("button", name="Undo this import").click()
+        tab.check("/imports/history/ (after undoing the import)")
+        tab.open(record)  # undone: says so, and offers no undo
     tab.open("/panel/")
     meeting = first_row_link(tab, r"/panel/meetings/\d+/")
     tab.open(meeting)

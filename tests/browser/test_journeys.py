@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 from datetime import timedelta
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -343,3 +344,73 @@ def test_the_trackers_headline_figures_fit_a_phone(chromium, live_server, author
                 && document.documentElement.scrollWidth <= window.innerWidth; }""")
         assert fits, f"{path} scrolls sideways at 375px"
     context.close()
+
+
+SAMPLE_RETURNS = Path("/work/shared/data/ssda903/demand-model-v1")
+
+
+def record_counts() -> dict[str, int]:
+    """How many rows each table of the records holds (what ``dumpdata`` would write, counted)."""
+    from django.apps import apps
+
+    return {model._meta.label: model.objects.count() for label in ("placements", "tracker", "panel")
+            for model in apps.get_app_config(label).get_models()
+            if model._meta.label not in ("placements.ImportRecord", "placements.ImportUpload", "placements.DataVersion")}
+
+
+def upload_files(tab, kind_label: str, paths) -> None:
+    tab.open("/imports/")
+    tab.page.get_by_label(kind_label).check()
+    tab.page.set_input_files("input[name=files]", [str(p) for p in paths])
+    click(tab, "button", "Check the files", f"preview of {kind_label}")
+
+
+def test_a_commissioning_manager_of_an_empty_authority_imports_a_year_finds_a_bad_row_and_undoes_an_import(
+        tab, tmp_path):
+    if not SAMPLE_RETURNS.exists():
+        pytest.skip("the shared sample returns are not on this machine")
+    from placements.demo import create_demo_users
+    from placements.models import ImportRecord
+
+    create_demo_users()
+    tab.log_in("manager")
+    page = tab.page
+
+    # A year of the return, all eight tables at once.
+    upload_files(tab, "SSDA903 return", sorted((SAMPLE_RETURNS / "2017").glob("*.csv")))
+    assert "Check the changes before importing" in page.content()
+    click(tab, "button", "Import these changes", "imported 2017/18")
+    assert "SSDA903 return imported. Children: 687 new" in page.content()
+    after_first = record_counts()
+    assert after_first["placements.Child"] == 687
+
+    # The next year, on top.
+    upload_files(tab, "SSDA903 return", sorted((SAMPLE_RETURNS / "2018").glob("*.csv")))
+    click(tab, "button", "Import these changes", "imported 2018/19")
+    assert record_counts() != after_first
+
+    # A broken file: the error names the CHILD and which year's file it is.
+    broken = tmp_path / "episodes.csv"
+    lines = (SAMPLE_RETURNS / "2019" / "episodes.csv").read_text().splitlines()
+    columns = lines[0].split(",")
+    cells = lines[5].split(",")
+    cells[columns.index("PLACE")] = "Q9"
+    lines[5] = ",".join(cells)
+    broken.write_text("\n".join(lines) + "\n")
+    upload_files(tab, "SSDA903 return", [SAMPLE_RETURNS / "2019" / "header.csv", broken])
+    row = page.locator("#bad-rows ~ div table tbody tr").first.inner_text()
+    assert cells[columns.index("CHILD")] in row and "the 2019/20 return" in row and "Q9" in row
+    assert "Import these changes" not in page.content()
+
+    # Undo the latest import: the records are as they were after the first year.
+    tab.open("/imports/")
+    click(tab, "link", "Import history", "the import history")
+    click(tab, "link", re.compile(r"\d+ \w+ \d{4} \d\d:\d\d"), "the latest import")
+    assert "Returns covered" in page.content() and "2018/19" in page.content()
+    click(tab, "button", "Undo this import", "after undoing the latest import")
+    assert "SSDA903 return import undone." in page.content()
+    assert record_counts() == after_first
+    history = page.locator("table tbody").inner_text()
+    assert history.count("SSDA903 return") == 3 and "Undo of the SSDA903 return import" in history
+    assert ImportRecord.objects.filter(kind=ImportRecord.UNDO).count() == 1
+    tab.assert_no_problems()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from placements import access, import_views
-from placements.models import Child, Episode, ImportUpload, Placement
+from placements.models import Child, Episode, ImportRecord, ImportUpload, Placement
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,10 @@ def test_upload_then_preview_then_confirm_imports_the_files(manager_client):
     token = response.url.rstrip("/").split("/")[-1]
     confirmed = manager_client.post(reverse("import_confirm", args=[token]), follow=True)
     assert confirmed.redirect_chain[-1][0] == reverse("data_quality")
-    assert "SSDA903 return imported: 8 new, 0 changed, 0 unchanged." in confirmed.content.decode()
+    message = confirmed.content.decode()
+    # Each record type counted on its own, not one sum over all of them.
+    assert ("SSDA903 return imported. Children: 2 new, 0 changed, 0 unchanged; Placements: 2 new, 0 changed, "
+            "0 unchanged; Episodes: 2 new, 0 changed, 0 unchanged; Legal status periods: 2 new") in message
     assert (Child.objects.count(), Placement.objects.count(), Episode.objects.count()) == (2, 2, 2)
     assert not ImportUpload.objects.exists()
 
@@ -92,7 +95,23 @@ def test_a_file_with_bad_rows_lists_each_and_cannot_be_imported(manager_client):
     manager_client.post(reverse("import_confirm", args=[token]))  # even if asked
     assert not Child.objects.exists()
     csv_rows = manager_client.get(reverse("import_errors", args=[token])).content.decode().splitlines()
-    assert csv_rows[0] == "file,line,column,value,reason" and len(csv_rows) == 4
+    assert csv_rows[0] == "file,return,line,CHILD,column,value,reason" and len(csv_rows) == 4
+    # Each bad row names the CHILD and the return its file is, on the page and in the download.
+    assert "episodes.csv,the 2019/20 return,4,K0001,DECOM,31/02/2020,is not a real date." in csv_rows
+    assert "the 2019/20 return" in page and ">K0001<" in page
+
+
+def test_files_of_the_same_name_are_told_apart_by_their_place_in_the_upload(manager_client):
+    year_two = [SimpleUploadedFile("header.csv", f"{HEADER}\nK0000,1,15/06/2010,WBRI,,,\n".encode()),
+                SimpleUploadedFile("episodes.csv", f"{EPISODES}\nK0000,01/01/2021,P,C2,N1,U4,PR1,,,,,,\n"
+                                                   "K0000,01/02/2021,S,C2,N1,Q9,PR1,,,,,,\n".encode())]
+    response = upload(manager_client, return_files() + year_two)
+    page = manager_client.get(response.url).content.decode()
+    assert "episodes.csv (file 4 of 4)" in page and "the 2020/21 return" in page
+    token = response.url.rstrip("/").split("/")[-1]
+    csv_rows = manager_client.get(reverse("import_errors", args=[token])).content.decode().splitlines()
+    assert csv_rows[1] == ("episodes.csv (file 4 of 4),the 2020/21 return,3,K0000,PLACE,Q9,"
+                           "is not an SSDA903 PLACE code.")
 
 
 def test_a_file_of_the_wrong_kind_says_which_columns_were_expected(manager_client):
@@ -134,9 +153,29 @@ def test_confirming_twice_imports_once_and_then_explains(manager_client):
     token = upload(manager_client, return_files()).url.rstrip("/").split("/")[-1]
     manager_client.post(reverse("import_confirm", args=[token]))
     again = manager_client.post(reverse("import_confirm", args=[token]), follow=True)
+    record = ImportRecord.objects.get()
+    assert again.redirect_chain[-1][0] == reverse("import_record", args=[record.pk])
+    assert "Those files were imported on" in again.content.decode()
+    assert Child.objects.count() == 2
+
+
+def test_an_upload_that_is_gone_is_explained(manager_client):
+    again = manager_client.post(reverse("import_confirm", args=["no-such-token"]), follow=True)
     assert again.redirect_chain[-1][0] == reverse("import_upload")
     assert "That upload is no longer here" in again.content.decode()
-    assert Child.objects.count() == 2
+
+
+def test_back_to_a_confirmed_preview_says_it_was_imported_when_and_by_whom(manager_client, manager):
+    preview_url = upload(manager_client, return_files()).url
+    first = manager_client.get(preview_url)
+    assert "no-store" in first["Cache-Control"]  # Back asks the server again rather than showing the old page
+    manager_client.post(reverse("import_confirm", args=[preview_url.rstrip("/").split("/")[-1]]))
+    page = manager_client.get(preview_url)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "These files have been imported" in text and "Nothing has been imported yet" not in text
+    assert manager.get_username() in text or manager.get_full_name() in text
+    assert f"{timezone.localtime(ImportRecord.objects.get().imported_at):%-d %B %Y}" in text
 
 
 def test_a_new_upload_replaces_the_earlier_one(manager_client):

@@ -97,7 +97,7 @@ def test_a_framework_membership_is_added_from_the_day_given():
     ("SC1,Home,external,castle,yes,,", "PROVISION", "is not a provision kind"),
     ("SC1,Home,external,childrens_home,maybe,,", "REGULATED", "must be yes or no"),
     ("SC1,,external,childrens_home,yes,,", "NAME", "NAME is missing"),
-    ("SC1,Home,external,childrens_home,yes,No Such Framework,", "FRAMEWORK", "is not a framework set up here"),
+    ("SC1,Home,external,childrens_home,yes," + "F" * 151 + ",", "FRAMEWORK", "is longer than a framework's name"),
 ])
 def test_a_bad_provider_row_is_refused_and_nothing_is_written(row, column, reason):
     [error] = refused(providers_plan, "providers.csv", PROVIDERS, "SC2,Fine Home,external,childrens_home,yes,,", row)
@@ -191,7 +191,7 @@ def test_the_costs_command_exits_with_code_2_on_a_bad_file(tmp_path, placement, 
     with pytest.raises(CommandError) as raised:
         call_command("import_costs", str(path))
     assert raised.value.returncode == 2
-    assert "costs.csv, line 2, FROM: '01/01/2020' is before the placement started" in capsys.readouterr().err
+    assert "costs.csv, line 2, CHILD C1, FROM: '01/01/2020' is before the placement started" in capsys.readouterr().err
 
 
 # --- The README's example files --------------------------------------------------------------

@@ -448,7 +448,8 @@ def test_the_command_imports_files_and_folders(tmp_path, capsys):
     write(tmp_path, episodes(episode()))
     call_command("import_ssda903", str(tmp_path))
     out = capsys.readouterr().out
-    assert "Read episodes.csv: 1 rows (Episodes)." in out  # progress as it goes
+    # Progress as it goes, each file named with its folder (DfE's file names are the same every year).
+    assert f"Read {tmp_path.name}/episodes.csv: 1 rows (Episodes)." in out
     assert "Imported 2 rows" in out and "4 new, 0 changed, 0 unchanged." in out  # child, placement, episode, period
     assert Placement.objects.count() == 1
 
@@ -459,8 +460,8 @@ def test_the_command_lists_every_bad_row_and_exits_with_code_2(tmp_path, capsys)
         call_command("import_ssda903", *map(str, paths))
     assert raised.value.returncode == 2
     err = capsys.readouterr().err
-    assert "episodes.csv, line 2, PLACE: 'Q9' is not an SSDA903 PLACE code." in err
-    assert "episodes.csv, line 3, CHILD: 'C9' is not in the header file" in err
+    assert "episodes.csv (the 2019/20 return), line 2, CHILD C1, PLACE: 'Q9' is not an SSDA903 PLACE code." in err
+    assert "episodes.csv (the 2019/20 return), line 3, CHILD: 'C9' is not in the header file" in err
     assert Child.objects.count() == 0
     # The refusal names the file with the bad rows, not the good header beside it.
     assert "bad row(s) in episodes.csv." in str(raised.value)

@@ -88,11 +88,22 @@ ACCESS: dict[str, Access] = {
     "placement_update": form(*WRITERS),
     "cost_line_create": form(*WRITERS),
     "cost_line_end": form(*WRITERS),
+    # Frameworks: read with casework, set up by commissioning hub managers.
+    "framework_list": page(*CASEWORK),
+    "framework_detail": page(*CASEWORK),
+    "framework_create": form(MANAGER),
+    "framework_update": form(MANAGER),
+    "framework_uplift_create": form(MANAGER),
+    "framework_member_create": form(MANAGER),
     # Data in: commissioning hub managers.
     "import_upload": form(MANAGER),
     "import_preview": page(MANAGER),
     "import_confirm": action(MANAGER),
     "import_errors": page(MANAGER),
+    "import_history": page(MANAGER),
+    "import_example": page(MANAGER),
+    "import_record": page(MANAGER),
+    "import_undo": action(MANAGER),
     "data_quality": page(*CASEWORK),
     # Searches: officers and managers run them; a senior manager reads them and approves (search_move).
     "search_list": page(OFFICER, MANAGER, DIRECTOR),

@@ -36,6 +36,21 @@ class World:
     search_approved: object
     held_meeting: object
 
+    def framework(self) -> int:
+        from placements.models import Framework
+
+        framework, _ = Framework.objects.get_or_create(name="Regional Residential", defaults={
+            "category": "residential", "lead_authority": "Anyshire"})
+        return framework.pk
+
+    def import_record(self) -> int:
+        """An import in the history (one that changed nothing: undoing it is refused, writing nothing)."""
+        from placements.models import ImportRecord
+
+        record = ImportRecord.objects.first() or ImportRecord.objects.create(
+            kind="providers", files=[{"name": "providers.csv", "size": 10, "position": 1}])
+        return record.pk
+
     def upload_token(self, user) -> str:
         """An import upload of ``user``'s (the import pages only show a person their own uploads)."""
         from placements.models import ImportUpload
@@ -132,6 +147,13 @@ URL_OBJECTS = {
     "import_preview": lambda w, u: {"token": w.upload_token(u)},
     "import_confirm": lambda w, u: {"token": w.upload_token(u)},
     "import_errors": lambda w, u: {"token": w.upload_token(u)},
+    "import_record": lambda w, u: {"pk": w.import_record()},
+    "framework_detail": lambda w, u: {"pk": w.framework()},
+    "framework_update": lambda w, u: {"pk": w.framework()},
+    "framework_uplift_create": lambda w, u: {"pk": w.framework()},
+    "framework_member_create": lambda w, u: {"pk": w.framework()},
+    "import_example": lambda w, u: {"kind": "providers", "name": "providers.csv"},
+    "import_undo": lambda w, u: {"pk": w.import_record()},
     "search_detail": lambda w, u: {"pk": w.search.pk},
     "search_move": lambda w, u: {"pk": w.search.pk},
     "search_approval": lambda w, u: {"pk": w.search.pk},
