@@ -58,7 +58,7 @@ def monthly_table(report, name: str = "monthly", caption: str = "Forecast by mon
     for column in ("expected", "lower", "upper"):
         frame[column] = frame[column].round(1)
     for column in ("cost", "cost_lower", "cost_upper"):
-        frame[column] = frame[column].round(0)
+        frame[column] = [round(value) if costed else None for value, costed in zip(frame[column], frame["costed"])]
     return table(name, caption, frame, ROW_HEADINGS)
 
 
@@ -69,14 +69,15 @@ def command_rows_table(report) -> NamedTable:
 
 
 YEARLY_HEADINGS = {"financial_year": "Financial year", "category": "Category", "month": "Children at",
-                   "expected": "Expected children", "lower": "Lower", "upper": "Upper", "cost": "Cost in the year (£)",
+                   "expected": "Expected children", "lower": "Lower", "upper": "Upper",
+                   "cost": "Cost of the forecast months in the year (£)",
                    "cost_lower": "Cost, lower (£)", "cost_upper": "Cost, upper (£)"}
 
 
 def yearly_table(report, name: str = "yearly", caption: str = "Forecast by financial year") -> NamedTable:
     frame = report.yearly()
     if not frame.empty:
-        frame = frame.round({"expected": 1, "lower": 1, "upper": 1, "cost": 0, "cost_lower": 0, "cost_upper": 0})
+        frame = frame.round({"expected": 1, "lower": 1, "upper": 1})
     return table(name, caption, frame, YEARLY_HEADINGS)
 
 

@@ -39,6 +39,7 @@ class ForecastReport:
     gaps: pd.DataFrame = field(default_factory=pd.DataFrame)
     sufficiency: pd.DataFrame = field(default_factory=pd.DataFrame)
     backtest: list[BacktestRow] = field(default_factory=list)
+    scenario_name: str = ""  # set by the page for a saved scenario (the charts then say so)
 
     @property
     def categories(self) -> list[str]:
@@ -71,6 +72,9 @@ class ForecastReport:
         at_end = frame.loc[frame["month"] == last].set_index(["financial_year", "category"])
         cost = frame.groupby(["financial_year", "category"])[["cost", "cost_lower", "cost_upper"]].sum()
         table = at_end[["month", "expected", "lower", "upper"]].join(cost).reset_index()
+        for column in ("cost", "cost_lower", "cost_upper"):  # whole pounds; none where nothing is costed
+            table[column] = [round(value) if category in self.weekly else None
+                             for value, category in zip(table[column], table["category"])]
         table["category"] = table["category"].map(lambda c: PlacementCategory(c).label)
         return table
 
