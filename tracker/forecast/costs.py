@@ -114,15 +114,23 @@ def budget_gaps(costs: pd.DataFrame, origin: date, spent: dict[str, float]) -> p
     return pd.DataFrame(rows)
 
 
+#: The categories a sufficiency strategy plans places for: in-house fostering (beyond its places, children go
+#: to agencies) and the kinds of placement bought from providers. Kinship, parents and other are not bought.
+SUFFICIENCY_CATEGORIES = (PlacementCategory.FOSTERING_INTERNAL, PlacementCategory.FOSTERING_IFA,
+                          PlacementCategory.RESIDENTIAL, PlacementCategory.SECURE,
+                          PlacementCategory.SUPPORTED_ACCOMMODATION, PlacementCategory.UNREGULATED)
+
+
 def sufficiency(projection: Projection, capacity: dict[str, tuple[int, int]]) -> pd.DataFrame:
-    """For each category with children or places, at the end of each forecast year (months 12, 24, 36):
+    """For each of ``SUFFICIENCY_CATEGORIES`` with children or places, at the end of each forecast year
+    (months 12, 24, 36):
     expected and upper demand, in-house places and framework places held, and the placements that will
     have to be bought spot (demand beyond the places, at the expected and at the upper figure)."""
     rows = []
     marks = [index for index in (11, 23, 35) if index < len(projection.month_ends)]
     for index in marks:
         month = projection.month_ends[index]
-        for category in CATEGORIES:
+        for category in SUFFICIENCY_CATEGORIES:
             expected = float(projection.expected[category].iloc[index])
             upper = float(projection.upper[category].iloc[index])
             in_house, framework = capacity.get(category, (0, 0))
