@@ -9,7 +9,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
 from placements import exports as files
 from placements.coverage import data_coverage
@@ -37,6 +37,17 @@ def _all_tables(chart_list) -> list:
     return [named for chart in chart_list for named in (chart.table, *chart.more_tables)]
 
 
+#: Rows of a long table shown on the page at once (its download keeps every row).
+PAGE_ROWS = 60
+
+
+def _paginate(request, chart_list) -> None:
+    """Each table under a chart pages on its own (``monthly-page=2``), as the trackers' tables do."""
+    for named in _all_tables(chart_list):
+        named.table.prefix = f"{named.name}-"
+        RequestConfig(request, paginate={"per_page": PAGE_ROWS}).configure(named.table)
+
+
 class ForecastView(PermissionRequiredMixin, TemplateView):
     """The sufficiency forecast: children by category with intervals, the backtest, cost against budget,
     and the places held against demand; for the baseline or a saved scenario."""
@@ -47,7 +58,10 @@ class ForecastView(PermissionRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
         response = _download(request, _all_tables(context["charts"]), context["file_stem"])
-        return response or self.render_to_response(context)
+        if response:
+            return response
+        _paginate(request, context["charts"])
+        return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -106,7 +120,10 @@ class ScenarioDetail(PermissionRequiredMixin, DetailView):
         self.object = self.get_object()
         context = self.get_context_data(object=self.object)
         response = _download(request, _all_tables(context["charts"]), f"scenario-{self.object.pk}")
-        return response or self.render_to_response(context)
+        if response:
+            return response
+        _paginate(request, context["charts"])
+        return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
