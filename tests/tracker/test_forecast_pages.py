@@ -139,7 +139,7 @@ def test_a_manager_saves_a_scenario_and_sees_it_beside_the_baseline(client, mana
         "name": "Step-down at 14", "entry_multiplier": "1.10", "entries_added": "0", "step_down_share": "25",
         "step_down_age": "14", "step_down_to": PlacementCategory.FOSTERING_INTERNAL, "in_house_carers_added": "5",
         "uplift_residential": "4", "uplift_fostering": "", "uplift_supported": "", "uplift_other": ""})
-    scenario = Scenario.objects.get()
+    scenario = Scenario.objects.get(name="Step-down at 14")  # the demo has one of its own
     assert response.status_code == 302 and response.url == scenario.get_absolute_url()
     assert scenario.author == manager
     assert scenario.scenario_settings == ScenarioSettings(
@@ -184,7 +184,7 @@ def test_the_command_writes_the_issues_json_and_the_same_rows_as_csv(demo, manag
     lines = csv.getvalue().lstrip("\ufeff").splitlines()
     assert lines[0] == "month,category,expected,lower,upper,cost"
     assert len(lines) == len(data["rows"]) + 1
-    Scenario.objects.create(name="More entries", author=manager, settings={"entry_multiplier": 2})
+    Scenario.objects.create(name="More entries", author=manager, settings={"entry_multiplier": 2})  # beside the demo's
     more = StringIO()
     call_command("forecast", "--months", "12", "--scenario", "More entries", "--format", "json", stdout=more)
     total = sum(row["expected"] for row in json.loads(more.getvalue())["rows"] if row["month"] == data["rows"][-1]["month"])
