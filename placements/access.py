@@ -77,7 +77,7 @@ _CHAIR = _READ_PANEL + _CONSOLIDATION + [
 ]
 
 GROUP_PERMISSIONS: dict[str, list[str]] = {
-    PLACEMENTS_OFFICER: _OFFICER + _READ_PANEL + _CONSOLIDATION,
+    PLACEMENTS_OFFICER: _OFFICER + _READ_PANEL + _CONSOLIDATION + ["tracker.view_scenario"],
     COMMISSIONING_MANAGER: _OFFICER
     + _READ_PANEL
     + _CONSOLIDATION
@@ -96,10 +96,17 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "tracker.view_budget",
         "tracker.add_budget",
         "tracker.change_budget",
+        "tracker.view_scenario",
+        "tracker.add_scenario",
+        "tracker.view_placementcapacity",
+        "tracker.change_placementcapacity",
     ],
     SENIOR_MANAGER: _READ_CASEWORK + _READ_PANEL + [
         "panel.view_consolidationmeeting",
         "tracker.view_budget",
+        "tracker.view_scenario",
+        "tracker.add_scenario",
+        "tracker.view_placementcapacity",
         "placements.view_placementsearch",
         "placements.view_chronologyentry",
         "placements.view_offer",

@@ -2,8 +2,10 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from placements import rules
 from placements.choices import PlacementCategory
@@ -30,3 +32,48 @@ class Budget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} {rules.financial_year_label(self.financial_year)}: £{self.amount:,.2f}"
+
+
+class PlacementCapacity(models.Model):
+    """The places the authority holds in a category, for the sufficiency forecast: in-house carers' places
+    or beds, and places reserved on frameworks. Demand beyond them has to be bought spot."""
+
+    category = models.CharField("placement category", max_length=30, choices=PlacementCategory.choices, unique=True)
+    in_house_places = models.PositiveIntegerField("in-house places", default=0,
+                                                  validators=[MaxValueValidator(100_000)])
+    framework_places = models.PositiveIntegerField("framework places", default=0,
+                                                   validators=[MaxValueValidator(100_000)])
+
+    class Meta:
+        ordering = ["category"]
+        verbose_name_plural = "placement capacities"
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.in_house_places} in-house, {self.framework_places} framework"
+
+
+class Scenario(models.Model):
+    """A saved forecast scenario: its name, who made it, and its settings
+    (``tracker.forecast.scenarios.ScenarioSettings`` as JSON)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    settings = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("tracker_scenario", args=[self.pk])
+
+    @property
+    def scenario_settings(self):
+        from tracker.forecast.scenarios import ScenarioSettings
+
+        return ScenarioSettings.from_json(self.settings)

@@ -87,6 +87,22 @@ def test_every_page(tab, username):
     if username == "admin":
         tab.open("/tracker/budgets/")
         tab.open("/tracker/budgets/new/")
+    tab.open("/tracker/forecast/")
+    tab.page.wait_for_function("document.querySelectorAll('.app-chart__figure .main-svg').length >= 4")
+    tab.open("/tracker/forecast/?months=12&reference_months=12")
+    tab.open("/tracker/forecast/?months=7")  # a bad choice: the error summary, axe-checked
+    tab.open("/tracker/forecast/scenarios/")
+    scenario = first_row_link(tab, r"/tracker/forecast/scenarios/\d+/")
+    tab.open(scenario)
+    tab.page.wait_for_function("document.querySelectorAll('.app-chart__figure .main-svg').length >= 4")
+    if username == "admin":
+        tab.open("/tracker/forecast/scenarios/new/")
+        tab.page.fill("#id_entry_multiplier", "9")
+        with tab.page.expect_navigation():
+            tab.page.get_by_role("button", name="Save").click()
+        tab.check("/tracker/forecast/scenarios/new/ (with errors)")
+        tab.open("/tracker/forecast/capacity/")
+        tab.open("/tracker/forecast/capacity/new/")
 
     tab.open("/data-quality/")
     tab.open("/data-quality/?on=2024-03-31")

@@ -129,6 +129,15 @@ ACCESS: dict[str, Access] = {
     "tracker_budgets": page(MANAGER, DIRECTOR),
     "tracker_budget_create": form(MANAGER),
     "tracker_budget_update": form(MANAGER),
+    # The forecast: everyone who reads casework; scenarios read by officers and managers, made by managers;
+    # the places held read by managers, recorded by commissioning managers.
+    "tracker_forecast": page(*CASEWORK),
+    "tracker_scenarios": page(OFFICER, MANAGER, DIRECTOR),
+    "tracker_scenario": page(OFFICER, MANAGER, DIRECTOR),
+    "tracker_scenario_create": form(MANAGER, DIRECTOR),
+    "tracker_capacity": page(MANAGER, DIRECTOR),
+    "tracker_capacity_create": form(MANAGER),
+    "tracker_capacity_update": form(MANAGER),
     # The Placement Panel: members read agendas and minutes; the chair runs it.
     "panel_home": page(*PANEL_READERS),
     "panel_meeting": page(*PANEL_READERS),

@@ -30,6 +30,8 @@ class World:
     action: object
     consolidation: object
     budget: object
+    scenario: object
+    capacity: object
     # The same search page at the later steps, whose forms only show then.
     search_offers_shared: object
     search_option_chosen: object
@@ -80,7 +82,7 @@ def build_world(officer_user) -> World:
     from placements.cost_avoidance import cost_avoidance_record
     from placements.models import Offer, PlacementSearch
     from placements.searches import search_create
-    from tracker.models import Budget
+    from tracker.models import Budget, PlacementCapacity, Scenario
 
     today = timezone.localdate()
     child = make_child(case_ref="WORLD-1", date_of_birth=today - timedelta(days=14 * 365))
@@ -106,6 +108,8 @@ def build_world(officer_user) -> World:
                                                         date=today - timedelta(days=3))
     budget = Budget.objects.create(financial_year=today.year, category=PlacementCategory.RESIDENTIAL,
                                    amount=Decimal("1000000.00"))
+    scenario = Scenario.objects.create(name="World scenario", author=officer_user, settings={"entry_multiplier": 1.1})
+    capacity = PlacementCapacity.objects.create(category=PlacementCategory.RESIDENTIAL, in_house_places=4)
 
     def search_at(status, offer_status=None):
         later = make_child(case_ref=f"WORLD-{status}", date_of_birth=today - timedelta(days=15 * 365))
@@ -126,6 +130,7 @@ def build_world(officer_user) -> World:
     return World(child=child, provider=provider, framework_provider=framework_provider, placement=placement,
                  cost_line=cost_line, search=search, offer=offer, cost_avoidance=cost_avoidance, meeting=meeting,
                  review=review, action=action, consolidation=consolidation, budget=budget,
+                 scenario=scenario, capacity=capacity,
                  search_offers_shared=search_at(SearchStatus.OFFERS_SHARED, OfferStatus.OFFERED),
                  search_option_chosen=search_at(SearchStatus.OPTION_CHOSEN, OfferStatus.CHOSEN),
                  search_approved=search_at(SearchStatus.APPROVED, OfferStatus.CHOSEN),
@@ -164,6 +169,8 @@ URL_OBJECTS = {
     "offer_negotiate": lambda w, u: {"pk": w.search.pk, "offer": w.offer.pk},
     "search_place": lambda w, u: {"pk": w.search.pk},
     "tracker_budget_update": lambda w, u: {"pk": w.budget.pk},
+    "tracker_scenario": lambda w, u: {"pk": w.scenario.pk},
+    "tracker_capacity_update": lambda w, u: {"pk": w.capacity.pk},
     "panel_meeting": lambda w, u: {"pk": w.meeting.pk},
     "panel_build": lambda w, u: {"pk": w.meeting.pk},
     "panel_issue": lambda w, u: {"pk": w.meeting.pk},
