@@ -11,6 +11,7 @@ return's 31 March snapshot misses them); the flows are what changed between two 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 import numpy as np
@@ -67,14 +68,14 @@ class History:
     month_ends: tuple[date, ...]
     states: np.ndarray
 
-    @property
+    @cached_property
     def stock(self) -> np.ndarray:
         """Children in each state at each month's end (months × states)."""
         return np.stack([np.bincount(column[column != OUT], minlength=N_STATES)
                          for column in self.states.T]) if self.states.size else \
             np.zeros((len(self.month_ends), N_STATES), dtype=int)
 
-    @property
+    @cached_property
     def flows(self) -> np.ndarray:
         """Children in state a at one month's end and state b at the next ((months - 1) × (states + 1) ×
         (states + 1)); row ``OUT`` holds the entries into care, column ``OUT`` the exits."""
@@ -84,7 +85,7 @@ class History:
             return np.zeros((0, size, size), dtype=int)
         if not self.states.size:
             return np.zeros((steps, size, size), dtype=int)
-        pairs = self.states[:, :-1] * size + self.states[:, 1:]
+        pairs = self.states[:, :-1].astype(np.int32) * size + self.states[:, 1:]
         return np.stack([np.bincount(pairs[:, t], minlength=size * size).reshape(size, size) for t in range(steps)])
 
     def category_stock(self) -> pd.DataFrame:
@@ -99,7 +100,8 @@ class History:
 
 def states_from_frame(frame: pd.DataFrame, month_ends: list[date]) -> History:
     """Each child's state at each month's end, from ``tracker.frames.placement_frame`` rows (one row covers
-    a child on any day: ``placements.care``)."""
+    a child on any day: ``placements.care``). Whole columns at once: each segment is spread over the month
+    ends it covers (a region's million segments, five years of month ends)."""
     if frame.empty or not month_ends:
         return History(tuple(month_ends), np.full((0, len(month_ends)), OUT, dtype=np.int64))
     children, child_index = np.unique(frame["child_id"].to_numpy(), return_inverse=True)
@@ -108,12 +110,26 @@ def states_from_frame(frame: pd.DataFrame, month_ends: list[date]) -> History:
     born = frame["date_of_birth"].to_numpy(dtype="datetime64[D]")
     codes = {category: index for index, category in enumerate(CATEGORIES)}
     category = frame["category"].map(codes).fillna(codes[PlacementCategory.OTHER]).to_numpy(dtype=np.int64)
-    states = np.full((len(children), len(month_ends)), OUT, dtype=np.int64)
-    for column, month_end in enumerate(month_ends):
-        day = np.datetime64(month_end, "D")
-        covering = (start <= day) & (until > day)
-        bands = age_band_index(born[covering], month_end)
-        states[child_index[covering], column] = bands * N_CATEGORIES + category[covering]
+    ends = np.array(month_ends, dtype="datetime64[D]")
+    # The month ends each segment covers: from the first on or after its start to the last before its end.
+    first = np.searchsorted(ends, start, side="left")
+    last = np.searchsorted(ends, until, side="left")  # exclusive: the segment ends before this month end
+    covered = np.maximum(last - first, 0)
+    rows = np.repeat(np.arange(len(frame)), covered)
+    offsets = np.arange(len(rows)) - np.repeat(np.cumsum(covered) - covered, covered)
+    columns = np.repeat(first, covered) + offsets
+    # Whole years on each month end, as ``rules.age``: the birthday counts on the day.
+    end_years = ends.astype("datetime64[Y]").astype(int) + 1970
+    end_month_day = (ends.astype("datetime64[M]").astype(int) % 12 + 1) * 100 + \
+        (ends - ends.astype("datetime64[M]")).astype(int) + 1
+    born_years = born.astype("datetime64[Y]").astype(int) + 1970
+    born_month_day = (born.astype("datetime64[M]").astype(int) % 12 + 1) * 100 + \
+        (born - born.astype("datetime64[M]")).astype(int) + 1
+    age = end_years[columns] - born_years[rows] - (end_month_day[columns] < born_month_day[rows])
+    starts = np.array([band_start for _, band_start, _ in AGE_BANDS])
+    bands = np.clip(np.searchsorted(starts, age, side="right") - 1, 0, N_BANDS - 1)
+    states = np.full((len(children), len(month_ends)), OUT, dtype=np.int16)  # 46 states: small, for a region
+    states[child_index[rows], columns] = bands * N_CATEGORIES + category[rows]
     return History(tuple(month_ends), states)
 
 

@@ -72,21 +72,23 @@ def project(stock: np.ndarray, rates: Rates, months: int) -> np.ndarray:
 def simulate(stock: np.ndarray, flows: np.ndarray, months: int, *, runs: int = RUNS, seed: int = 18,
              adjust=None) -> np.ndarray:
     """``runs`` simulated paths (runs × months × states): each run re-estimates the rates on the reference
-    months drawn with replacement, then draws who moves (multinomial) and who comes in (Poisson)."""
+    months drawn with replacement, then draws who moves (multinomial) and who comes in (Poisson). The runs
+    move together, a month at a time."""
     rng = np.random.default_rng(seed)
-    paths = np.zeros((runs, months, N_STATES))
-    start = np.asarray(stock, dtype=np.int64)
+    matrices = np.zeros((runs, N_STATES, N_STATES + 1))
+    entries = np.zeros((runs, N_STATES))
     for run in range(runs):
         drawn = flows[rng.integers(0, len(flows), len(flows))] if len(flows) else flows
         rates = fit_rates(drawn)
         if adjust is not None:
             rates = adjust(rates)
-        matrix = transition_matrix(rates)
-        current = start
-        for month in range(months):
-            moved = rng.multinomial(current, matrix)
-            current = moved[:, :N_STATES].sum(axis=0) + rng.poisson(rates.entries)
-            paths[run, month] = current
+        matrices[run], entries[run] = transition_matrix(rates), rates.entries
+    paths = np.zeros((runs, months, N_STATES))
+    current = np.broadcast_to(np.asarray(stock, dtype=np.int64), (runs, N_STATES))
+    for month in range(months):
+        moved = rng.multinomial(current, matrices)
+        current = moved[:, :, :N_STATES].sum(axis=1) + rng.poisson(entries)
+        paths[:, month] = current
     return paths
 
 
