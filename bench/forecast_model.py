@@ -38,7 +38,8 @@ def main() -> None:
 
     from placements.choices import PlacementCategory
     from tracker.forecast.backtest import backtest
-    from tracker.forecast.history import month_ends_between, states_from_frame
+    from tracker.forecast import history as forecast_history
+    from tracker.forecast.history import month_ends_between
     from tracker.forecast.model import projection
 
     rng = np.random.default_rng(args.seed)
@@ -70,7 +71,7 @@ def main() -> None:
     print(f"{children:,} children, {len(frame):,} segments, {len(month_ends)} month ends")
 
     started = time.perf_counter()
-    history = states_from_frame(frame, month_ends)
+    history = forecast_history.states_from_frame(frame, month_ends)
     stamp = time.perf_counter()
     print(f"states at each month end: {stamp - started:.2f}s; looked after at the last: {history.stock[-1].sum():,}")
     flows = history.flows

@@ -70,23 +70,26 @@ class History:
 
     @cached_property
     def stock(self) -> np.ndarray:
-        """Children in each state at each month's end (months × states)."""
-        return np.stack([np.bincount(column[column != OUT], minlength=N_STATES)
-                         for column in self.states.T]) if self.states.size else \
-            np.zeros((len(self.month_ends), N_STATES), dtype=int)
+        """Children in each state at each month's end (months × states). One count over every cell."""
+        months, size = len(self.month_ends), N_STATES + 1
+        if not self.states.size:
+            return np.zeros((months, N_STATES), dtype=np.int64)
+        cells = self.states.astype(np.int64) + np.arange(months) * size
+        return np.bincount(cells.ravel(), minlength=months * size).reshape(months, size)[:, :N_STATES]
 
     @cached_property
     def flows(self) -> np.ndarray:
         """Children in state a at one month's end and state b at the next ((months - 1) × (states + 1) ×
-        (states + 1)); row ``OUT`` holds the entries into care, column ``OUT`` the exits."""
+        (states + 1)); row ``OUT`` holds the entries into care, column ``OUT`` the exits. One count over
+        every pair of neighbouring cells."""
         size = N_STATES + 1
         steps = len(self.month_ends) - 1
         if steps < 1:
-            return np.zeros((0, size, size), dtype=int)
+            return np.zeros((0, size, size), dtype=np.int64)
         if not self.states.size:
-            return np.zeros((steps, size, size), dtype=int)
-        pairs = self.states[:, :-1].astype(np.int32) * size + self.states[:, 1:]
-        return np.stack([np.bincount(pairs[:, t], minlength=size * size).reshape(size, size) for t in range(steps)])
+            return np.zeros((steps, size, size), dtype=np.int64)
+        pairs = self.states[:, :-1].astype(np.int64) * size + self.states[:, 1:] + np.arange(steps) * size * size
+        return np.bincount(pairs.ravel(), minlength=steps * size * size).reshape(steps, size, size)
 
     def category_stock(self) -> pd.DataFrame:
         """Children by category at each month's end (months × categories)."""
@@ -104,33 +107,38 @@ def states_from_frame(frame: pd.DataFrame, month_ends: list[date]) -> History:
     ends it covers (a region's million segments, five years of month ends)."""
     if frame.empty or not month_ends:
         return History(tuple(month_ends), np.full((0, len(month_ends)), OUT, dtype=np.int64))
-    children, child_index = np.unique(frame["child_id"].to_numpy(), return_inverse=True)
+    child_index, children = pd.factorize(frame["child_id"])
     start = frame["start"].to_numpy(dtype="datetime64[D]")
     until = frame["looked_after_until"].to_numpy(dtype="datetime64[D]")
-    born = frame["date_of_birth"].to_numpy(dtype="datetime64[D]")
     codes = {category: index for index, category in enumerate(CATEGORIES)}
-    category = frame["category"].map(codes).fillna(codes[PlacementCategory.OTHER]).to_numpy(dtype=np.int64)
+    category = frame["category"].map(codes).fillna(codes[PlacementCategory.OTHER]).to_numpy(dtype=np.int16)
     ends = np.array(month_ends, dtype="datetime64[D]")
     # The month ends each segment covers: from the first on or after its start to the last before its end.
     first = np.searchsorted(ends, start, side="left")
-    last = np.searchsorted(ends, until, side="left")  # exclusive: the segment ends before this month end
-    covered = np.maximum(last - first, 0)
-    rows = np.repeat(np.arange(len(frame)), covered)
-    offsets = np.arange(len(rows)) - np.repeat(np.cumsum(covered) - covered, covered)
+    covered = np.maximum(np.searchsorted(ends, until, side="left") - first, 0)
+    offsets = np.arange(covered.sum()) - np.repeat(np.cumsum(covered) - covered, covered)
     columns = np.repeat(first, covered) + offsets
-    # Whole years on each month end, as ``rules.age``: the birthday counts on the day.
-    end_years = ends.astype("datetime64[Y]").astype(int) + 1970
-    end_month_day = (ends.astype("datetime64[M]").astype(int) % 12 + 1) * 100 + \
-        (ends - ends.astype("datetime64[M]")).astype(int) + 1
-    born_years = born.astype("datetime64[Y]").astype(int) + 1970
-    born_month_day = (born.astype("datetime64[M]").astype(int) % 12 + 1) * 100 + \
-        (born - born.astype("datetime64[M]")).astype(int) + 1
-    age = end_years[columns] - born_years[rows] - (end_month_day[columns] < born_month_day[rows])
-    starts = np.array([band_start for _, band_start, _ in AGE_BANDS])
-    bands = np.clip(np.searchsorted(starts, age, side="right") - 1, 0, N_BANDS - 1)
+    # Whole years on each month end, as ``rules.age`` (the birthday counts on the day): with a day as
+    # month number × 32 + day of the month, the whole months between two days are their difference // 32,
+    # and the whole years that // 12, so // 384 at once.
+    end_key = _month_day_key(ends)
+    born_key = _month_day_key(frame["date_of_birth"].to_numpy(dtype="datetime64[D]"))
+    age = (end_key[columns] - np.repeat(born_key, covered)) // 384
     states = np.full((len(children), len(month_ends)), OUT, dtype=np.int16)  # 46 states: small, for a region
-    states[child_index[rows], columns] = bands * N_CATEGORIES + category[rows]
+    states[np.repeat(child_index, covered), columns] = \
+        _BAND_OF_AGE[np.clip(age, 0, len(_BAND_OF_AGE) - 1)] * N_CATEGORIES + np.repeat(category, covered)
     return History(tuple(month_ends), states)
+
+
+#: The age band of each whole age in years (the last band holds every age beyond).
+_BAND_OF_AGE = np.array([next(index for index, (_, first, after) in enumerate(AGE_BANDS) if first <= age < after)
+                         for age in range(120)], dtype=np.int16)
+
+
+def _month_day_key(days: np.ndarray) -> np.ndarray:
+    """Each day as (months since 1970) × 32 + day of the month."""
+    months = days.astype("datetime64[M]")
+    return months.astype(np.int64) * 32 + (days - months).astype(np.int64) + 1
 
 
 def month_ends_between(first: date, last: date) -> list[date]:
@@ -159,14 +167,17 @@ def history_begins(return_years: tuple[int, ...] = ()) -> date | None:
     return CareSegment.objects.aggregate(first=Min("end"))["first"]
 
 
-def load_history(as_at: date, return_years: tuple[int, ...] = ()) -> History | None:
-    """The history from its trusted beginning to ``as_at``: one query (None when nothing is recorded)."""
+def load_history(as_at: date, return_years: tuple[int, ...] = (), *, months: int | None = None) -> History | None:
+    """The history from its trusted beginning to ``as_at``, at most its last ``months`` month ends: one
+    query (None when nothing is recorded)."""
     from tracker import frames
 
     begins = history_begins(return_years)
     if begins is None:
         return None
     month_ends = month_ends_between(begins, as_at)
+    if months is not None:
+        month_ends = month_ends[-months:]
     if not month_ends:
         return History((), np.zeros((0, 0), dtype=np.int64))
     frame = frames.placement_frame(month_ends[0], month_ends[-1])
