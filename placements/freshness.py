@@ -31,7 +31,8 @@ T = TypeVar("T")
 #: The apps whose tables the figures read.
 WATCHED_APPS = ("placements", "tracker", "panel")
 #: Their tables that no figure reads (and the version's own table).
-NOT_WATCHED = {"placements_dataversion", "placements_importupload", "placements_caresegment"}
+#: (A saved forecast scenario is read only as settings handed to the forecast: saving one changes no figure.)
+NOT_WATCHED = {"placements_dataversion", "placements_importupload", "placements_caresegment", "tracker_scenario"}
 #: How long a remembered figure is kept at most, even if nothing changes (a day: seconds).
 KEPT_FOR = 24 * 60 * 60
 
