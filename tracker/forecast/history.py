@@ -158,13 +158,19 @@ def month_ends_between(first: date, last: date) -> list[date]:
 def history_begins(return_years: tuple[int, ...] = ()) -> date | None:
     """The first day the history can be trusted from. With SSDA903 returns: 1 April of the first collection
     year (a return holds only the children looked after in its year, so before it the children who had
-    already left are missing). Without: the first day any recorded segment ended, for the same reason
-    (before it the app holds only the children who were still in care later). None with no records."""
+    already left are missing). Without: the first day a recorded child left care (the end of a segment
+    no other of theirs follows), for the same reason: before the records were kept the app holds only
+    the children still in care later, their earlier moves included, so it would read as no one leaving.
+    None with no records."""
+    from django.db.models import Exists, OuterRef
+
     from placements.models import CareSegment
 
     if return_years:
         return date(min(return_years), 4, 1)
-    return CareSegment.objects.aggregate(first=Min("end"))["first"]
+    followed = CareSegment.objects.filter(child=OuterRef("child"), start=OuterRef("end"))
+    left = CareSegment.objects.filter(end__isnull=False).exclude(Exists(followed))
+    return left.aggregate(first=Min("end"))["first"] or CareSegment.objects.aggregate(first=Min("start"))["first"]
 
 
 def load_history(as_at: date, return_years: tuple[int, ...] = (), *, months: int | None = None) -> History | None:
