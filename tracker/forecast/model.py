@@ -106,6 +106,9 @@ class Projection:
     lower: pd.DataFrame
     upper: pd.DataFrame
     expected_by_state: np.ndarray = field(repr=False)
+    #: The interval of all children together, from the same runs (months): not the sum of the categories'.
+    total_lower: np.ndarray = field(default=None, repr=False)
+    total_upper: np.ndarray = field(default=None, repr=False)
 
     def rows(self) -> pd.DataFrame:
         """One row per month and category with children in it (expected, lower, upper)."""
@@ -143,13 +146,15 @@ def projection(history: History, *, months: int, reference_months: int, adjust=N
         expected = shift(expected)
         runs_by_category = np.stack([shift(run) for run in runs_by_category])
     lower, upper = np.percentile(runs_by_category, INTERVAL, axis=0)
+    total_lower, total_upper = np.percentile(runs_by_category.sum(axis=2), INTERVAL, axis=0)
     # The interval always holds the expected line (a skewed small count can leave it just outside).
     lower, upper = np.minimum(lower, expected), np.maximum(upper, expected)
     month_ends = forecast_months(history.month_ends[-1], months)
     columns = list(CATEGORIES)
     return Projection(month_ends, pd.DataFrame(expected, index=month_ends, columns=columns),
                       pd.DataFrame(lower, index=month_ends, columns=columns),
-                      pd.DataFrame(upper, index=month_ends, columns=columns), expected_states)
+                      pd.DataFrame(upper, index=month_ends, columns=columns), expected_states,
+                      np.minimum(total_lower, expected.sum(axis=1)), np.maximum(total_upper, expected.sum(axis=1)))
 
 
 def history_is_enough(history: History | None) -> tuple[bool, str]:
