@@ -47,6 +47,7 @@ def pages() -> list[tuple[str, str]]:
         ("unregulated report", "/tracker/unregulated/"),
         ("residential tracker", "/tracker/residential/"),
         ("dashboard", "/tracker/dashboard/"),
+        ("sufficiency forecast", "/tracker/forecast/"),
         ("searches worklist", "/placements/searches/"),
         ("search page", f"/placements/searches/{search.pk}/"),
         ("cost avoidance log", "/placements/cost-avoidance/"),

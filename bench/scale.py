@@ -259,6 +259,7 @@ def pages(today: date) -> list[tuple[str, str, str]]:
         ("unregulated report", "get", "/tracker/unregulated/"),
         ("residential tracker", "get", "/tracker/residential/"),
         ("dashboard", "get", "/tracker/dashboard/"),
+        ("sufficiency forecast", "get", "/tracker/forecast/"),
         ("panel agenda builder (build POST)", "post", f"/panel/meetings/{meeting.pk}/build/"),
         ("child's page", "get", f"/children/{child.pk}/"),
         ("placements list", "get", "/placements/"),

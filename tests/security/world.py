@@ -109,7 +109,8 @@ def build_world(officer_user) -> World:
     budget = Budget.objects.create(financial_year=today.year, category=PlacementCategory.RESIDENTIAL,
                                    amount=Decimal("1000000.00"))
     scenario = Scenario.objects.create(name="World scenario", author=officer_user, settings={"entry_multiplier": 1.1})
-    capacity = PlacementCapacity.objects.create(category=PlacementCategory.RESIDENTIAL, in_house_places=4)
+    capacity, _ = PlacementCapacity.objects.update_or_create(category=PlacementCategory.RESIDENTIAL,
+                                                            defaults={"in_house_places": 4})
 
     def search_at(status, offer_status=None):
         later = make_child(case_ref=f"WORLD-{status}", date_of_birth=today - timedelta(days=15 * 365))

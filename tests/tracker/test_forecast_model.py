@@ -161,3 +161,13 @@ def test_fees_rise_by_the_uplift_each_first_of_april():
     assert costs.uplift_factor(date(2027, 3, 31), origin, 5) == 1
     assert costs.uplift_factor(date(2027, 4, 30), origin, 5) == pytest.approx(1.05)
     assert costs.uplift_factor(date(2028, 4, 30), origin, 5) == pytest.approx(1.1025)
+
+
+def test_all_childrens_interval_comes_from_the_runs_not_the_sum_of_the_categories():
+    fostered, residential = steady_history(), steady_history(state=state_of(OLDEST, RESIDENTIAL))
+    both = History(fostered.month_ends, np.vstack([fostered.states, residential.states]))
+    result = projection(both, months=24, reference_months=24, runs=100)
+    total = result.expected.sum(axis=1).to_numpy()
+    assert (result.total_lower <= total).all() and (total <= result.total_upper).all()
+    summed_width = (result.upper - result.lower).sum(axis=1).to_numpy()
+    assert ((result.total_upper - result.total_lower) < summed_width)[-1]

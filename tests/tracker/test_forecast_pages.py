@@ -191,3 +191,16 @@ def test_the_command_writes_the_issues_json_and_the_same_rows_as_csv(demo, manag
     assert total > sum(row["expected"] for row in data["rows"] if row["month"] == data["rows"][-1]["month"])
     with pytest.raises(CommandError, match="No scenario is called"):
         call_command("forecast", "--scenario", "Nope", "--format", "json", stdout=StringIO())
+
+
+def test_without_returns_the_history_begins_when_a_recorded_child_first_left_care():
+    from tracker.forecast.history import history_begins
+
+    mover = make_child(case_ref="M1")
+    make_placement(mover, start=date(2015, 1, 1), end=date(2018, 5, 1), reason_ended="moved")
+    make_placement(mover, start=date(2018, 5, 1), category=PlacementCategory.FOSTERING_INTERNAL)
+    leaver = make_child(case_ref="L1")
+    make_placement(leaver, start=date(2022, 1, 1), end=date(2023, 4, 3), reason_ended="left")
+    # The move in 2018 is not a leaving: the records are whole from the first child who left.
+    assert history_begins(()) == date(2023, 4, 3)
+    assert history_begins((2019, 2020)) == date(2019, 4, 1)

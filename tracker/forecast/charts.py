@@ -73,12 +73,11 @@ def children_chart(report) -> ForecastChart:
     fig.update_layout(**_layout(title, "Month ending", "Children looked after at the month's end"))
     total_now = int(report.history.iloc[-1].sum())
     last = projection.month_ends[-1]
-    expected, lower, upper = (projection.expected.iloc[-1].sum(), projection.lower.iloc[-1].sum(),
-                              projection.upper.iloc[-1].sum())
+    expected, lower, upper = (projection.expected.iloc[-1].sum(), projection.total_lower[-1],
+                              projection.total_upper[-1])
     summary = (f"{total_now:,} children looked after at {report.origin:%-d %B %Y}; forecast {expected:,.0f} at "
-               f"{last:%-d %B %Y} (each category's {INTERVAL_LABEL} shaded; the categories' intervals do not add "
-               f"up to one for all children, roughly {lower:,.0f} to {upper:,.0f}). Rates from "
-               f"{report.reference[0]:%B %Y} to {report.reference[1]:%B %Y}.")
+               f"{last:%-d %B %Y}, {lower:,.0f} to {upper:,.0f} ({INTERVAL_LABEL}; each category's interval "
+               f"shaded). Rates from {report.reference[0]:%B %Y} to {report.reference[1]:%B %Y}.")
     if not report.settings.is_baseline:
         summary = "A scenario, not the baseline: " + "; ".join(report.settings.describe()) + ". " + summary
     return ForecastChart("children", title, summary, _figure(fig), exports.yearly_table(report),
@@ -112,7 +111,10 @@ def cost_chart(report) -> ForecastChart:
                          f"{'over' if row['gap'] > 0 else 'under'} by £{abs(row['gap']):,.0f}")
     uncosted = [exports.label(c) for c in report.categories if c not in report.weekly]
     summary = "; ".join(parts) + "."
-    if uncosted:
+    if not report.weekly:
+        summary = (f"No cost: no cost line was in force on {report.origin:%-d %B %Y}, so no month can be costed "
+                   "(import the costs file, or add them on each placement). The children are forecast above.")
+    elif uncosted:
         summary += (f" Not costed (no cost line in force on {report.origin:%-d %B %Y}): {', '.join(uncosted)}.")
     return ForecastChart("cost", title, summary, _figure(fig), exports.gaps_table(report),
                          (exports.weekly_cost_table(report),))
@@ -188,9 +190,9 @@ def comparison_chart(baseline, scenario, name: str) -> ForecastChart:
         months = list(report.projection.month_ends)
         totals = report.projection.expected.sum(axis=1)
         fig.add_scatter(x=months + months[::-1],
-                        y=list(report.projection.upper.sum(axis=1)) + list(report.projection.lower.sum(axis=1))[::-1],
+                        y=list(report.projection.total_upper) + list(report.projection.total_lower)[::-1],
                         fill="toself", fillcolor=_rgba(colour, 0.15), line=dict(width=0), hoverinfo="skip",
-                        name=f"{label}: {INTERVAL_LABEL} (sum of categories)")
+                        name=f"{label}: {INTERVAL_LABEL}")
         fig.add_scatter(x=months, y=totals, mode="lines", name=label, line=dict(color=colour))
     fig.update_layout(**_layout(title, "Month ending", "Children looked after at the month's end"))
     comparison = exports.comparison_frame(baseline, scenario)

@@ -72,21 +72,23 @@ def project(stock: np.ndarray, rates: Rates, months: int) -> np.ndarray:
 def simulate(stock: np.ndarray, flows: np.ndarray, months: int, *, runs: int = RUNS, seed: int = 18,
              adjust=None) -> np.ndarray:
     """``runs`` simulated paths (runs × months × states): each run re-estimates the rates on the reference
-    months drawn with replacement, then draws who moves (multinomial) and who comes in (Poisson)."""
+    months drawn with replacement, then draws who moves (multinomial) and who comes in (Poisson). The runs
+    move together, a month at a time."""
     rng = np.random.default_rng(seed)
-    paths = np.zeros((runs, months, N_STATES))
-    start = np.asarray(stock, dtype=np.int64)
+    matrices = np.zeros((runs, N_STATES, N_STATES + 1))
+    entries = np.zeros((runs, N_STATES))
     for run in range(runs):
         drawn = flows[rng.integers(0, len(flows), len(flows))] if len(flows) else flows
         rates = fit_rates(drawn)
         if adjust is not None:
             rates = adjust(rates)
-        matrix = transition_matrix(rates)
-        current = start
-        for month in range(months):
-            moved = rng.multinomial(current, matrix)
-            current = moved[:, :N_STATES].sum(axis=0) + rng.poisson(rates.entries)
-            paths[run, month] = current
+        matrices[run], entries[run] = transition_matrix(rates), rates.entries
+    paths = np.zeros((runs, months, N_STATES))
+    current = np.broadcast_to(np.asarray(stock, dtype=np.int64), (runs, N_STATES))
+    for month in range(months):
+        moved = rng.multinomial(current, matrices)
+        current = moved[:, :, :N_STATES].sum(axis=1) + rng.poisson(entries)
+        paths[:, month] = current
     return paths
 
 
@@ -104,6 +106,9 @@ class Projection:
     lower: pd.DataFrame
     upper: pd.DataFrame
     expected_by_state: np.ndarray = field(repr=False)
+    #: The interval of all children together, from the same runs (months): not the sum of the categories'.
+    total_lower: np.ndarray = field(default=None, repr=False)
+    total_upper: np.ndarray = field(default=None, repr=False)
 
     def rows(self) -> pd.DataFrame:
         """One row per month and category with children in it (expected, lower, upper)."""
@@ -141,13 +146,15 @@ def projection(history: History, *, months: int, reference_months: int, adjust=N
         expected = shift(expected)
         runs_by_category = np.stack([shift(run) for run in runs_by_category])
     lower, upper = np.percentile(runs_by_category, INTERVAL, axis=0)
+    total_lower, total_upper = np.percentile(runs_by_category.sum(axis=2), INTERVAL, axis=0)
     # The interval always holds the expected line (a skewed small count can leave it just outside).
     lower, upper = np.minimum(lower, expected), np.maximum(upper, expected)
     month_ends = forecast_months(history.month_ends[-1], months)
     columns = list(CATEGORIES)
     return Projection(month_ends, pd.DataFrame(expected, index=month_ends, columns=columns),
                       pd.DataFrame(lower, index=month_ends, columns=columns),
-                      pd.DataFrame(upper, index=month_ends, columns=columns), expected_states)
+                      pd.DataFrame(upper, index=month_ends, columns=columns), expected_states,
+                      np.minimum(total_lower, expected.sum(axis=1)), np.maximum(total_upper, expected.sum(axis=1)))
 
 
 def history_is_enough(history: History | None) -> tuple[bool, str]:

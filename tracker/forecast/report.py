@@ -14,7 +14,7 @@ from placements.choices import PlacementCategory
 from tracker.forecast import costs
 from tracker.forecast.backtest import BacktestRow, backtest
 from tracker.forecast.history import CATEGORIES, load_history
-from tracker.forecast.model import MIN_REFERENCE_MONTHS, RUNS, Projection, history_is_enough, projection
+from tracker.forecast.model import BACKTEST_MONTHS, MIN_REFERENCE_MONTHS, RUNS, Projection, history_is_enough, projection
 from tracker.forecast.scenarios import ScenarioSettings
 
 REFERENCE_CHOICES = (12, 24, 36)
@@ -83,7 +83,10 @@ def forecast_report(as_at: date, return_years: tuple[int, ...], months: int, ref
                     settings: ScenarioSettings) -> ForecastReport:
     """The forecast as at ``as_at`` for ``months`` months, its rates fitted on the last ``reference_months``
     months of history (fewer when the history is shorter, never under ``MIN_REFERENCE_MONTHS``)."""
-    history = load_history(as_at, return_years)
+    # Only the month ends the fit and its backtest read: the reference period, the backtest's year, and the
+    # month end both start from.
+    history = load_history(as_at, return_years,
+                           months=max(reference_months, MIN_REFERENCE_MONTHS) + BACKTEST_MONTHS + 1)
     enough, reason = history_is_enough(history)
     if not enough:
         return ForecastReport(as_at=as_at, settings=settings, enough=False, reason=reason)

@@ -10,7 +10,8 @@ from django.db import migrations, models
 def install_triggers(apps, schema_editor):
     from placements import freshness
 
-    freshness.install_triggers(schema_editor, ["tracker_placementcapacity", "tracker_scenario"])
+    # The places held change the sufficiency figures; a saved scenario changes none (freshness.NOT_WATCHED).
+    freshness.install_triggers(schema_editor, ["tracker_placementcapacity"])
 
 
 class Migration(migrations.Migration):
