@@ -24,12 +24,11 @@ from placements.choices import ChronologyKind, OfferStatus, SearchStatus as S
 from placements.models import (
     AuthoritySettings,
     DeprivationOfLiberty,
-    FrameworkMembership,
     Offer,
     OfstedInspection,
     PlacementSearch,
 )
-from placements.selectors import care_segments_on, dol_in_force
+from placements.selectors import care_segments_on, current_memberships, dol_in_force
 
 WEEKS_A_YEAR = 52
 
@@ -124,8 +123,7 @@ def approval_case(search: PlacementSearch, on: date) -> ApprovalCase:
     case.weekly_at_start = chosen.weekly_price + sum((e.weekly_amount for e in extras), Decimal(0))
     case.weekly_ongoing = chosen.weekly_price + sum((e.weekly_amount for e in extras if not e.weeks), Decimal(0))
     provider = chosen.provider
-    case.frameworks = [m.framework.name for m in FrameworkMembership.objects.filter(provider=provider)
-                       .select_related("framework") if m.start <= on and (m.end is None or m.end >= on)]
+    case.frameworks = [m.framework.name for m in current_memberships(on).filter(provider=provider)]
     inspections = list(OfstedInspection.objects.filter(provider=provider, inspection_date__lte=on)
                        .order_by("-inspection_date"))
     case.rating = inspections[0] if inspections else None

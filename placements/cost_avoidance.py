@@ -18,6 +18,18 @@ from placements.choices import CostAvoidanceSource
 from placements.models import Child, CostAvoidance, Placement
 
 
+def placement_on(child: Child, day: date) -> Placement | None:
+    """The placement a saving from ``day`` is about: the child's latest placement begun by then and not ended."""
+    return child.placements.filter(start__lte=day).exclude(end__lte=day).order_by("-start").first()
+
+
+def weekly_cost_before(child: Child, day: date) -> Decimal | None:
+    """What the child's cost lines charge a week on ``day`` (rule C1): the default 'weekly cost before' of a saving
+    (issue 16, item 5). None when the child is in no placement that day."""
+    placement = placement_on(child, day)
+    return placement.weekly_cost_on(day) if placement is not None else None
+
+
 def cost_avoidance_record(
     *,
     child: Child,

@@ -45,10 +45,16 @@ class ProviderFilter(django_filters.FilterSet):
     ownership = django_filters.ChoiceFilter(choices=Ownership.choices, empty_label="Any")
     provision = django_filters.ChoiceFilter(label="Provision", choices=ProvisionKind.choices, empty_label="Any")
     regulated = django_filters.BooleanFilter(label="Regulated")
+    framework = django_filters.ChoiceFilter(label="Framework", method="filter_framework", empty_label="Any",
+                                            choices=(("yes", "On a framework"), ("no", "On no framework (spot)")))
 
     class Meta:
         model = Provider
-        fields = ["name", "ownership", "provision", "regulated"]
+        fields = ["name", "ownership", "provision", "regulated", "framework"]
+
+    def filter_framework(self, queryset, name, value):
+        """Reads the ``on_framework`` annotation of ``selectors.provider_list``."""
+        return queryset.filter(on_framework=value == "yes")
 
     def filter_name(self, queryset, name, value):
         value = value.strip()

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
-from placements.choices import SHORT_BREAK_LEGAL_STATUSES, Ownership, PlacementCategory
+from placements.choices import SHORT_BREAK_LEGAL_STATUSES, CameFrom, Ownership, PlacementCategory, ProvisionKind
 
 PENNY = Decimal("0.01")
 ZERO = Decimal("0")
@@ -283,3 +283,27 @@ def category_refused_for_age(category: str, date_of_birth: date, on: date) -> st
             return (f"Supported accommodation is for young people aged 16 and 17: this child is {age}. "
                     f"Choose another placement type.")
     return ""
+
+
+#: The provision that can meet a placement type sought (the offer form's provider picker, issue 16 item 4).
+PROVISION_FOR_CATEGORY = {
+    PlacementCategory.RESIDENTIAL: [ProvisionKind.CHILDRENS_HOME],
+    PlacementCategory.FOSTERING_IFA: [ProvisionKind.FOSTERING_AGENCY],
+    PlacementCategory.FOSTERING_INTERNAL: [ProvisionKind.FOSTERING_AGENCY],
+    PlacementCategory.SUPPORTED_ACCOMMODATION: [ProvisionKind.SUPPORTED_ACCOMMODATION],
+    PlacementCategory.SECURE: [ProvisionKind.SECURE_HOME],
+}
+
+#: Where a child comes from, read from the placement they are in (issue 16 item 5); none: from home.
+_CAME_FROM = {
+    PlacementCategory.FOSTERING_INTERNAL: CameFrom.FOSTERING, PlacementCategory.FOSTERING_KINSHIP: CameFrom.FOSTERING,
+    PlacementCategory.FOSTERING_IFA: CameFrom.FOSTERING, PlacementCategory.RESIDENTIAL: CameFrom.RESIDENTIAL,
+    PlacementCategory.SECURE: CameFrom.SECURE, PlacementCategory.SUPPORTED_ACCOMMODATION: CameFrom.SUPPORTED_ACCOMMODATION,
+    PlacementCategory.PLACED_WITH_PARENTS: CameFrom.HOME, PlacementCategory.UNREGULATED: CameFrom.OTHER,
+    PlacementCategory.OTHER: CameFrom.OTHER,
+}
+
+
+def came_from_for(current_category: str | None) -> str:
+    """'Where the child came from' for a move out of a placement of ``current_category`` (None: from home)."""
+    return _CAME_FROM.get(current_category, CameFrom.OTHER) if current_category else CameFrom.HOME

@@ -89,12 +89,58 @@ class ChronologyForm(forms.Form):
     text = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def offer_providers(category: str, on):
+    """The providers that can meet the placement type sought, framework members first, each with its current
+    frameworks and Ofsted rating (issue 16, item 4): three queries."""
+    from django.db.models import Exists, OuterRef, Prefetch
+
+    from placements import rules
+    from placements.choices import ProviderStatus
+    from placements.selectors import current_memberships, latest_rating_subquery
+
+    current = current_memberships(on)
+    providers = Provider.objects.exclude(status=ProviderStatus.CLOSED)
+    kinds = rules.PROVISION_FOR_CATEGORY.get(category)
+    if kinds:
+        providers = providers.filter(provision__in=kinds)
+    return (providers.annotate(rating=latest_rating_subquery(on),
+                               on_framework=Exists(current.filter(provider=OuterRef("pk"))))
+            .prefetch_related(Prefetch("memberships", queryset=current, to_attr="current_memberships"))
+            .order_by("-on_framework", "name"))
+
+
+def provider_choice_label(provider) -> str:
+    """'Oakwood Homes · on Regional Residential · Good': what the officer needs to choose framework first."""
+    from placements.choices import OfstedRating
+
+    frameworks = ", ".join(m.framework.name for m in getattr(provider, "current_memberships", []))
+    rating = OfstedRating(provider.rating).label if getattr(provider, "rating", None) else "no Ofsted rating"
+    return f"{provider.name} · {'on ' + frameworks if frameworks else 'no framework (spot only)'} · {rating}"
+
+
 class OfferForm(forms.Form):
-    provider = forms.ModelChoiceField(queryset=Provider.objects.order_by("name"), empty_label="Choose a provider")
+    provider = forms.ModelChoiceField(queryset=Provider.objects.order_by("name"), empty_label="Choose a provider",
+                                      help_text="Providers of the type sought, framework members first.")
     route = forms.ChoiceField(label="Framework or spot", choices=[
         (CommissioningRoute.FRAMEWORK, "Framework"), (CommissioningRoute.SPOT, "Spot"),
         (CommissioningRoute.INTERNAL, "Internal (in-house)"), (CommissioningRoute.BLOCK, "Block contract")])
     weekly_offered = forms.DecimalField(label="Weekly price offered (£)", **MONEY)
+
+    def __init__(self, *args, search=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if search is not None:
+            self.fields["provider"].queryset = offer_providers(search.category_requested, timezone.localdate())
+            self.fields["provider"].label_from_instance = provider_choice_label
+
+    def clean(self):
+        from placements.searches import on_framework
+
+        cleaned = super().clean()
+        provider = cleaned.get("provider")
+        if provider and cleaned.get("route") == CommissioningRoute.FRAMEWORK \
+                and not on_framework(provider, timezone.localdate()):
+            self.add_error("route", f"{provider.name} is on no framework today: record the offer as spot.")
+        return cleaned
 
 
 class ExtraForm(forms.Form):
@@ -172,7 +218,9 @@ class CostAvoidanceForm(forms.Form):
     source = forms.ChoiceField(choices=CostAvoidanceSource.choices)
     date_agreed = forms.DateField(widget=DateInput())
     effective_from = forms.DateField(label="Saving starts on", widget=DateInput())
-    weekly_before = forms.DecimalField(label="Weekly cost before (£)", required=False, **MONEY)
+    weekly_before = forms.DecimalField(label="Weekly cost before (£)", required=False,
+                                       help_text="Leave empty for what the child's cost lines charge a week on the "
+                                                 "day the saving starts.", **MONEY)
     weekly_after = forms.DecimalField(label="Weekly cost after (£)", required=False, **MONEY)
     one_off = forms.DecimalField(label="Or a one-off amount (£)", required=False, **MONEY)
     before_reason = forms.CharField(
@@ -190,6 +238,10 @@ class CostAvoidanceForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         before, after, one_off = cleaned.get("weekly_before"), cleaned.get("weekly_after"), cleaned.get("one_off")
+        if before is None and after is not None and cleaned.get("case_ref") and cleaned.get("effective_from"):
+            from placements.cost_avoidance import weekly_cost_before
+
+            before = cleaned["weekly_before"] = weekly_cost_before(cleaned["case_ref"], cleaned["effective_from"])
         weekly = before is not None or after is not None
         if weekly and one_off is not None:
             self.add_error("one_off", "Give either the weekly costs or a one-off amount, not both.")

@@ -12,7 +12,7 @@ from django.views.generic import FormView, TemplateView
 from placements import rules, searches, selectors
 from placements.access import can_approve_placements
 from placements.choices import OfferStatus, SearchStatus
-from placements.cost_avoidance import cost_avoidance_record, cost_avoidance_totals
+from placements.cost_avoidance import cost_avoidance_record, cost_avoidance_totals, placement_on
 from placements.filtersets import CostAvoidanceFilter, SearchFilter
 from placements.models import Offer
 from placements.forms import NewChildForm
@@ -131,14 +131,16 @@ class SearchDetail(PermissionRequiredMixin, TemplateView):
             "days_open": searches.days_open(search, today),
             "move_form": kwargs.pop("move_form", None) or MoveForm(initial=version, moves=self.moves(), prefix="move"),
             "note_form": kwargs.pop("note_form", None) or ChronologyForm(prefix="note"),
-            "offer_form": kwargs.pop("offer_form", None) or OfferForm(prefix="offer"),
+            "offer_form": kwargs.pop("offer_form", None) or OfferForm(prefix="offer", search=search),
             "extras": kwargs.pop("extras", None) or ExtraFormSet(prefix="extras"),
             "negotiate_form": kwargs.pop("negotiate_form", None) or (
                 NegotiateForm(initial={**version, "weekly_agreed": chosen.weekly_price,
                                        "kept_extras": [str(e.pk) for e in chosen.extras.all() if e.agreed]},
                               offer=chosen, prefix="negotiate") if chosen else None),
             "place_form": kwargs.pop("place_form", None) or PlaceForm(
-                initial={**version, "category": search.category_requested, "start": today}, search=search,
+                initial={**version, "category": search.category_requested, "start": today,
+                         **({"came_from": searches.came_from_default(search.child, today)}
+                            if search.status == SearchStatus.APPROVED else {})}, search=search,
                 prefix="place"),
             "can_change": self.request.user.has_perm(CHANGE) and search.is_open,
             "can_move": bool(self.moves()) and search.is_open,
@@ -203,7 +205,8 @@ class SearchNote(SearchAction):
 
 class OfferAdd(SearchAction):
     def act(self):
-        form, extras = OfferForm(self.request.POST, prefix="offer"), ExtraFormSet(self.request.POST, prefix="extras")
+        form = OfferForm(self.request.POST, prefix="offer", search=self.search)
+        extras = ExtraFormSet(self.request.POST, prefix="extras")
         if not (form.is_valid() and extras.is_valid()):
             return self.fail(offer_form=form, extras=extras)
         entered = [searches.ExtraInput(e["description"], e["weekly_amount"], e.get("weeks"))
@@ -344,8 +347,7 @@ class CostAvoidanceCreate(PermissionRequiredMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         child = data["case_ref"]
-        placement = child.placements.filter(start__lte=data["effective_from"]).exclude(
-            end__lte=data["effective_from"]).order_by("-start").first()
+        placement = placement_on(child, data["effective_from"])
         try:
             entry = cost_avoidance_record(
                 child=child, placement=placement, source=data["source"], date_agreed=data["date_agreed"],

@@ -16,9 +16,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from audit import bulk as audited
+from placements import rules
 from placements.access import can_approve_placements, user_groups_label
 from placements.choices import (
     ChronologyKind,
+    CommissioningRoute,
     CostAvoidanceSource,
     CostKind,
     OfferStatus,
@@ -26,8 +28,16 @@ from placements.choices import (
     SearchStatus as S,
 )
 from placements.cost_avoidance import cost_avoidance_record
-from placements.models import ChronologyEntry, CostLine, Offer, OfferExtra, Placement, PlacementSearch, Provider
-from placements.selectors import covering
+from placements.models import (
+    ChronologyEntry,
+    CostLine,
+    Offer,
+    OfferExtra,
+    Placement,
+    PlacementSearch,
+    Provider,
+)
+from placements.selectors import care_segments_on, covering, current_memberships
 
 CLOSED = {S.PLACED, S.WITHDRAWN, S.NO_PLACEMENT_FOUND}
 
@@ -172,6 +182,17 @@ def search_note(*, search: PlacementSearch, user, kind: str, text: str, provider
     return _log(search, user, kind, text.strip(), provider)
 
 
+def on_framework(provider: Provider, on: date) -> bool:
+    """Framework first (issue 16, item 4): a provider is offered as framework only while on a framework."""
+    return current_memberships(on).filter(provider=provider).exists()
+
+
+def came_from_default(child, on: date) -> str:
+    """Where the child comes from when placed on ``on``: the type of the placement they are in that day."""
+    current = care_segments_on(on).filter(child=child).values_list("placement__category", flat=True).first()
+    return rules.came_from_for(current)
+
+
 @dataclass
 class ExtraInput:
     description: str
@@ -188,6 +209,8 @@ def offer_add(*, search: PlacementSearch, user, provider: Provider, route: str, 
     search = PlacementSearch.objects.select_for_update().get(pk=search.pk)
     if search.status not in OFFER_STEPS:
         raise SearchError("Offers are recorded during the internal, external or direct search.")
+    if route == CommissioningRoute.FRAMEWORK and not on_framework(provider, timezone.localdate()):
+        raise SearchError(f"{provider.name} is on no framework today: record the offer as spot.")
     offer = Offer(search=search, provider=provider, route=route, weekly_offered=weekly_offered)
     offer.full_clean()
     offer.save()

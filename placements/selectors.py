@@ -242,6 +242,25 @@ def child_list(on: date) -> QuerySet[Child]:
     return Child.objects.annotate(current_category=Subquery(current.values("placement__category")[:1]))
 
 
+@dataclass(frozen=True)
+class ChildSpend:
+    financial_year_label: str
+    this_financial_year: Decimal
+    to_date: Decimal
+
+
+def child_spend(child: Child, on: date) -> ChildSpend:
+    """What the child's placements have cost (rule C2): from 1 April to ``on``, and from their first cost line."""
+    placements = Placement.objects.filter(child=child)
+    fy_start, _ = rules.financial_year(on)
+    first = CostLine.objects.filter(placement__child=child).order_by("date_from").values_list("date_from", flat=True).first()
+    return ChildSpend(
+        financial_year_label=rules.financial_year_label(fy_start.year),
+        this_financial_year=spend_between(fy_start, on, placements),
+        to_date=spend_between(first, on, placements) if first and first <= on else Decimal(0),
+    )
+
+
 def child_detail(pk: int) -> QuerySet[Child]:
     """One child with placements, their providers and cost lines, and DoL orders: three queries."""
     placements = Placement.objects.select_related("provider").prefetch_related("cost_lines").order_by("-start")
@@ -261,11 +280,21 @@ def latest_rating_subquery(on: date) -> Subquery:
     return Subquery(inspections.values("overall")[:1])
 
 
+def current_memberships(on: date) -> QuerySet:
+    """Framework memberships in force on ``on`` (the 'member to' day is the last)."""
+    from placements.models import FrameworkMembership
+
+    return FrameworkMembership.objects.filter(start__lte=on).exclude(end__lt=on).select_related("framework")
+
+
 def provider_list(on: date) -> QuerySet[Provider]:
+    """Providers with their rating, children placed now and the frameworks they are on that day."""
     return Provider.objects.annotate(
         latest_rating=latest_rating_subquery(on),
         open_placements=Count("placements", filter=covering(on, "placements__")),
-    ).order_by("name")
+        on_framework=Exists(current_memberships(on).filter(provider=OuterRef("pk"))),
+    ).prefetch_related(Prefetch("memberships", queryset=current_memberships(on), to_attr="current_memberships")
+                       ).order_by("name")
 
 
 def provider_detail(pk: int, on: date) -> QuerySet[Provider]:

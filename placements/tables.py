@@ -77,12 +77,14 @@ class ProviderTable(tables.Table):
     provision = tables.Column("Provision")
     regulated = tables.BooleanColumn(yesno="Yes,No")
     latest_rating = tables.Column("Latest Ofsted rating", default="Not inspected")
+    frameworks = tables.Column("Framework", accessor="pk", order_by=("-on_framework", "name"))
     open_placements = tables.Column("Children placed now", attrs={"th": {"class": "govuk-table__header--numeric"}, "td": {"class": "govuk-table__cell--numeric"}})
     local_authority = tables.Column("Area")
 
     class Meta:
         model = Provider
-        fields = ("name", "urn", "ownership", "provision", "regulated", "latest_rating", "open_placements", "local_authority")
+        fields = ("name", "urn", "ownership", "provision", "regulated", "latest_rating", "frameworks", "open_placements",
+                  "local_authority")
         empty_text = "No providers match these filters."
 
     def render_ownership(self, record):
@@ -90,6 +92,13 @@ class ProviderTable(tables.Table):
 
     def render_latest_rating(self, value):
         return OfstedRating(value).label
+
+    def render_frameworks(self, record):
+        names = [m.framework.name for m in getattr(record, "current_memberships", [])]
+        return ", ".join(names) if names else "None (spot)"
+
+    def value_frameworks(self, record):
+        return self.render_frameworks(record)
 
 
 class PlacementTable(tables.Table):

@@ -153,6 +153,12 @@ class ChildDetail(PermissionRequiredMixin, DetailView):
             ),
             consolidation_meetings=child.consolidation_meetings.order_by("-date")
             if self.request.user.has_perm("panel.view_consolidationmeeting") else None,
+            # Issue 16, item 6: the child's searches, cost avoidance and spend, above their placements.
+            searches=child.searches.select_related("officer").order_by("-received", "-pk")
+            if self.request.user.has_perm("placements.view_placementsearch") else None,
+            cost_avoidance=child.cost_avoidance.order_by("-date_agreed", "-pk")
+            if self.request.user.has_perm("placements.view_costavoidance") else None,
+            spend=selectors.child_spend(child, today),
         )
         return context
 

@@ -306,6 +306,35 @@ def test_a_commissioning_manager_goes_from_home_to_data_quality_and_the_forecast
     tab.assert_no_problems()
 
 
+def test_the_weekly_cost_is_in_view_at_1280px_and_columns_can_be_chosen(tab, authority):
+    """Issue 16, item 7: at 1280px the weekly tracker's weekly cost column shows without scrolling sideways."""
+    page = tab.page
+    assert page.viewport_size["width"] == 1280
+    tab.log_in("director")
+    click(tab, "link", "This week's tracker", "the weekly tracker from home")
+    table = page.locator("table", has=page.locator("caption", has_text="Open placements"))
+    header = table.locator("th", has_text="Weekly cost")
+    in_view = header.evaluate("""th => { const r = th.getBoundingClientRect();
+        const box = th.closest('.app-table-scroll').getBoundingClientRect();
+        return r.width > 0 && r.left >= box.left && r.right <= box.right && r.right <= window.innerWidth; }""")
+    assert in_view, "the weekly cost column is off screen at 1280px"
+    scrolls = table.evaluate("t => t.closest('.app-table-scroll').scrollWidth > t.closest('.app-table-scroll').clientWidth")
+    assert not scrolls, "the open placements table scrolls sideways at 1280px"
+
+    chooser = page.locator("details.app-column-chooser").last
+    chooser.locator("summary").click()
+    chooser.get_by_label("Originating team").uncheck()
+    chooser.get_by_label("Framework or spot").uncheck()
+    with page.expect_navigation():
+        chooser.get_by_role("button", name="Show these columns").click()
+    tab.check("columns chosen")
+    table = page.locator("table", has=page.locator("caption", has_text="Open placements"))
+    shown = table.locator("thead th").all_inner_texts()
+    assert not any("Originating team" in text or "Framework or spot" in text for text in shown)
+    assert any("Weekly cost" in text for text in shown)
+    tab.assert_no_problems()
+
+
 def test_the_add_a_child_form_works_with_the_keyboard_alone(tab, authority):
     page = tab.page
     tab.log_in("officer")

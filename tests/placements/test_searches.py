@@ -10,7 +10,16 @@ from django.utils import timezone
 
 from placements import searches
 from placements.choices import ChronologyKind, OfferStatus, PlacementCategory, SearchStatus as S
-from placements.models import ChronologyEntry, CostAvoidance, CostLine, Offer, Placement, PlacementSearch
+from placements.models import (
+    ChronologyEntry,
+    CostAvoidance,
+    CostLine,
+    Framework,
+    FrameworkMembership,
+    Offer,
+    Placement,
+    PlacementSearch,
+)
 from tests.factories import make_child, make_cost_line, make_placement, make_provider
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +43,9 @@ def child():
 @pytest.fixture
 def homes():
     framework = make_provider(name="Framework Homes", urn="FW1")
+    FrameworkMembership.objects.create(  # framework first: offered as framework only while on one
+        provider=framework, start=today() - timedelta(days=365),
+        framework=Framework.objects.create(name="Regional Residential", category="residential", lead_authority="Any"))
     spot = make_provider(name="Spot Homes", urn="SP1")
     return framework, spot
 
