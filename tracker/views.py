@@ -173,6 +173,11 @@ class DashboardView(TrackerPage):
             unsettled=figures.unsettled[:UNSETTLED_SHOWN], unsettled_count=len(figures.unsettled),
             period_slug=f"{first:%Y-%m}-to-{last:%Y-%m}",
         )
+        if category:
+            # Every chart's numbers are of the category, but new residential placements (residential whatever
+            # is chosen): the workbook says which sheets the category narrows.
+            context.update(filters_used=[(str(form.fields["category"].label), context["category_label"])],
+                           filtered_tables={c.table.name for c in figures.charts} - {"new-residential"})
         return context
 
 

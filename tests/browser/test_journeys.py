@@ -190,7 +190,10 @@ def test_a_senior_manager_reads_the_weekly_tracker_and_downloads_it(tab, authori
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the whole tracker as one Excel workbook").click()
     book = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
-    assert book.sheetnames == ["Open placements", "Starts", "Ceases", "Moves", "By originating team"]
+    # Filtered: the file says so in its name and on a first sheet (issue 16 item 10).
+    assert "filtered-placement-category-residential" in download.value.suggested_filename
+    assert book.sheetnames == ["About this file", "Open placements", "Starts", "Ceases", "Moves", "By originating team"]
+    assert ("Filtered to", "Placement category: Residential") in book["About this file"].iter_rows(values_only=True)
     assert book["Open placements"].max_row - 1 == shown
     looked_after = int(page.locator(".app-figure").first.locator(".app-figure__value").inner_text().replace(",", ""))
     team_rows = list(book["By originating team"].iter_rows(values_only=True))[1:]

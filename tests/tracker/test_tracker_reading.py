@@ -178,3 +178,14 @@ def test_sheet_names_are_whole(client, director):
     dashboard = book_of(client.get(reverse("tracker_dashboard"), {"_export": "workbook"}))
     assert "Looked after, starts, ceases" in dashboard.sheetnames and len(dashboard.sheetnames) == 12
     assert all(len(name) <= 31 for name in dashboard.sheetnames)
+
+
+def test_the_dashboards_workbook_for_one_category_says_so(client, director):
+    client.force_login(director)
+    response = client.get(reverse("tracker_dashboard"), {"category": "residential", "start": "2024-01",
+                                                         "end": "2024-06", "_export": "workbook"})
+    assert response["Content-Disposition"] == ('attachment; filename="dashboard-2024-01-to-2024-06-filtered-'
+                                               'placement-category-residential.xlsx"')
+    about = dict(book_of(response)["About this file"].iter_rows(values_only=True))
+    assert about["Filtered to"] == "Placement category: Residential"
+    assert about["Sheets not filtered"].startswith("New residential by age: every row")
