@@ -38,7 +38,7 @@ def who(record: ImportRecord) -> str:
 def count_lines(record: ImportRecord) -> list[str]:
     """Each record type's counts in words ("Children: 820 new, 0 changed, 0 unchanged")."""
     lines = []
-    for label, c in record.counts.items():
+    for label, c in record.counts:
         if record.kind == ImportRecord.UNDO:
             lines.append(f"{label}: {c['removed']:,} removed, {c['put_back']:,} put back as they were")
         else:

@@ -101,7 +101,7 @@ class ImportUploadPage(PermissionRequiredMixin, FormView):
     template_name = "placements/imports/upload.html"
     form_class = ImportForm
     extra_context = {"title": "Import data", "kinds": KINDS.values(), "date_format": guide.DATE_FORMAT,
-                     "guides": [(KINDS[slug], kind_guide) for slug, kind_guide in guide.GUIDES.items()]}
+                     "guides": [(KINDS[slug], kind_guide, guide.numbered_files(slug)) for slug, kind_guide in guide.GUIDES.items()]}
 
     def dispatch(self, request, *args, **kwargs):
         # Uploads nobody confirmed are not kept: files of children's data should not linger.
@@ -151,8 +151,8 @@ class ImportExample(PermissionRequiredMixin, View):
 
     permission_required = IMPORT_PERMISSION
 
-    def get(self, request, kind, name):
-        found = guide.example(kind, name)
+    def get(self, request, pk):
+        found = guide.example(pk)
         if found is None:
             raise Http404("No such example file.")
         return download(found.as_csv().encode("utf-8"), f"example-{found.name}", "text/csv; charset=utf-8")

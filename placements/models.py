@@ -577,7 +577,9 @@ class ImportRecord(models.Model):
     token = models.CharField(max_length=64, blank=True, db_index=True, help_text="The upload it came from.")
     files = models.JSONField(default=list, help_text="Each file as uploaded: name, size in bytes, position.")
     return_years = models.JSONField(default=list, help_text="SSDA903 collection years the files cover.")
-    counts = models.JSONField(default=dict, help_text="Per record type: new, changed, unchanged, left alone.")
+    #: A list of [record type, {"new":, "changed":, "unchanged":, "left_alone":}] (an undo: "removed", "put_back"),
+    #: in the importer's order: a list, as PostgreSQL's jsonb does not keep the keys of an object in order.
+    counts = models.JSONField(default=list, help_text="Per record type: new, changed, unchanged, left alone.")
     notes = models.JSONField(default=list)
     changes = models.JSONField(default=list, help_text="Each field changed: record, field, old, new.")
     journal = models.JSONField(default=dict, help_text="What was written, to undo it.")

@@ -35,7 +35,7 @@ urlpatterns += [
 # Data in (SPEC section 5) and what needs a person afterwards.
 urlpatterns += [
     path("imports/", import_views.ImportUploadPage.as_view(), name="import_upload"),
-    path("imports/examples/<slug:kind>/<str:name>", import_views.ImportExample.as_view(), name="import_example"),
+    path("imports/examples/<int:pk>/", import_views.ImportExample.as_view(), name="import_example"),
     path("imports/history/", import_history_views.ImportHistory.as_view(), name="import_history"),
     path("imports/history/<int:pk>/", import_history_views.ImportRecordDetail.as_view(), name="import_record"),
     path("imports/history/<int:pk>/undo/", import_history_views.ImportUndo.as_view(), name="import_undo"),

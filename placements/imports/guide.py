@@ -134,9 +134,17 @@ GUIDES: dict[str, KindGuide] = {
 }
 
 
-def example(slug: str, name: str) -> ExampleFile | None:
-    guide = GUIDES.get(slug)
-    return next((f for f in guide.files if f.name == name), None) if guide else None
+#: Every example file, numbered from 1 (its address on the upload page: URLs carry numbers, not names).
+EXAMPLES: list[tuple[str, ExampleFile]] = [(slug, f) for slug, kind in GUIDES.items() for f in kind.files]
+
+
+def example(number: int) -> ExampleFile | None:
+    return EXAMPLES[number - 1][1] if 1 <= number <= len(EXAMPLES) else None
+
+
+def numbered_files(slug: str) -> list[tuple[int, ExampleFile]]:
+    """The kind's example files, each with its number."""
+    return [(n, f) for n, (kind, f) in enumerate(EXAMPLES, start=1) if kind == slug]
 
 
 def looks_like(columns: frozenset[str]) -> str | None:

@@ -52,8 +52,8 @@ def record_import(kind: str, plan: ImportPlan, files: list[SourceFile], *, user=
     return ImportRecord.objects.create(
         kind=kind, token=token, files=files_as_uploaded(files),
         return_years=sorted(getattr(plan, "year_end_children", {}) or []),
-        counts={label: {"new": c.new, "changed": c.changed, "unchanged": c.unchanged, "left_alone": c.left_alone}
-                for label, c in result.counts.items()},
+        counts=[[label, {"new": c.new, "changed": c.changed, "unchanged": c.unchanged, "left_alone": c.left_alone}]
+                for label, c in result.counts.items()],
         notes=list(result.notes),
         changes=[[c.record, c.field, c.old, c.new] for c in result.sorted_changes()],
         journal=plan.journal.as_json(), imported_by=user if user and user.is_authenticated else None,
@@ -174,7 +174,7 @@ def undo(record: ImportRecord, *, user=None) -> ImportRecord:
             if problems:
                 raise UndoRefused(problems[:REASONS_SHOWN], max(len(problems) - REASONS_SHOWN, 0))
             touched.update(_children_of(tables))
-            counts = {}
+            counts = []
             models = set(tables)
             by_depth = sorted(tables, key=lambda m: _depth(m, models))
             # Rows are removed and put back as the import wrote them: in bulk, unseen by django-auditlog (the
@@ -198,8 +198,8 @@ def undo(record: ImportRecord, *, user=None) -> ImportRecord:
                     batch_size=500)
                 label = str(model._meta.verbose_name_plural)
                 label = label[0].upper() + label[1:]
-                counts[label] = {"removed": len(table["created"]),
-                                 "put_back": len(table["before"]) + len(table["deleted"])}
+                counts.append([label, {"removed": len(table["created"]),
+                                       "put_back": len(table["before"]) + len(table["deleted"])}])
             return ImportRecord.objects.create(
                 kind=ImportRecord.UNDO, undoes=record, counts=counts, return_years=record.return_years,
                 files=record.files, imported_by=user if user and user.is_authenticated else None)

@@ -37,19 +37,20 @@ def test_the_upload_page_lists_each_kinds_columns_the_date_format_and_its_exampl
     assert "dd/mm/yyyy" in page and "README" not in page and "manage.py" not in page
     for slug, kind_guide in guide.GUIDES.items():
         assert KINDS[slug].label in page
-        for file in kind_guide.files:
-            assert reverse("import_example", args=[slug, file.name]) in page
+        for number, file in guide.numbered_files(slug):
+            assert reverse("import_example", args=[number]) in page
             for column in file.columns:
                 assert f"<code>{column.name}</code>" in page
 
 
 def test_an_example_downloads_as_the_csv_the_import_takes(manager_client):
-    response = manager_client.get(reverse("import_example", args=["costs", "costs.csv"]))
+    [(number, _file)] = guide.numbered_files("costs")
+    response = manager_client.get(reverse("import_example", args=[number]))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert 'filename="example-costs.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert tuple(rows[0]) == ("CHILD", "DECOM", "KIND", "DESCRIPTION", "WEEKLY_AMOUNT", "FROM", "TO")
-    assert manager_client.get(reverse("import_example", args=["costs", "secrets.csv"])).status_code == 404
+    assert manager_client.get(reverse("import_example", args=[len(guide.EXAMPLES) + 1])).status_code == 404
 
 
 @pytest.mark.parametrize("chosen, given, label", [

@@ -49,6 +49,7 @@ FORM_PAGES = {
     "panel_build": lambda w, u: reverse("panel_meeting", args=[w.meeting.pk]),
     "panel_issue": lambda w, u: reverse("panel_issue", args=[w.meeting.pk]),  # the confirmation page
     "import_confirm": lambda w, u: reverse("import_preview", args=[w.upload_token(u)]),
+    "import_undo": lambda w, u: reverse("import_record", args=[w.import_record()]),
 }
 #: POST views no page shows a form for in the test world, with why; they are fuzzed with a bare form.
 FORMLESS_TARGETS = {

@@ -46,11 +46,17 @@ class World:
         return framework.pk
 
     def import_record(self) -> int:
-        """An import in the history (one that changed nothing: undoing it is refused, writing nothing)."""
-        from placements.models import ImportRecord
+        """The latest import in the history: a providers file, so its page offers to undo it."""
+        from placements.imports import KINDS, SourceFile
+        from placements.imports.history import latest_import, record_import
 
-        record = ImportRecord.objects.first() or ImportRecord.objects.create(
-            kind="providers", files=[{"name": "providers.csv", "size": 10, "position": 1}])
+        record = latest_import()
+        if record is None:
+            files = [SourceFile("providers.csv", b"URN,NAME,OWNERSHIP,PROVISION,REGULATED,FRAMEWORK,POSTCODE\n"
+                                                 b"SC977001,Imported Home,external,childrens_home,yes,,EX9 9ZZ\n")]
+            plan = KINDS["providers"].plan(files)
+            KINDS["providers"].apply(plan)
+            record = record_import("providers", plan, files)
         return record.pk
 
     def upload_token(self, user) -> str:
@@ -158,7 +164,7 @@ URL_OBJECTS = {
     "framework_update": lambda w, u: {"pk": w.framework()},
     "framework_uplift_create": lambda w, u: {"pk": w.framework()},
     "framework_member_create": lambda w, u: {"pk": w.framework()},
-    "import_example": lambda w, u: {"kind": "providers", "name": "providers.csv"},
+    "import_example": lambda w, u: {"pk": 1},
     "import_undo": lambda w, u: {"pk": w.import_record()},
     "search_detail": lambda w, u: {"pk": w.search.pk},
     "search_move": lambda w, u: {"pk": w.search.pk},
