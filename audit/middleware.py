@@ -12,7 +12,7 @@ import re
 
 from django.apps import apps
 
-from audit.models import AccessEvent, case_ref_of
+from audit.models import AccessEvent, case_ref_of, child_path
 
 #: Pages that show one child's record, with the model whose id is the URL's ``pk``.
 CHILD_RECORD_PAGES = {
@@ -28,6 +28,7 @@ CHILD_RECORD_PAGES = {
     "search_move": "placements.PlacementSearch",
     "search_note": "placements.PlacementSearch",
     "search_place": "placements.PlacementSearch",
+    "search_approval": "placements.PlacementSearch",
     "offer_add": "placements.PlacementSearch",
     "offer_choose": "placements.PlacementSearch",
     "offer_decline": "placements.PlacementSearch",
@@ -75,10 +76,15 @@ def children_shown(match, response) -> list[str] | None:
     if not object_id.isdigit():
         return [""]
     record = (getattr(response, "context_data", None) or {}).get("object")
-    if not (isinstance(record, model) and str(record.pk) == object_id):
-        # A refused or missing page: look the record up, so an attempt is filed under the child too.
-        record = model._default_manager.filter(pk=int(object_id)).first()
-    return [case_ref_of(record) if record is not None else ""]
+    if isinstance(record, model) and str(record.pk) == object_id:
+        return [case_ref_of(record)]
+    # Not in the page's context (or a refused or missing page): the child's case reference in one query,
+    # so an attempt is filed under the child too.
+    path = child_path(model)
+    if path is None:
+        return [""]
+    lookup = f"{path}__case_ref" if path else "case_ref"
+    return [model._default_manager.filter(pk=int(object_id)).values_list(lookup, flat=True).first() or ""]
 
 
 class AccessLogMiddleware:
