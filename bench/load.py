@@ -133,6 +133,10 @@ def report(folders: list[Path], options) -> str:
         "tracker, the dashboard, the children list, a child's page (a different child each time), the "
         "placements list and the panel, weighted as in `bench/locustfile.py` (a child's page most often, the "
         "dashboard least). Each opening of a child's page writes its audit entry, as in production.",
+        "- One request in ten is a save, as an office writes all day: a note in a search's chronology (a table no "
+        "figure reads) or a change to a child's record through its edit form (a table every figure reads, so the "
+        "trackers and dashboard compute again after it). Each is the form's page, then the save; directors and "
+        "chairs, who do not write, open the home page instead.",
         f"- Users join at {options.spawn_rate:g} a second. Signing in is reported apart: the password hash "
         "(PBKDF2, Django's default work factor) takes a deliberate fraction of a second of one core each time.",
         "",
@@ -144,8 +148,9 @@ def report(folders: list[Path], options) -> str:
         "is slow; at the stress pace it is full, requests queue, and every page waits behind the dashboards "
         "and weekly trackers ahead of it, which is what the stress run's p95 measures.",
         "- So the stress target needs more processor than two shared cores (app servers of their own, more "
-        "of them: the app keeps no state), or cheaper dashboard and weekly tracker pages (both are cached by "
-        "nothing today and recompute every chart or week on each request).",
+        "of them: the app keeps no state), or cheaper first views of the dashboard and weekly tracker: their "
+        "figures are remembered until a table they read changes (`placements/freshness.py`), so each save of a "
+        "child's record makes the next person to open them wait for the whole computation.",
         "- No run had an error: no server error, no refused page, nobody sent back to sign in." if not errors
         else f"- {errors} requests failed: see each run's errors above.",
         "",
