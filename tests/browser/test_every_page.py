@@ -26,6 +26,20 @@ def first_row_link(tab, pattern: str) -> str:
     return matching[0]
 
 
+def role_screenshot(tab, name: str) -> None:
+    """A role's home page for the README (copied to docs/screenshots/ with UPDATE_SCREENSHOTS=1)."""
+    import os
+    import shutil
+
+    path = SCREENSHOT.parent / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tab.page.screenshot(path=str(path))
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        pictures = settings.BASE_DIR / "docs" / "screenshots"
+        pictures.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, pictures / f"{name}.png")
+
+
 def save_screenshot(tab) -> None:
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     height = tab.page.evaluate("document.documentElement.scrollHeight")
@@ -42,6 +56,8 @@ def test_every_page(tab, username):
     tab.open("/")
     if username == "admin":
         save_screenshot(tab)
+    else:
+        role_screenshot(tab, f"home-{username}")
 
     tab.open("/children/")
     child = first_row_link(tab, r"/children/\d+/")
@@ -170,6 +186,7 @@ def test_each_roles_home_page(tab, username):
     demo_authority_build(children=60, today=timezone.localdate(), seed=1)
     tab.log_in(username)
     tab.check(f"/ (home page of {username})")
+    role_screenshot(tab, f"home-{username}")
     if username == "director":
         tab.open(f"/placements/searches/{awaiting_approval().pk}/approval/")
         assert tab.page.get_by_role("button", name="Approve").count() == 1
