@@ -145,13 +145,16 @@ def _depending(tables: dict[type, dict]) -> list[str]:
                 continue
             related = relation.related_model
             mine = ours.get(related, set())
-            for start in range(0, len(created), 900):
+            foreign = []
+            for start in range(0, len(created), 900):  # keys only: most rows found are the import's own
                 rows = related._base_manager.filter(**{f"{relation.field.name}__in": created[start:start + 900]})
-                for obj in rows:
-                    if obj.pk not in mine:
-                        target = getattr(obj, relation.field.name)
-                        problems.append(f"{related._meta.verbose_name.capitalize()} \u201c{obj}\u201d, added since, "
-                                        f"refers to {model._meta.verbose_name} \u201c{target}\u201d that this import created.")
+                foreign += [pk for pk in rows.values_list("pk", flat=True) if pk not in mine]
+            for obj in related._base_manager.filter(pk__in=foreign[:REASONS_SHOWN]):
+                target = getattr(obj, relation.field.name)
+                problems.append(f"{related._meta.verbose_name.capitalize()} \u201c{obj}\u201d, added since, "
+                                f"refers to {model._meta.verbose_name} \u201c{target}\u201d that this import created.")
+            if len(foreign) > REASONS_SHOWN:
+                problems += [""] * (len(foreign) - REASONS_SHOWN)  # counted as "and N more"
     return problems
 
 
@@ -171,6 +174,7 @@ def undo(record: ImportRecord, *, user=None) -> ImportRecord:
             # Lock out a second undo of the same record running at once.
             ImportRecord.objects.select_for_update().filter(pk=record.pk).first()
             problems = _changed_since(tables) + _depending(tables)
+            problems.sort(key=lambda reason: not reason)  # those written out first, those only counted after
             if problems:
                 raise UndoRefused(problems[:REASONS_SHOWN], max(len(problems) - REASONS_SHOWN, 0))
             touched.update(_children_of(tables))

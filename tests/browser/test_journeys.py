@@ -8,6 +8,7 @@ docs/screenshots/ are refreshed too.
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import re
@@ -413,8 +414,34 @@ def test_a_commissioning_manager_of_an_empty_authority_imports_a_year_finds_a_ba
     assert "Check the changes before importing" in page.content()
     click(tab, "button", "Import these changes", "imported 2017/18")
     assert "SSDA903 return imported. Children: 687 new" in page.content()
+    assert record_counts()["placements.Child"] == 687
+
+    # A providers file naming a framework not set up here: the preview says it will be set up.
+    providers = tmp_path / "providers.csv"
+    providers.write_text("URN,NAME,OWNERSHIP,PROVISION,REGULATED,FRAMEWORK,POSTCODE\n"
+                         "SC977001,Hillside Homes,external,childrens_home,yes,Regional Residential,EX1 1AA\n")
+    upload_files(tab, "Providers", [providers])
+    assert "\u201cRegional Residential\u201d is not a framework set up here: importing sets it up" in page.content()
+    click(tab, "button", "Import these changes", "imported providers")
+    tab.open("/frameworks/")
+    click(tab, "link", "Regional Residential", "the framework set up by the import")
+    assert "Hillside Homes" in page.content()
+
+    # Costs: the placements with no cost line, downloaded as a costs file, filled in and imported.
+    tab.open("/data-quality/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("a costs file to fill in")).click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert rows and all(row["WEEKLY_AMOUNT"] == "" for row in rows)
+    costs = tmp_path / "costs.csv"
+    with costs.open("w", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**row, "WEEKLY_AMOUNT": "1000.00"} for row in rows)
+    upload_files(tab, "Cost lines", [costs])
+    click(tab, "button", "Import these changes", "imported costs")
+    assert f"Cost lines: {len(rows):,} new" in page.content()
     after_first = record_counts()
-    assert after_first["placements.Child"] == 687
 
     # The next year, on top.
     upload_files(tab, "SSDA903 return", sorted((SAMPLE_RETURNS / "2018").glob("*.csv")))
@@ -444,5 +471,6 @@ def test_a_commissioning_manager_of_an_empty_authority_imports_a_year_finds_a_ba
     assert record_counts() == after_first
     history = page.locator("table tbody").inner_text()
     assert history.count("SSDA903 return") == 3 and "Undo of the SSDA903 return import" in history
+    assert "Providers" in history and "Cost lines" in history
     assert ImportRecord.objects.filter(kind=ImportRecord.UNDO).count() == 1
     tab.assert_no_problems()

@@ -263,3 +263,13 @@ def test_only_those_who_may_import_see_the_history_or_undo(client, django_user_m
         assert client.get(reverse("import_record", args=[record.pk])).status_code == 403
         assert client.post(reverse("import_undo", args=[record.pk])).status_code == 403
     assert Child.objects.exists()
+
+
+def test_many_records_depending_on_the_import_are_named_up_to_ten_and_the_rest_counted():
+    record = import_files("ssda903", one_child_return())
+    placement = Placement.objects.get()
+    for day in range(12):
+        make_cost_line(placement, "100", placement.start + timedelta(days=day), placement.start + timedelta(days=day))
+    raised = refused(record)
+    assert len(raised.reasons) == 10 and all(reason.startswith("Cost line") for reason in raised.reasons)
+    assert raised.more == 2
