@@ -16,6 +16,7 @@ DEMO_SCENARIO = "Demo: step-down 20% a year from 14, 10 in-house carers"
 def demo_remove() -> None:
     Budget.objects.filter(note=Budget.DEMO_NOTE).delete()
     Scenario.objects.filter(name=DEMO_SCENARIO).delete()
+    PlacementCapacity.objects.filter(note=PlacementCapacity.DEMO_NOTE).delete()
 
 
 def demo_build(*, today: date, seed: int) -> None:
@@ -69,7 +70,7 @@ def _capacity_build(today: date) -> None:
     }
     for category, (in_house, framework) in plan.items():
         PlacementCapacity.objects.get_or_create(category=category, defaults={
-            "in_house_places": in_house, "framework_places": framework})
+            "in_house_places": in_house, "framework_places": framework, "note": PlacementCapacity.DEMO_NOTE})
 
 
 def _scenario_build() -> None:

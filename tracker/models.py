@@ -43,6 +43,9 @@ class PlacementCapacity(models.Model):
                                                   validators=[MaxValueValidator(100_000)])
     framework_places = models.PositiveIntegerField("framework places", default=0,
                                                    validators=[MaxValueValidator(100_000)])
+    note = models.CharField(max_length=100, blank=True)
+
+    DEMO_NOTE = "Demo places"
 
     class Meta:
         ordering = ["category"]

@@ -99,7 +99,8 @@ def test_a_fee_uplift_raises_the_cost_from_the_next_first_of_april():
 
 def test_sufficiency_counts_the_spot_placements_beyond_the_places_held():
     world_of_costs()
-    PlacementCapacity.objects.create(category=PlacementCategory.RESIDENTIAL, in_house_places=1, framework_places=0)
+    PlacementCapacity.objects.update_or_create(category=PlacementCategory.RESIDENTIAL,
+                                               defaults={"in_house_places": 1, "framework_places": 0})
     report = forecast_report(date(2025, 3, 31), (), 12, 24, ScenarioSettings())
     row = report.sufficiency.set_index("category").loc["Residential"]
     assert (row["expected"], row["in_house_places"], row["spot_needed"]) == (2, 1, 1)

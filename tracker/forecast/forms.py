@@ -108,6 +108,6 @@ class ScenarioForm(forms.ModelForm):
 class CapacityForm(forms.ModelForm):
     class Meta:
         model = PlacementCapacity
-        fields = ["category", "in_house_places", "framework_places"]
+        fields = ["category", "in_house_places", "framework_places", "note"]
         help_texts = {"in_house_places": "In-house foster carers' places or beds in the council's own homes.",
                       "framework_places": "Places reserved on frameworks (block contracts)."}
