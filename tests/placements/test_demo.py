@@ -119,14 +119,3 @@ def test_the_command_scales_and_prints_the_logins(capsys):
     assert "officer" in out and demo.DEMO_PASSWORD in out
     assert selectors.day_counts(TODAY).looked_after == 35
 
-
-def test_removing_the_demo_removes_the_places_it_made_up_and_keeps_the_authoritys_own(db):
-    from placements.choices import PlacementCategory
-    from tracker.models import PlacementCapacity
-
-    own = PlacementCapacity.objects.create(category=PlacementCategory.RESIDENTIAL, in_house_places=7)
-    demo.demo_authority_build(children=30, today=TODAY, seed=5)
-    assert PlacementCapacity.objects.filter(note=PlacementCapacity.DEMO_NOTE).exists()
-    assert PlacementCapacity.objects.get(category=PlacementCategory.RESIDENTIAL).in_house_places == 7
-    demo.demo_remove()
-    assert list(PlacementCapacity.objects.all()) == [own]

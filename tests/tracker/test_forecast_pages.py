@@ -205,3 +205,16 @@ def test_without_returns_the_history_begins_when_a_recorded_child_first_left_car
     # The move in 2018 is not a leaving: the records are whole from the first child who left.
     assert history_begins(()) == date(2023, 4, 3)
     assert history_begins((2019, 2020)) == date(2019, 4, 1)
+
+
+def test_removing_the_demo_removes_the_places_it_made_up_and_keeps_the_authoritys_own(db):
+    from placements import demo
+    from placements.choices import PlacementCategory
+    from tracker.models import PlacementCapacity
+
+    own = PlacementCapacity.objects.create(category=PlacementCategory.RESIDENTIAL, in_house_places=7)
+    demo.demo_authority_build(children=30, today=date(2026, 11, 26), seed=5)
+    assert PlacementCapacity.objects.filter(note=PlacementCapacity.DEMO_NOTE).exists()
+    assert PlacementCapacity.objects.get(category=PlacementCategory.RESIDENTIAL).in_house_places == 7
+    demo.demo_remove()
+    assert list(PlacementCapacity.objects.all()) == [own]
