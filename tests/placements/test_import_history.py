@@ -29,7 +29,8 @@ HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB"
 EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN"
 COSTS = "CHILD,DECOM,KIND,DESCRIPTION,WEEKLY_AMOUNT,FROM,TO"
 #: Tables that are not the records: the history itself, uploads waiting, the cache counter, the audit trail.
-NOT_RECORDS = {"placements.importrecord", "placements.importupload", "placements.dataversion"}
+NOT_RECORDS = {"placements.importrecord", "placements.importupload", "placements.dataversion",
+               "placements.datachange"}
 
 
 def dump() -> dict:
