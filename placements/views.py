@@ -88,7 +88,8 @@ def home(request):
     roles = worklists.roles_of(request.user)
     sections = {
         worklists.OFFICER: lambda: worklists.officer_worklist(request.user, today, coverage.as_at),
-        worklists.DIRECTOR: lambda: worklists.director_worklist(today, coverage.as_at),
+        worklists.DIRECTOR: lambda: worklists.director_worklist(today, coverage.as_at,
+                                                                 coverage.last_complete_week_ending()),
         worklists.CHAIR: lambda: worklists.chair_worklist(today),
         worklists.MEMBER: lambda: worklists.member_worklist(today),
         worklists.MANAGER: lambda: worklists.manager_worklist(coverage.as_at),

@@ -181,7 +181,9 @@ def ofsted_downgrades(since: date, on: date) -> list[Downgrade]:
     return [Downgrade(pid, name, when, rating, before, counts.get(pid, 0)) for pid, name, when, rating, before in found]
 
 
-def director_worklist(today: date, as_at: date) -> DirectorWorklist:
+def director_worklist(today: date, as_at: date, tracker_week: date | None = None) -> DirectorWorklist:
+    """``tracker_week``: the Sunday of the last whole week the data covers, the week the weekly tracker opens on
+    (``DataCoverage.last_complete_week_ending``); a week still running would show its starts as none yet."""
     from placements.freshness import remembered
     from tracker.selectors import week_figures
 
@@ -190,9 +192,10 @@ def director_worklist(today: date, as_at: date) -> DirectorWorklist:
     week_ending = rules.week_ending(as_at)
     threshold = AuthoritySettings.current().panel_cost_threshold
     monday = week_ending - timedelta(days=6)
+    tracker_week = tracker_week or rules.last_complete_week_ending(as_at + timedelta(days=1))
     return DirectorWorklist(
         awaiting_approval=list(awaiting[:SHOWN]), awaiting_approval_count=awaiting.count(),
-        week=remembered("week_figures", week_figures, week_ending),
+        week=remembered("week_figures", week_figures, tracker_week),
         over_threshold=over_threshold_started(monday, as_at, threshold), threshold=threshold,
         downgrades=ofsted_downgrades(as_at - timedelta(days=7), as_at),
     )

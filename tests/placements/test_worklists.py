@@ -1,6 +1,6 @@
 """Each role's home page (issue 16, item 1): the worklists' boundaries, and the page for each role."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
@@ -161,3 +161,15 @@ def test_the_home_page_asks_a_bounded_number_of_queries(client, django_assert_ma
     text = response.content.decode()
     assert "My open searches: 25" in text and "Searches awaiting my approval: 25" in text
     assert "Turning 18 in the next six months: 25" in text
+
+
+def test_the_directors_tracker_headline_is_the_last_whole_week_not_the_week_still_running():
+    from placements import worklists
+    from placements.models import Placement
+
+    tuesday = date(2024, 3, 12)  # the week ending Sunday 17 March has barely begun
+    child = make_child(case_ref="WEEK-1")
+    make_placement(child, start=date(2024, 3, 6))  # started in the last whole week (4 to 10 March)
+    work = worklists.director_worklist(tuesday, tuesday)
+    assert work.week.week_ending == date(2024, 3, 10)
+    assert work.week.starts == 1 and Placement.objects.count() == 1
