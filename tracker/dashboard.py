@@ -18,12 +18,11 @@ from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
 
 from placements import rules
 from placements import selectors as placement_selectors
-from placements.care.segments import Segment
 from placements.choices import CommissioningRoute, CostAvoidanceSource, CostKind, Ownership, PlacementCategory
 from placements.models import AuthoritySettings, CostAvoidance, CostLine
 from tracker import frames
 from tracker.models import Budget
-from tracker.rules import MOVE, TEMPORARY_PLACE_CODES, care_events
+from tracker.rules import TEMPORARY_PLACE_CODES
 
 FEE_CATEGORIES = [PlacementCategory.RESIDENTIAL, PlacementCategory.FOSTERING_IFA,
                   PlacementCategory.SUPPORTED_ACCOMMODATION]
@@ -254,21 +253,19 @@ def stability(frame: pd.DataFrame, on: date) -> list[StabilityMeasure]:
 
 def moves_in_window(frame: pd.DataFrame, first_day: date, last_day: date) -> pd.Series:
     """Moves per child in the window: rule T's moves (``tracker.rules.care_events``, as the weekly tracker counts
-    them), from the segments of the children with a segment beginning in the window."""
-    beginning = frame["start"].between(pd.Timestamp(first_day), pd.Timestamp(last_day))
-    children = frame.loc[beginning, "child_id"].unique()
-    rows = frame.loc[frame["child_id"].isin(children)].sort_values(["child_id", "start"])
-    temporary = set(rows.loc[rows["place_code"].isin(list(TEMPORARY_PLACE_CODES)), "pk"])
-    moves: dict[int, int] = {}
-    for child_id, group in rows.groupby("child_id", sort=False):
-        segments = [Segment(int(pk), start.date(), None if end == frames.FAR_FUTURE else end.date(), status, bool(before))
-                    for pk, start, end, status, before in zip(group["pk"], group["start"], group["end"],
-                                                              group["legal_status"], group["before_records"])]
-        count = sum(1 for event in care_events(int(child_id), segments, temporary, first_day, last_day)
-                    if event.kind == MOVE)
-        if count:
-            moves[int(child_id)] = count
-    return pd.Series(moves, dtype="int64")
+    them) on whole columns at once. A move is a segment beginning in the window on the day the child's
+    previous segment ended, in another placement, neither of them temporary (T0-T4); segments of a child never
+    overlap, so at most one segment ends on any day. Children with none are left out."""
+    start = frame["start"]
+    beginning = frame.loc[start.between(pd.Timestamp(first_day), pd.Timestamp(last_day)), ["child_id", "pk", "start"]]
+    ended = frame.loc[frame["end"] != frames.FAR_FUTURE, ["child_id", "pk", "end"]]
+    pairs = beginning.merge(ended, left_on=["child_id", "start"], right_on=["child_id", "end"],
+                            suffixes=("", "_before"))
+    temporary = frame.loc[frame["place_code"].isin(list(TEMPORARY_PLACE_CODES)), "pk"].unique()
+    moved = pairs.loc[(pairs["pk"] != pairs["pk_before"]) & ~pairs["pk"].isin(temporary)
+                      & ~pairs["pk_before"].isin(temporary)]
+    counts = moved.groupby("child_id").size()
+    return pd.Series({int(child): int(count) for child, count in counts.items()}, dtype="int64")
 
 
 # --- Budget and forecast (rule C4) ---------------------------------------------------------
