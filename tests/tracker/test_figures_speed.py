@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import date, timedelta
 
 import pandas as pd
+import pytest
+from django.template import Context, Template
+
+from placements.demo import demo_authority_build
 
 from placements.care.segments import Segment
-from tracker import dashboard, frames
+from tracker import charts, dashboard, frames
 from tracker.rules import MOVE, care_events
 
 
@@ -60,3 +65,67 @@ def test_moves_in_window_are_rule_t_moves_child_by_child():
 def test_no_moves_gives_an_empty_series():
     frame, _, _ = random_children(1, children=5)
     assert dashboard.moves_in_window(frame, date(2030, 1, 1), date(2030, 12, 31)).to_dict() == {}
+
+
+# --- The numbers tables written directly (item 5) --------------------------------------------------------
+
+
+SLOW_ROWS = Template(
+    '{% for row in table.paginated_rows %}<tr class="govuk-table__row">{% for column, cell in row.items %}'
+    '<td class="govuk-table__cell{% if column.attrs.td.class %} {{ column.attrs.td.class }}{% endif %}">{{ cell }}'
+    '</td>{% endfor %}</tr>{% empty %}<tr class="govuk-table__row"><td class="govuk-table__cell" '
+    'colspan="{{ table.columns|length }}">{{ table.empty_text|default:"Nothing to show." }}</td></tr>{% endfor %}')
+
+
+def as_django_tables2_writes_them(table) -> str:
+    return SLOW_ROWS.render(Context({"table": table}))
+
+
+def squeezed(html: str) -> str:
+    return re.sub(r">\s+<", "><", str(html)).strip()
+
+
+def test_a_chart_table_is_written_as_django_tables2_writes_it():
+    frame = pd.DataFrame({
+        "month": [date(2024, 1, 31), date(2024, 2, 29), None],
+        "looked_after": [1200, 0, 7],
+        "rate": [61.5, None, 0.25],
+        "spend": [1234.5, None, 0.0],
+        "label": ["<b>Fish & chips</b>", "", None],
+        "flag": [True, False, True],
+    })
+    table = charts.frame_table("test", "Test", frame, {"month": "Month"}, money={"spend"}).table
+    html = table.rendered_rows()
+    assert "&lt;b&gt;Fish &amp; chips&lt;/b&gt;" in html  # escaped, as {{ cell }} escapes
+    assert squeezed(html) == squeezed(as_django_tables2_writes_them(table))
+    empty = charts.frame_table("empty", "Empty", frame.iloc[0:0], {}).table
+    assert squeezed(empty.rendered_rows()) == squeezed(as_django_tables2_writes_them(empty))
+    assert "No data for this period." in empty.rendered_rows()
+
+
+@pytest.mark.django_db
+def test_every_dashboard_table_is_written_as_django_tables2_writes_it():
+    demo_authority_build(children=40, today=date(2026, 11, 26), seed=3)
+    figures = dashboard.dashboard_figures(date(2023, 12, 1), date(2026, 11, 26))
+    for chart in figures.charts:
+        table = chart.table.table
+        assert squeezed(table.rendered_rows()) == squeezed(as_django_tables2_writes_them(table)), chart.id
+
+
+def test_hidden_columns_are_left_out_as_django_tables2_leaves_them():
+    frame = pd.DataFrame({"a": [1, 2], "b": ["x", "y"], "c": [0.5, 1.5]})
+    table = charts.frame_table("test", "Test", frame, {}).table
+    table.columns.hide("b")
+    html = table.rendered_rows()
+    assert ">x<" not in html
+    assert squeezed(html) == squeezed(as_django_tables2_writes_them(table))
+
+
+@pytest.mark.django_db
+def test_the_dashboard_page_shows_each_table_once(admin_client):
+    demo_authority_build(children=20, today=date(2026, 11, 26), seed=4)
+    response = admin_client.get("/tracker/dashboard/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count('<tbody class="govuk-table__body">') == page.count("</tbody>")
+    assert "Nothing to show." not in page
