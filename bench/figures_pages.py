@@ -75,6 +75,7 @@ def main() -> None:
             profiler.enable()
             client.get(url)
             profiler.disable()
+            profiler.dump_stats(f"/tmp/figures-{name}.prof")
             stats = pstats.Stats(profiler)
             stats.sort_stats("cumulative").print_stats(45)
             stats.print_callees("dashboard_figures|weekly_tracker|get_context_data")

@@ -482,6 +482,10 @@ class DemoBuilder:
             born = start - timedelta(days=365 * age + rng.randint(0, 364))
             if rules.age_on(born, self.today) < 18 and born < start:
                 break
+        else:  # a long stay drawn a hundred times over (a region's 45,000 children): a shorter one, never a
+            # child born before the records could be (placements.plausible)
+            start = self.today - timedelta(days=rng.randint(7, 365))
+            born = start - timedelta(days=365 * rng.randint(0, 15) + rng.randint(1, 364))
         child = self.new_child(born)
         last = Plan(category=category, start=start, end=None, came_from=self.weighted(ORIGINS[category]))
         eighteen = rules.eighteenth_birthday(born)

@@ -48,26 +48,31 @@ def _month_end_masks(frame: pd.DataFrame, months: list[date]):
         yield month_end, (start <= day) & (until > day)
 
 
-def demand_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
-    """Looked after at each month's end, starts and ceases in the month, and the rate per 10,000 (rule D)."""
-    spells = frames.care_periods(frame)
+def demand_by_month(frame: pd.DataFrame, months: list[date], spells: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Looked after at each month's end, starts and ceases in the month, and the rate per 10,000 (rule D).
+    ``spells``: ``frames.care_periods(frame)`` if the caller has it already."""
+    spells = frames.care_periods(frame) if spells is None else spells
     population = AuthoritySettings.current().child_population
     children = frame["child_id"].to_numpy()
     # A spell already running when the records began did not start then (placements.care).
-    spell_starts, spell_ends = spells.loc[~spells["before_records"].astype(bool), "start"], spells["end"]
+    spell_starts = np.sort(spells.loc[~spells["before_records"].astype(bool), "start"].to_numpy(dtype="datetime64[ns]"))
+    spell_ends = np.sort(spells["end"].to_numpy(dtype="datetime64[ns]"))
     rows = []
     for month_end, mask in _month_end_masks(frame, months):
-        first = date(month_end.year, month_end.month, 1)
+        first, last = np.datetime64(date(month_end.year, month_end.month, 1), "ns"), np.datetime64(month_end, "ns")
         looked_after = len(pd.unique(children[mask]))
-        in_month_starts = spell_starts.between(pd.Timestamp(first), pd.Timestamp(month_end))
-        in_month_ceases = spell_ends.between(pd.Timestamp(first), pd.Timestamp(month_end))
         rows.append({
             "month": month_end, "looked_after": looked_after,
-            "starts": int(in_month_starts.sum()), "ceases": int(in_month_ceases.sum()),
+            "starts": _between(spell_starts, first, last), "ceases": _between(spell_ends, first, last),
             "rate_per_10000": round(looked_after / population * 10_000, 1) if population else None,
             "population": population,
         })
     return pd.DataFrame(rows, columns=["month", "looked_after", "starts", "ceases", "rate_per_10000", "population"])
+
+
+def _between(ordered: np.ndarray, first: np.datetime64, last: np.datetime64) -> int:
+    """How many of the sorted days fall from ``first`` to ``last``, both included."""
+    return int(np.searchsorted(ordered, last, side="right") - np.searchsorted(ordered, first, side="left"))
 
 
 def mix_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
@@ -213,13 +218,14 @@ class StabilityMeasure:
         return round(self.numerator / self.denominator * 100, 1) if self.denominator else None
 
 
-def stability(frame: pd.DataFrame, on: date) -> list[StabilityMeasure]:
+def stability(frame: pd.DataFrame, on: date, spells: pd.DataFrame | None = None) -> list[StabilityMeasure]:
     """DfE's three placement stability measures as at ``on`` (the frame must reach 30 months back).
+    ``spells``: ``frames.care_periods(frame)`` if the caller has it already.
 
     Whole columns at once: a region has 100,000 children looked after on the day."""
     looked_after = frame.loc[frames.looked_after_mask(frame, on)]
     children_now = pd.Index(looked_after["child_id"].unique())
-    spells = frames.care_periods(frame)
+    spells = frames.care_periods(frame) if spells is None else spells
     current_spell_start = spells.loc[(spells["start"] <= pd.Timestamp(on)) & (spells["end"] > pd.Timestamp(on))] \
         .groupby("child_id")["start"].min()
     # Each child looked after now: when their current spell in care began (NaT if none covers the day).
@@ -491,8 +497,10 @@ def dashboard_figures(first: date, last: date, category: str = "") -> DashboardF
         label = category_label(category)
         forecast_rows = [row for row in forecast_rows if row.category == label] or forecast_rows[-1:]
 
+    spells = frames.care_periods(frame)
+    everyone_spells = frames.care_periods(everyone) if category else spells
     chart_list = [
-        charts.demand_chart(demand_by_month(frame, months), partial),
+        charts.demand_chart(demand_by_month(frame, months, spells), partial),
         charts.mix_chart(mix_by_month(frame, months), partial),
         charts.ownership_chart(ownership_by_month(frame, months), fostering_cost_gap(on), partial),
         charts.fees_chart(fees),
@@ -505,7 +513,7 @@ def dashboard_figures(first: date, last: date, category: str = "") -> DashboardF
         charts.consolidation_chart(consolidation_by_quarter(first, last, category)),
         charts.team_trend_chart(new_placements_by_team(months, category), partial),
     ]
-    measures = stability(everyone, on)
+    measures = stability(everyone, on, everyone_spells)
     year_ago = rules.add_months(on, -12)
     moves = moves_in_window(everyone, year_ago + timedelta(days=1), on)
     unsettled_ids = [child_id for child_id, count in moves.items() if count >= 2]

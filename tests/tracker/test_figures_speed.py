@@ -129,3 +129,37 @@ def test_the_dashboard_page_shows_each_table_once(admin_client):
     assert response.status_code == 200
     assert page.count('<tbody class="govuk-table__body">') == page.count("</tbody>")
     assert "Nothing to show." not in page
+
+
+def care_periods_by_groupby(frame: pd.DataFrame) -> pd.DataFrame:
+    """The spells as ``frames.care_periods`` worked them out before issue 17 (pandas groupby), to compare."""
+    spells = frame.loc[frame["start"] < frame["looked_after_until"],
+                       ["child_id", "start", "looked_after_until", "before_records"]].sort_values(["child_id", "start"])
+    running_end = spells.groupby("child_id")["looked_after_until"].cummax()
+    previous_end = running_end.groupby(spells["child_id"]).shift()
+    spells = spells.assign(spell=(previous_end.isna() | (spells["start"] > previous_end)).cumsum())
+    merged = spells.groupby("spell").agg(child_id=("child_id", "first"), start=("start", "min"),
+                                         end=("looked_after_until", "max"), before_records=("before_records", "first"))
+    return merged.reset_index(drop=True)
+
+
+def test_care_periods_are_the_spells_groupby_gave():
+    for seed in range(5):
+        frame, _, _ = random_children(seed)
+        frame["looked_after_until"] = frame["end"]
+        assert care_periods_by_groupby(frame).to_dict("records") == frames.care_periods(frame).to_dict("records")
+
+
+def test_demand_by_month_counts_starts_and_ceases_in_each_month_both_ends_included(monkeypatch):
+    frame, _, _ = random_children(2)
+    frame["looked_after_until"] = frame["end"]
+    months = frames.month_ends(date(2022, 1, 1), date(2023, 12, 31))
+    spells = care_periods_by_groupby(frame)
+    population = type("Settings", (), {"child_population": 0})()
+    monkeypatch.setattr(dashboard.AuthoritySettings, "current", staticmethod(lambda: population))
+    table = dashboard.demand_by_month(frame, months)
+    for row in table.to_dict("records"):
+        first, last = pd.Timestamp(row["month"].replace(day=1)), pd.Timestamp(row["month"])
+        assert row["starts"] == int(spells.loc[~spells["before_records"], "start"].between(first, last).sum())
+        assert row["ceases"] == int(spells["end"].between(first, last).sum())
+    assert table["starts"].sum() > 0 and table["ceases"].sum() > 0
