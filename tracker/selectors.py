@@ -29,6 +29,9 @@ class WeekFigures:
     ceases: int
     moves: int
     weekly_spend: Decimal  # rule C2 over Monday to Sunday, exact
+    #: The placements the children looked after on the Sunday are in (``open_placements(week_ending)``'s
+    #: count); None in figures remembered before it was kept.
+    placements: int | None = None
 
     def as_json(self) -> dict:
         return {
@@ -87,6 +90,7 @@ def week_figures(week_ending: date, events: list[Event] | None = None) -> WeekFi
         ceases=kinds[CEASE],
         moves=kinds[MOVE],
         weekly_spend=selectors.spend_between(week_ending - timedelta(days=6), week_ending),
+        placements=sunday.placements,
     )
 
 

@@ -163,3 +163,26 @@ def test_demand_by_month_counts_starts_and_ceases_in_each_month_both_ends_includ
         assert row["starts"] == int(spells.loc[~spells["before_records"], "start"].between(first, last).sum())
         assert row["ceases"] == int(spells["end"].between(first, last).sum())
     assert table["starts"].sum() > 0 and table["ceases"].sum() > 0
+
+
+# --- The weekly tracker's open placements: counted once with the week's figures (item 3) ----------------
+
+
+@pytest.mark.django_db
+def test_the_open_placements_count_is_the_weeks_and_a_filter_counts_its_own(client, director):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.tracker.test_weekly import build_children
+
+    client.force_login(director)
+    build_children(5, "K")  # teams 0, 1, 2, 0, 1
+    week = {"week_ending": "2024-03-10"}
+    client.get("/tracker/weekly/", week)  # the week's figures computed and remembered
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/tracker/weekly/", week).content.decode()
+    assert "5 in all" in page
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]  # none counted again
+    assert "2 in all" in client.get("/tracker/weekly/", {**week, "team": "Team 1"}).content.decode()
+    # A filter that is not valid is left out, the valid ones still narrow the list: counted, not the week's.
+    assert "2 in all" in client.get("/tracker/weekly/", {**week, "team": "Team 0", "category": "bogus"}).content.decode()
