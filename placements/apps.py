@@ -33,3 +33,7 @@ class PlacementsConfig(AppConfig):
         from placements.care.store import connect_signals
 
         connect_signals()
+        # django-tables2 reads each cell's render method's signature once, not once a cell.
+        from placements import table_signatures
+
+        table_signatures.install()

@@ -40,7 +40,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
-from placements import access, rules
+from placements import access, plausible, rules
 from placements.care.store import care_segments_rebuild
 from placements.choices import (
     CameFrom,
@@ -496,6 +496,10 @@ class DemoBuilder:
         ceased = self.history_start + timedelta(days=rng.randint(1, span - 1))
         start = ceased - timedelta(days=self.days(MEAN_DAYS[category]))
         born = start - timedelta(days=365 * self.age_at_start(category) + rng.randint(0, 364))
+        if born < plausible.EARLIEST_BIRTH:
+            # A very long stay (a region's 45,000 children draw some) would have the child born before anyone in
+            # the records could be: 17 when they left instead, the stay cut at their birth below.
+            born = max(plausible.EARLIEST_BIRTH, ceased - timedelta(days=365 * 17))
         eighteen = rules.eighteenth_birthday(born)
         if eighteen <= ceased or (category == Cat.SUPPORTED_ACCOMMODATION and eighteen < self.today):
             ceased, reason = eighteen, ReasonEnded.TURNED_18

@@ -79,6 +79,9 @@ class Child(models.Model):
             # or before the day 18 years earlier; with their key in the index that is an index-only scan.
             models.Index(fields=["date_of_birth", "id"], name="child_born_idx"),
             models.Index(fields=["team"]),
+            # Lists in name order (the weekly tracker's open placements, the children list) walk this index and
+            # stop at the page: a region's 100,000 children looked after are neither joined nor sorted for 100.
+            models.Index(fields=["family_name", "given_name", "id"], name="child_name_idx"),
         ]
 
     def __str__(self) -> str:

@@ -18,12 +18,11 @@ from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
 
 from placements import rules
 from placements import selectors as placement_selectors
-from placements.care.segments import Segment
 from placements.choices import CommissioningRoute, CostAvoidanceSource, CostKind, Ownership, PlacementCategory
 from placements.models import AuthoritySettings, CostAvoidance, CostLine
 from tracker import frames
 from tracker.models import Budget
-from tracker.rules import MOVE, TEMPORARY_PLACE_CODES, care_events
+from tracker.rules import TEMPORARY_PLACE_CODES
 
 FEE_CATEGORIES = [PlacementCategory.RESIDENTIAL, PlacementCategory.FOSTERING_IFA,
                   PlacementCategory.SUPPORTED_ACCOMMODATION]
@@ -49,26 +48,31 @@ def _month_end_masks(frame: pd.DataFrame, months: list[date]):
         yield month_end, (start <= day) & (until > day)
 
 
-def demand_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
-    """Looked after at each month's end, starts and ceases in the month, and the rate per 10,000 (rule D)."""
-    spells = frames.care_periods(frame)
+def demand_by_month(frame: pd.DataFrame, months: list[date], spells: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Looked after at each month's end, starts and ceases in the month, and the rate per 10,000 (rule D).
+    ``spells``: ``frames.care_periods(frame)`` if the caller has it already."""
+    spells = frames.care_periods(frame) if spells is None else spells
     population = AuthoritySettings.current().child_population
     children = frame["child_id"].to_numpy()
     # A spell already running when the records began did not start then (placements.care).
-    spell_starts, spell_ends = spells.loc[~spells["before_records"].astype(bool), "start"], spells["end"]
+    spell_starts = np.sort(spells.loc[~spells["before_records"].astype(bool), "start"].to_numpy(dtype="datetime64[ns]"))
+    spell_ends = np.sort(spells["end"].to_numpy(dtype="datetime64[ns]"))
     rows = []
     for month_end, mask in _month_end_masks(frame, months):
-        first = date(month_end.year, month_end.month, 1)
+        first, last = np.datetime64(date(month_end.year, month_end.month, 1), "ns"), np.datetime64(month_end, "ns")
         looked_after = len(pd.unique(children[mask]))
-        in_month_starts = spell_starts.between(pd.Timestamp(first), pd.Timestamp(month_end))
-        in_month_ceases = spell_ends.between(pd.Timestamp(first), pd.Timestamp(month_end))
         rows.append({
             "month": month_end, "looked_after": looked_after,
-            "starts": int(in_month_starts.sum()), "ceases": int(in_month_ceases.sum()),
+            "starts": _between(spell_starts, first, last), "ceases": _between(spell_ends, first, last),
             "rate_per_10000": round(looked_after / population * 10_000, 1) if population else None,
             "population": population,
         })
     return pd.DataFrame(rows, columns=["month", "looked_after", "starts", "ceases", "rate_per_10000", "population"])
+
+
+def _between(ordered: np.ndarray, first: np.datetime64, last: np.datetime64) -> int:
+    """How many of the sorted days fall from ``first`` to ``last``, both included."""
+    return int(np.searchsorted(ordered, last, side="right") - np.searchsorted(ordered, first, side="left"))
 
 
 def mix_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
@@ -123,18 +127,24 @@ def fees_and_framework_share(on: date, categories: list[str] | None = None) -> p
     """The paper's table (paragraph 67): average weekly core fee on framework and spot by category, and the
     share of external placements that are on a framework (paragraphs 64-66). Two queries."""
     categories = categories or FEE_CATEGORIES
-    external = placement_selectors.looked_after_placements(on).alias(
-        ownership=placement_selectors.placement_ownership()).filter(ownership=Ownership.EXTERNAL, category__in=categories)
+    # Grouped by ownership and the external groups kept, rather than filtered on ownership in SQL: PostgreSQL
+    # cannot estimate a filter on the ownership CASE, guesses a few hundred rows, and then tests every
+    # placement of the category ever made against the day's segments (seconds at a region's size).
+    open_now = placement_selectors.looked_after_placements(on).filter(category__in=categories)
     counts = {
         row["category"]: row
-        for row in external.values("category").annotate(
+        for row in open_now.annotate(ownership=placement_selectors.placement_ownership()).order_by()
+        .values("category", "ownership").annotate(
             placements=Count("pk"), framework=Count("pk", filter=Q(route=CommissioningRoute.FRAMEWORK)))
+        if row["ownership"] == Ownership.EXTERNAL
     }
     fees = (
-        CostLine.objects.filter(placement_selectors.in_force(on), kind=CostKind.CORE, placement__in=external)
-        .values_list("placement__category", "placement__route").annotate(average=Avg("weekly_amount"))
+        CostLine.objects.filter(placement_selectors.in_force(on), kind=CostKind.CORE, placement__in=open_now)
+        .annotate(ownership=placement_selectors.placement_ownership("placement__")).order_by()
+        .values_list("placement__category", "placement__route", "ownership").annotate(average=Avg("weekly_amount"))
     )
-    average = {(category, route): value for category, route, value in fees}
+    average = {(category, route): value for category, route, ownership, value in fees
+               if ownership == Ownership.EXTERNAL}
     rows = []
     for category in categories:
         count = counts.get(category, {"placements": 0, "framework": 0})
@@ -214,13 +224,14 @@ class StabilityMeasure:
         return round(self.numerator / self.denominator * 100, 1) if self.denominator else None
 
 
-def stability(frame: pd.DataFrame, on: date) -> list[StabilityMeasure]:
+def stability(frame: pd.DataFrame, on: date, spells: pd.DataFrame | None = None) -> list[StabilityMeasure]:
     """DfE's three placement stability measures as at ``on`` (the frame must reach 30 months back).
+    ``spells``: ``frames.care_periods(frame)`` if the caller has it already.
 
     Whole columns at once: a region has 100,000 children looked after on the day."""
     looked_after = frame.loc[frames.looked_after_mask(frame, on)]
     children_now = pd.Index(looked_after["child_id"].unique())
-    spells = frames.care_periods(frame)
+    spells = frames.care_periods(frame) if spells is None else spells
     current_spell_start = spells.loc[(spells["start"] <= pd.Timestamp(on)) & (spells["end"] > pd.Timestamp(on))] \
         .groupby("child_id")["start"].min()
     # Each child looked after now: when their current spell in care began (NaT if none covers the day).
@@ -254,21 +265,19 @@ def stability(frame: pd.DataFrame, on: date) -> list[StabilityMeasure]:
 
 def moves_in_window(frame: pd.DataFrame, first_day: date, last_day: date) -> pd.Series:
     """Moves per child in the window: rule T's moves (``tracker.rules.care_events``, as the weekly tracker counts
-    them), from the segments of the children with a segment beginning in the window."""
-    beginning = frame["start"].between(pd.Timestamp(first_day), pd.Timestamp(last_day))
-    children = frame.loc[beginning, "child_id"].unique()
-    rows = frame.loc[frame["child_id"].isin(children)].sort_values(["child_id", "start"])
-    temporary = set(rows.loc[rows["place_code"].isin(list(TEMPORARY_PLACE_CODES)), "pk"])
-    moves: dict[int, int] = {}
-    for child_id, group in rows.groupby("child_id", sort=False):
-        segments = [Segment(int(pk), start.date(), None if end == frames.FAR_FUTURE else end.date(), status, bool(before))
-                    for pk, start, end, status, before in zip(group["pk"], group["start"], group["end"],
-                                                              group["legal_status"], group["before_records"])]
-        count = sum(1 for event in care_events(int(child_id), segments, temporary, first_day, last_day)
-                    if event.kind == MOVE)
-        if count:
-            moves[int(child_id)] = count
-    return pd.Series(moves, dtype="int64")
+    them) on whole columns at once. A move is a segment beginning in the window on the day the child's
+    previous segment ended, in another placement, neither of them temporary (T0-T4); segments of a child never
+    overlap, so at most one segment ends on any day. Children with none are left out."""
+    start = frame["start"]
+    beginning = frame.loc[start.between(pd.Timestamp(first_day), pd.Timestamp(last_day)), ["child_id", "pk", "start"]]
+    ended = frame.loc[frame["end"] != frames.FAR_FUTURE, ["child_id", "pk", "end"]]
+    pairs = beginning.merge(ended, left_on=["child_id", "start"], right_on=["child_id", "end"],
+                            suffixes=("", "_before"))
+    temporary = frame.loc[frame["place_code"].isin(list(TEMPORARY_PLACE_CODES)), "pk"].unique()
+    moved = pairs.loc[(pairs["pk"] != pairs["pk_before"]) & ~pairs["pk"].isin(temporary)
+                      & ~pairs["pk_before"].isin(temporary)]
+    counts = moved.groupby("child_id").size()
+    return pd.Series({int(child): int(count) for child, count in counts.items()}, dtype="int64")
 
 
 # --- Budget and forecast (rule C4) ---------------------------------------------------------
@@ -494,8 +503,10 @@ def dashboard_figures(first: date, last: date, category: str = "") -> DashboardF
         label = category_label(category)
         forecast_rows = [row for row in forecast_rows if row.category == label] or forecast_rows[-1:]
 
+    spells = frames.care_periods(frame)
+    everyone_spells = frames.care_periods(everyone) if category else spells
     chart_list = [
-        charts.demand_chart(demand_by_month(frame, months), partial),
+        charts.demand_chart(demand_by_month(frame, months, spells), partial),
         charts.mix_chart(mix_by_month(frame, months), partial),
         charts.ownership_chart(ownership_by_month(frame, months), fostering_cost_gap(on), partial),
         charts.fees_chart(fees),
@@ -508,7 +519,7 @@ def dashboard_figures(first: date, last: date, category: str = "") -> DashboardF
         charts.consolidation_chart(consolidation_by_quarter(first, last, category)),
         charts.team_trend_chart(new_placements_by_team(months, category), partial),
     ]
-    measures = stability(everyone, on)
+    measures = stability(everyone, on, everyone_spells)
     year_ago = rules.add_months(on, -12)
     moves = moves_in_window(everyone, year_ago + timedelta(days=1), on)
     unsettled_ids = [child_id for child_id, count in moves.items() if count >= 2]

@@ -71,11 +71,18 @@ def care_periods(frame: pd.DataFrame) -> pd.DataFrame:
                              "end": pd.Series(dtype="datetime64[ns]"), "before_records": pd.Series(dtype=bool)})
     running_end = spells.groupby("child_id")["looked_after_until"].cummax()
     previous_end = running_end.groupby(spells["child_id"]).shift()
-    new_spell = previous_end.isna() | (spells["start"] > previous_end)
-    spells = spells.assign(spell=new_spell.cumsum())
-    merged = spells.groupby("spell").agg(child_id=("child_id", "first"), start=("start", "min"),
-                                         end=("looked_after_until", "max"), before_records=("before_records", "first"))
-    return merged.reset_index(drop=True)
+    new_spell = (previous_end.isna() | (spells["start"] > previous_end)).to_numpy()
+    # Rows are in (child, start) order, so each spell is a run of rows: its first row has its child, its start
+    # and whether it began before the records; its last row's running end is its end (every earlier spell of
+    # the child ended before this one began). On plain arrays: a region has 300,000 rows.
+    first_rows = np.flatnonzero(new_spell)
+    last_rows = np.append(first_rows[1:] - 1, len(new_spell) - 1)
+    return pd.DataFrame({
+        "child_id": spells["child_id"].to_numpy()[first_rows],
+        "start": spells["start"].to_numpy()[first_rows],
+        "end": running_end.to_numpy()[last_rows],
+        "before_records": spells["before_records"].to_numpy(dtype=bool)[first_rows],
+    })
 
 
 LINE_COLUMNS = ["day", "category", "change"]
