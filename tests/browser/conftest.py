@@ -1,7 +1,9 @@
 """Drive Debian's Chromium through Playwright's sync API against pytest-django's live server.
 
 Each page a test opens is checked the same way (``Tab.open``): its HTTP status, no
-console errors, no request leaving the live server, and axe-core at WCAG 2.2 AA.
+console errors, no request leaving the live server, and axe-core at WCAG 2.2 AA with axe's
+best-practice rules, at desktop width (1280 px) and again at phone width (390 px), where the
+page must not scroll sideways as a whole (a wide table scrolls inside its own focusable box).
 """
 
 from __future__ import annotations
@@ -26,9 +28,26 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE_RUN = "axe.run({runOnly: {type: 'tag', values: %r}})" % AXE_TAGS
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+# Violations and best-practice findings alike fail the walk; "incomplete" (needs a person to judge) does not.
+AXE_RUN = "axe.run({runOnly: {type: 'tag', values: %r}, resultTypes: ['violations']})" % AXE_TAGS
 VIEWPORT = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}  # an iPhone 12-15 in portrait
+# After a resize: let layout, GOV.UK Frontend's media-query listeners and Plotly's resize settle.
+SETTLED = "new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))))"
+# Each drawn Plotly chart as wide as the box it is drawn in (within 2 px).
+CHARTS_FIT = """() => [...document.querySelectorAll(".app-chart__figure")].every(box => {
+  const svg = box.querySelector(".main-svg");
+  return !svg || Math.abs(svg.getBoundingClientRect().width - box.getBoundingClientRect().width) <= 2;
+})"""
+SIDEWAYS = """() => {
+  const root = document.scrollingElement || document.documentElement;
+  if (root.scrollWidth <= root.clientWidth) return null;
+  const wide = [...document.querySelectorAll("body *")]
+    .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1 && !(e.parentElement && e.parentElement.closest(".app-table-scroll")))
+    .map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\\s+/).join(".") : ""));
+  return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide: wide.slice(0, 5)};
+}"""
 
 
 @pytest.fixture(scope="session")
@@ -98,6 +117,40 @@ class Tab:
         self.problems += [f"{label}: request outside the live server: {url}" for url in foreign]
 
         self.page.evaluate(self.axe_source)
+        self._axe(label)
+        width = self.page.viewport_size
+        if width["width"] <= PHONE["width"]:
+            self._sideways(label)  # a test already at phone width: one pass is both
+            return
+        # The same page at phone width: axe again, and nothing pushing the page sideways.
+        self.page.set_viewport_size(PHONE)
+        try:
+            self._settle(f"{label} at {PHONE['width']} px")
+            self._axe(f"{label} at {PHONE['width']} px")
+            self._sideways(f"{label} at {PHONE['width']} px")
+        finally:
+            self.page.set_viewport_size(width)
+            self._settle(label)  # the test goes on with the page as it opened it, charts redrawn
+
+    def _settle(self, label: str) -> None:
+        """Wait for the layout after a resize, and for Plotly (which redraws on a timer) to fit each chart."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        self.page.evaluate(SETTLED)
+        try:
+            self.page.wait_for_function(CHARTS_FIT, timeout=5_000)
+        except PlaywrightTimeout:
+            self.problems.append(f"{label}: a chart was not redrawn to the width of the page within 5 s")
+
+    def _sideways(self, label: str) -> None:
+        sideways = self.page.evaluate(SIDEWAYS)
+        if sideways:
+            self.problems.append(
+                f"{label}: the page scrolls sideways ({sideways['scrollWidth']} px wide in "
+                f"{sideways['clientWidth']} px); too wide: {sideways['wide']}"
+            )
+
+    def _axe(self, label: str) -> None:
         for violation in self.page.evaluate(AXE_RUN)["violations"]:
             nodes = violation["nodes"]
             first = nodes[0] if nodes else {}

@@ -104,7 +104,7 @@ def gaps_table(report) -> NamedTable:
 
 
 def sufficiency_table(report) -> NamedTable:
-    return table("sufficiency", "Sufficiency: demand against the places held", report.sufficiency, {
+    return table("sufficiency", "Sufficiency by month", report.sufficiency, {
         "month": "Month ending", "category": "Category", "expected": "Expected children",
         "upper": "Upper (95th percentile)", "in_house_places": "In-house places", "framework_places": "Framework places",
         "spot_needed": "Spot placements needed", "spot_needed_upper": "Spot needed at the upper figure"})
