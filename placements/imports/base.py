@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from datetime import date
 from pathlib import Path
 
@@ -155,12 +156,18 @@ class ImportResult:
     #: Per file, the bad values found beyond the first ``ERRORS_KEPT`` of that file: counted, not kept.
     errors_left_out: dict[str, int] = field(default_factory=dict)
     _compact_at: int = field(default=0, repr=False)
+    #: Per file whose bad values are more than are kept: the last kept (line, column); any later is only counted.
+    _cutoffs: dict[str, tuple[int, str]] = field(default_factory=dict, repr=False)
 
     def count(self, label: str) -> ChangeCounts:
         return self.counts.setdefault(label, ChangeCounts())
 
     def error(self, file: str, line: int, column: str, value: str, reason: str, *, child: str | None = None) -> None:
         """A bad value; ``child`` is the row's CHILD when the caller knows it (else looked up in ``row_keys``)."""
+        cutoff = self._cutoffs.get(file)
+        if cutoff is not None and (line, column) > cutoff:  # after as many as are kept of this file: counted
+            self.errors_left_out[file] += 1
+            return
         if child is None:
             child = self.row_keys.get(file, {}).get(line, "")
         self.errors.append(RowError(file, line, column, value, reason, child))
@@ -175,9 +182,10 @@ class ImportResult:
         kept: list[RowError] = []
         for name, errors in by_file.items():
             if len(errors) > ERRORS_KEPT:
-                errors.sort(key=lambda e: (e.line, e.column))
+                errors.sort(key=attrgetter("line", "column"))
                 self.errors_left_out[name] = self.errors_left_out.get(name, 0) + len(errors) - ERRORS_KEPT
                 errors = errors[:ERRORS_KEPT]
+                self._cutoffs[name] = (errors[-1].line, errors[-1].column)
             kept.extend(errors)
         self.errors = kept
         self._compact_at = len(kept) + 2 * ERRORS_KEPT
@@ -359,6 +367,32 @@ def _rows(reader, width: int, named: list[tuple[int, str]]) -> Iterator[tuple[in
             if len(values) < width:
                 values += [""] * (width - len(values))  # a short row: its missing cells are blank
             yield start, {name: "" if values[i] in BLANKS else values[i] for i, name in named}
+    except csv.Error as error:
+        raise FileProblem(f"This is not a CSV file: line {line + 1} cannot be read ({error}).") from error
+
+
+def column_values(source: SourceFile, name: str, *, upper: bool = False) -> tuple[list[str], Iterator[str]]:
+    """The file's column names, and one column's trimmed value on each row ``open_csv`` gives (blank when
+    the file has no such column): a quick first look at a large file, with no row built."""
+    columns, rows = open_csv(source, upper=upper)  # the file's checks, as when reading every column
+    rows.close()
+    text = decode(source.data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    del text
+    header = [column.strip().upper() if upper else column.strip() for column in next(reader)]
+    index = max((i for i, column in enumerate(header) if column == name), default=None)  # the last, as a row's dict
+    return columns, _column(reader, index)
+
+
+def _column(reader, index: int | None) -> Iterator[str]:
+    line = reader.line_num
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not any(value.strip() for value in values):
+                continue
+            value = values[index].strip() if index is not None and index < len(values) else ""
+            yield "" if value in BLANKS else value
     except csv.Error as error:
         raise FileProblem(f"This is not a CSV file: line {line + 1} cannot be read ({error}).") from error
 

@@ -12,6 +12,7 @@ the same line is refused: costs change by ending a line and starting another, ne
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import NamedTuple
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from django.utils import timezone
 from placements.choices import CostKind
 from placements.imports.base import (
     CsvTable,
+    column_values,
     FileProblem,
     ImportPlan,
     ImportResult,
@@ -79,7 +81,9 @@ class Row(NamedTuple):
     date_to: date | None
 
 
+@functools.lru_cache(maxsize=65536)
 def _amount(text: str) -> Decimal:
+    """The amount written; remembered, as a file repeats the same few amounts (an error is not remembered)."""
     try:
         amount = Decimal(text.replace("£", "").replace(",", "").strip())
     except InvalidOperation:
@@ -110,12 +114,12 @@ def costs_plan(files: Iterable[SourceFile], *, today: date | None = None, progre
     refs: set[str] = set()
     for source in files:
         try:
-            columns, rows = open_csv(source, upper=True)  # column names in any case
+            columns, values = column_values(source, "CHILD", upper=True)  # column names in any case
             count = 0
             named: set[str] = set()
-            for _line, row in rows:
+            for value in values:
                 count += 1
-                named.add(row.get("CHILD", ""))
+                named.add(value)
         except FileProblem as problem:
             result.error(source.name, 1, "", "", str(problem))
             continue
