@@ -192,6 +192,7 @@ class UploadedImport(PermissionRequiredMixin, View):
             "result": result,
             "errors": errors[:ERRORS_SHOWN],
             "more_errors": max(len(errors) - ERRORS_SHOWN, 0),
+            "left_out": result.left_out_lines(),
             "changes": changes[:ERRORS_SHOWN],
             "more_changes": max(len(changes) - ERRORS_SHOWN, 0),
             "second_looks": sum(1 for change in changes if change.second_look),
@@ -247,6 +248,8 @@ class ImportErrorsCsv(UploadedImport):
         for error in result.sorted_errors():
             writer.writerow([as_text(cell) for cell in (error.file, error.covers, error.line, error.child, error.column,
                                                         error.value, error.reason)])
+        for name, line in zip(result.errors_left_out, result.left_out_lines()):  # more bad rows than are kept
+            writer.writerow([as_text(name), "", "", "", "", "", as_text(line)])
         return response
 
 

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from datetime import date
 from pathlib import Path
 
@@ -28,6 +29,10 @@ Progress = Callable[[str], None]
 
 #: Values that mean "nothing here" as well as an empty cell: databases export the literal NULL.
 BLANKS = frozenset({"", "NULL"})
+
+#: Bad values kept per file: a file with more (a whole file of children not known here) keeps the first
+#: this many, by line, and counts the rest (``ImportResult.errors_left_out``), so a preview stays small.
+ERRORS_KEPT = 10_000
 
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
@@ -148,12 +153,58 @@ class ImportResult:
     row_keys: dict[str, dict[int, str]] = field(default_factory=dict, repr=False)
     #: Per file, which return it is ("the 2019/20 return"), when its rows say.
     file_covers: dict[str, str] = field(default_factory=dict)
+    #: Per file, the bad values found beyond the first ``ERRORS_KEPT`` of that file: counted, not kept.
+    errors_left_out: dict[str, int] = field(default_factory=dict)
+    _compact_at: int = field(default=0, repr=False)
+    #: Per file whose bad values are more than are kept: the last kept (line, column); any later is only counted.
+    _cutoffs: dict[str, tuple[int, str]] = field(default_factory=dict, repr=False)
 
     def count(self, label: str) -> ChangeCounts:
         return self.counts.setdefault(label, ChangeCounts())
 
-    def error(self, file: str, line: int, column: str, value: str, reason: str) -> None:
-        self.errors.append(RowError(file, line, column, value, reason, self.row_keys.get(file, {}).get(line, "")))
+    def error(self, file: str, line: int, column: str, value: str, reason: str, *, child: str | None = None) -> None:
+        """A bad value; ``child`` is the row's CHILD when the caller knows it (else looked up in ``row_keys``)."""
+        cutoff = self._cutoffs.get(file)
+        if cutoff is not None and (line, column) > cutoff:  # after as many as are kept of this file: counted
+            self.errors_left_out[file] += 1
+            return
+        if child is None:
+            child = self.row_keys.get(file, {}).get(line, "")
+        self.errors.append(RowError(file, line, column, value, reason, child))
+        if len(self.errors) > max(self._compact_at, 2 * ERRORS_KEPT):
+            self._keep_first_errors()
+
+    def _keep_first_errors(self) -> None:
+        """Keep the first ``ERRORS_KEPT`` bad values of each file (by line), and count the rest."""
+        by_file: dict[str, list[RowError]] = {}
+        for error in self.errors:
+            by_file.setdefault(error.file, []).append(error)
+        kept: list[RowError] = []
+        for name, errors in by_file.items():
+            if len(errors) > ERRORS_KEPT:
+                errors.sort(key=attrgetter("line", "column"))
+                self.errors_left_out[name] = self.errors_left_out.get(name, 0) + len(errors) - ERRORS_KEPT
+                errors = errors[:ERRORS_KEPT]
+                self._cutoffs[name] = (errors[-1].line, errors[-1].column)
+            kept.extend(errors)
+        self.errors = kept
+        self._compact_at = len(kept) + 2 * ERRORS_KEPT
+
+    def _settle_errors(self) -> None:
+        if len(self.errors) > ERRORS_KEPT:  # some file may hold more than are kept
+            self._keep_first_errors()
+
+    @property
+    def error_count(self) -> int:
+        """Every bad value found, those left out of ``errors`` included."""
+        return len(self.errors) + sum(self.errors_left_out.values())
+
+    def left_out_lines(self) -> list[str]:
+        """Per file with more bad values than are kept, a sentence saying how many more there are."""
+        self._settle_errors()
+        return [f"{name}: and {count:,} more bad value{'s' if count != 1 else ''} after the first "
+                f"{ERRORS_KEPT:,} of this file, not listed (correct those listed, then upload the file again "
+                "to see the rest)." for name, count in self.errors_left_out.items()]
 
     @property
     def ok(self) -> bool:
@@ -190,6 +241,7 @@ class ImportResult:
 
     def sorted_errors(self) -> list[RowError]:
         """Every bad row, by file in the order given, then line; each with the return its file covers."""
+        self._settle_errors()
         order = {name: n for n, name in enumerate(self.files)}
         return sorted(
             (replace(e, covers=self.file_covers.get(e.file, "")) for e in self.errors),
@@ -211,7 +263,7 @@ class ImportRefused(Exception):
     """Raised by an apply when its plan found bad rows: nothing has been written."""
 
     def __init__(self, result: ImportResult):
-        super().__init__(f"{len(result.errors)} bad row(s): nothing imported")
+        super().__init__(f"{result.error_count} bad row(s): nothing imported")
         self.result = result
 
 
@@ -273,10 +325,12 @@ def decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def read_csv(source: SourceFile) -> CsvTable:
-    """Read a CSV as it comes: any encoding above, trailing empty columns, blank lines, NULL for blank.
+def open_csv(source: SourceFile, *, upper: bool = False) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The file's column names, and its rows one at a time, each with the line it starts on.
 
-    Columns with no name (the empty columns Ofsted's files end with) are left out. Values are trimmed.
+    As ``read_csv``, without holding the rows: a large file is read as a stream. ``upper`` gives the column
+    names in capitals (the files whose columns may be written in any case). A file that cannot be read at
+    all raises ``FileProblem`` here; a line that cannot be read raises it from the rows, when reached.
     """
     text = decode(source.data)
     if not text.strip():
@@ -288,16 +342,19 @@ def read_csv(source: SourceFile) -> CsvTable:
         line = text[: text.index("\x00")].count("\n") + 1
         raise FileProblem(f"Line {line} holds a NUL character: this is not a plain-text CSV file.")
     reader = csv.reader(io.StringIO(text, newline=""))
+    del text
     try:
         header = next(reader)
     except csv.Error as error:
         raise FileProblem(f"This is not a CSV file ({error}).") from error
-    names = [name.strip() for name in header]
+    names = [name.strip().upper() if upper else name.strip() for name in header]
     named = [(index, name) for index, name in enumerate(names) if name]
     if not named:
         raise FileProblem("The first line holds no column names.")
-    rows: list[tuple[int, dict[str, str]]] = []
-    width = len(names)
+    return [name for _, name in named], _rows(reader, len(names), named)
+
+
+def _rows(reader, width: int, named: list[tuple[int, str]]) -> Iterator[tuple[int, dict[str, str]]]:
     line = reader.line_num
     try:
         for values in reader:
@@ -309,17 +366,51 @@ def read_csv(source: SourceFile) -> CsvTable:
                 continue
             if len(values) < width:
                 values += [""] * (width - len(values))  # a short row: its missing cells are blank
-            rows.append((start, {name: "" if values[i] in BLANKS else values[i] for i, name in named}))
+            yield start, {name: "" if values[i] in BLANKS else values[i] for i, name in named}
     except csv.Error as error:
         raise FileProblem(f"This is not a CSV file: line {line + 1} cannot be read ({error}).") from error
-    return CsvTable(name=source.name, columns=[name for _, name in named], rows=rows)
 
 
-def read_tables(files: Iterable[SourceFile], result: ImportResult) -> Iterator[CsvTable]:
+def column_values(source: SourceFile, name: str, *, upper: bool = False) -> tuple[list[str], Iterator[str]]:
+    """The file's column names, and one column's trimmed value on each row ``open_csv`` gives (blank when
+    the file has no such column): a quick first look at a large file, with no row built."""
+    columns, rows = open_csv(source, upper=upper)  # the file's checks, as when reading every column
+    rows.close()
+    text = decode(source.data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    del text
+    header = [column.strip().upper() if upper else column.strip() for column in next(reader)]
+    index = max((i for i, column in enumerate(header) if column == name), default=None)  # the last, as a row's dict
+    return columns, _column(reader, index)
+
+
+def _column(reader, index: int | None) -> Iterator[str]:
+    line = reader.line_num
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not any(value.strip() for value in values):
+                continue
+            value = values[index].strip() if index is not None and index < len(values) else ""
+            yield "" if value in BLANKS else value
+    except csv.Error as error:
+        raise FileProblem(f"This is not a CSV file: line {line + 1} cannot be read ({error}).") from error
+
+
+def read_csv(source: SourceFile, *, upper: bool = False) -> CsvTable:
+    """Read a CSV as it comes: any encoding above, trailing empty columns, blank lines, NULL for blank.
+
+    Columns with no name (the empty columns Ofsted's files end with) are left out. Values are trimmed.
+    """
+    columns, rows = open_csv(source, upper=upper)
+    return CsvTable(name=source.name, columns=columns, rows=list(rows))
+
+
+def read_tables(files: Iterable[SourceFile], result: ImportResult, *, upper: bool = False) -> Iterator[CsvTable]:
     """Each file as a table; a file that cannot be read is reported as a bad file and skipped."""
     for source in files:
         try:
-            table = read_csv(source)
+            table = read_csv(source, upper=upper)
         except FileProblem as problem:
             result.error(source.name, 1, "", "", str(problem))
             continue

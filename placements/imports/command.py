@@ -65,8 +65,10 @@ class ImportCommand(BaseCommand):
             if result.errors:
                 for error in result.sorted_errors():
                     self.stderr.write(str(error))
+                for line in result.left_out_lines():
+                    self.stderr.write(line)
                 raise CommandError(
-                    f"Nothing imported: {len(result.errors):,} bad row(s) in {', '.join(result.bad_files)}. "
+                    f"Nothing imported: {result.error_count:,} bad row(s) in {', '.join(result.bad_files)}. "
                     "Correct them and import the files again (the other files need no change).",
                     returncode=2,
                 )

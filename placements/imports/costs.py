@@ -12,7 +12,9 @@ the same line is refused: costs change by ending a line and starting another, ne
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
+from typing import NamedTuple
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -22,14 +24,17 @@ from django.utils import timezone
 
 from placements.choices import CostKind
 from placements.imports.base import (
+    CsvTable,
+    column_values,
+    FileProblem,
     ImportPlan,
     ImportResult,
     Progress,
     SourceFile,
     no_progress,
     only_for,
+    open_csv,
     read_date,
-    read_tables,
     refuse_if_bad,
     wrong_columns,
 )
@@ -45,11 +50,40 @@ MAX_AMOUNT = MAX_WEEKLY  # placements.plausible: a weekly figure above this is a
 
 @dataclass
 class CostsPlan(ImportPlan):
-    new_lines: list[CostLine] = field(default_factory=list)
+    #: Each new line as ``NewLine`` (not a model instance: a file may hold half a million of them).
+    new_lines: list[NewLine] = field(default_factory=list)
     changed_lines: list[CostLine] = field(default_factory=list)
 
 
+class NewLine(NamedTuple):
+    placement_id: int
+    kind: str
+    description: str
+    weekly_amount: Decimal
+    date_from: date
+    date_to: date | None
+
+    def cost_line(self) -> CostLine:
+        return CostLine(placement_id=self.placement_id, kind=self.kind, description=self.description,
+                        weekly_amount=self.weekly_amount, date_from=self.date_from, date_to=self.date_to)
+
+
+class Row(NamedTuple):
+    """One row read and checked on its own: its values as read (``raw``) and as they will be stored."""
+
+    raw: dict
+    child: str
+    decom: date
+    kind: str
+    description: str
+    weekly_amount: Decimal
+    date_from: date
+    date_to: date | None
+
+
+@functools.lru_cache(maxsize=65536)
 def _amount(text: str) -> Decimal:
+    """The amount written; remembered, as a file repeats the same few amounts (an error is not remembered)."""
     try:
         amount = Decimal(text.replace("£", "").replace(",", "").strip())
     except InvalidOperation:
@@ -69,23 +103,36 @@ def costs_plan(files: Iterable[SourceFile], *, today: date | None = None, progre
     """Read and check the cost files, and work out new and ended cost lines, writing nothing.
 
     ``today`` bounds the dates (``placements.plausible``): a cost line may be in the future, up to five years.
+    Each file is read twice as a stream, never held as rows: once for the children it names, then, with
+    those children's placements and cost lines at hand, to check each row and work out its change.
     """
     today = today or timezone.localdate()
     files = list(files)
     result = ImportResult(kind=KIND, files=[f.name for f in files])
     plan = CostsPlan(result=result)
-    parsed = []
-    for table in read_tables(files, result):
-        table.columns = [c.upper() for c in table.columns]
-        table.rows = [(line, {k.upper(): v for k, v in row.items()}) for line, row in table.rows]
-        if table.column_set != frozenset(COLUMNS):
-            result.error(table.name, 1, "", "", wrong_columns(table, {"costs": COLUMNS}, KIND))
+    readable: list[SourceFile] = []
+    refs: set[str] = set()
+    for source in files:
+        try:
+            columns, values = column_values(source, "CHILD", upper=True)  # column names in any case
+            count = 0
+            named: set[str] = set()
+            for value in values:
+                count += 1
+                named.add(value)
+        except FileProblem as problem:
+            result.error(source.name, 1, "", "", str(problem))
             continue
-        progress(f"Read {table.name}: {len(table.rows):,} rows.")
-        for line, row in table.rows:
-            parsed.append(_read_row(table.name, line, row, result, today))
+        result.rows += count
+        if frozenset(columns) != frozenset(COLUMNS):
+            table = CsvTable(name=source.name, columns=columns, rows=[])
+            result.error(source.name, 1, "", "", wrong_columns(table, {"costs": COLUMNS}, KIND))
+            continue
+        progress(f"Read {source.name}: {count:,} rows.")
+        refs |= named
+        readable.append(source)
+    refs.discard("")
 
-    refs = {p["CHILD"] for p in parsed if p}
     children = {c.case_ref: c for c in only_for(Child.objects.all(), "case_ref", refs)}
     child_ids = [c.pk for c in children.values()]
     placements = {(p.child_id, p.start): p for p in only_for(Placement.objects.all(), "child_id", child_ids)}
@@ -98,96 +145,104 @@ def costs_plan(files: Iterable[SourceFile], *, today: date | None = None, progre
     }
     seen: dict[tuple, tuple[str, int]] = {}
     counts = result.count("Cost lines")
-    for item in parsed:
-        if not item:
-            continue
-        where, row = item["where"], item["row"]
+    checked = 0
+    for source in readable:
+        _columns, rows = open_csv(source, upper=True)
+        for number, raw in rows:
+            item = _read_row(source.name, number, raw, result, today)
+            if item is None:
+                continue
+            checked += 1
 
-        def error(column: str, reason: str) -> None:
-            result.error(where[0], where[1], column, row[column], reason)
+            def error(column: str, reason: str) -> None:
+                result.error(source.name, number, column, raw[column], reason, child=raw["CHILD"])
 
-        child = children.get(item["CHILD"])
-        if child is None:
-            error("CHILD", "is not a child known here.")
-            continue
-        placement = placements.get((child.pk, item["DECOM"]))
-        if placement is None:
-            covering = [p for p in by_child.get(child.pk, []) if p.covers(item["DECOM"])]
-            hint = f" The placement covering that day started on {covering[0].start:%d/%m/%Y}." if covering else ""
-            error("DECOM", f"CHILD {child.case_ref} has no placement that started on this day.{hint}")
-            continue
-        date_from, date_to = item["FROM"], item["TO"]
-        if date_from < placement.start:
-            error("FROM", f"is before the placement started, on {placement.start:%d/%m/%Y}.")
-            continue
-        if placement.end and date_from >= placement.end:
-            error("FROM", f"is on or after the day the placement ended, {placement.end:%d/%m/%Y}.")
-            continue
-        if placement.end and date_to and date_to > placement.end:
-            error("TO", f"is after the placement ended, on {placement.end:%d/%m/%Y}.")
-            continue
-        key = (placement.pk, item["KIND"], item["DESCRIPTION"].lower(), date_from)
-        if key in seen:
-            error("DESCRIPTION", f"the same line (child, placement, kind, description and FROM) is also on line "
-                                 f"{seen[key][1]} of {seen[key][0]}.")
-            continue
-        seen[key] = where
-        line = lines.get(key)
-        if line is None:
-            plan.new_lines.append(CostLine(placement=placement, kind=item["KIND"], description=item["DESCRIPTION"],
-                                           weekly_amount=item["WEEKLY_AMOUNT"], date_from=date_from, date_to=date_to))
-            counts.new += 1
-        elif line.weekly_amount != item["WEEKLY_AMOUNT"]:
-            error("WEEKLY_AMOUNT", f"differs from the £{line.weekly_amount:,.2f} already recorded for this line: costs "
-                                   "change by ending a line (TO) and starting another, never by editing the amount.")
-        elif line.date_to != date_to:
-            line.date_to = date_to
-            plan.changed_lines.append(line)
-            counts.changed += 1
-        else:
-            counts.unchanged += 1
+            child = children.get(item.child)
+            if child is None:
+                error("CHILD", "is not a child known here.")
+                continue
+            placement = placements.get((child.pk, item.decom))
+            if placement is None:
+                covering = [p for p in by_child.get(child.pk, []) if p.covers(item.decom)]
+                hint = f" The placement covering that day started on {covering[0].start:%d/%m/%Y}." if covering else ""
+                error("DECOM", f"CHILD {child.case_ref} has no placement that started on this day.{hint}")
+                continue
+            date_from, date_to = item.date_from, item.date_to
+            if date_from < placement.start:
+                error("FROM", f"is before the placement started, on {placement.start:%d/%m/%Y}.")
+                continue
+            if placement.end and date_from >= placement.end:
+                error("FROM", f"is on or after the day the placement ended, {placement.end:%d/%m/%Y}.")
+                continue
+            if placement.end and date_to and date_to > placement.end:
+                error("TO", f"is after the placement ended, on {placement.end:%d/%m/%Y}.")
+                continue
+            key = (placement.pk, item.kind, item.description.lower(), date_from)
+            if key in seen:
+                error("DESCRIPTION", f"the same line (child, placement, kind, description and FROM) is also on line "
+                                     f"{seen[key][1]} of {seen[key][0]}.")
+                continue
+            seen[key] = (source.name, number)
+            line = lines.get(key)
+            if line is None:
+                plan.new_lines.append(NewLine(placement.pk, item.kind, item.description, item.weekly_amount,
+                                              date_from, date_to))
+                counts.new += 1
+            elif line.weekly_amount != item.weekly_amount:
+                error("WEEKLY_AMOUNT", f"differs from the £{line.weekly_amount:,.2f} already recorded for this line: "
+                                       "costs change by ending a line (TO) and starting another, never by editing "
+                                       "the amount.")
+            elif line.date_to != date_to:
+                line.date_to = date_to
+                plan.changed_lines.append(line)
+                counts.changed += 1
+            else:
+                counts.unchanged += 1
     if not result.errors:
-        progress(f"Worked out the changes for {len(parsed):,} cost lines: {result.summary()}.")
+        progress(f"Worked out the changes for {checked:,} cost lines: {result.summary()}.")
     return plan
 
 
-def _read_row(file: str, line: int, row: dict, result: ImportResult, today: date) -> dict | None:
-    item: dict = {"where": (file, line), "row": row}
+def _read_row(file: str, line: int, row: dict, result: ImportResult, today: date) -> Row | None:
+    """The row's values checked on their own (not yet against the records here); None when one is bad."""
     bad = False
 
     def error(column: str, reason: str) -> None:
         nonlocal bad
         bad = True
-        result.error(file, line, column, row[column], reason)
+        result.error(file, line, column, row[column], reason, child=row["CHILD"])
 
-    item["CHILD"] = row["CHILD"]
     if not row["CHILD"]:
         error("CHILD", "CHILD is missing.")
+    dates: dict[str, date | None] = {}
     for column in ("DECOM", "FROM", "TO"):
-        item[column] = None
+        dates[column] = None
         if not row[column]:
             if column != "TO":
                 error(column, f"{column} is missing.")
             continue
         try:
-            item[column] = read_date(row[column], today=today)
+            dates[column] = read_date(row[column], today=today)
         except ValueError as problem:
             error(column, f"{problem}.")
-    item["KIND"] = row["KIND"].lower()
-    if item["KIND"] not in KIND_VALUES:
+    kind = row["KIND"].lower()
+    if kind not in KIND_VALUES:
         error("KIND", "must be core or additional.")
-    item["DESCRIPTION"] = row["DESCRIPTION"]
-    if not row["DESCRIPTION"]:
+    description = row["DESCRIPTION"]
+    if not description:
         error("DESCRIPTION", "DESCRIPTION is missing.")
-    elif len(row["DESCRIPTION"]) > 200:
+    elif len(description) > 200:
         error("DESCRIPTION", "is longer than 200 characters.")
+    amount = None
     try:
-        item["WEEKLY_AMOUNT"] = _amount(row["WEEKLY_AMOUNT"])
+        amount = _amount(row["WEEKLY_AMOUNT"])
     except ValueError as problem:
         error("WEEKLY_AMOUNT", f"{problem}." if row["WEEKLY_AMOUNT"] else "WEEKLY_AMOUNT is missing.")
-    if item["FROM"] and item["TO"] and item["TO"] < item["FROM"]:
+    if dates["FROM"] and dates["TO"] and dates["TO"] < dates["FROM"]:
         error("TO", "is before FROM.")
-    return None if bad else item
+    if bad:
+        return None
+    return Row(row, row["CHILD"], dates["DECOM"], kind, description, amount, dates["FROM"], dates["TO"])
 
 
 def costs_apply(plan: CostsPlan, *, progress: Progress = no_progress) -> ImportResult:
@@ -195,7 +250,7 @@ def costs_apply(plan: CostsPlan, *, progress: Progress = no_progress) -> ImportR
     refuse_if_bad(plan)
     journal = plan.journal
     with transaction.atomic():
-        journal.bulk_create(CostLine, plan.new_lines, batch_size=2000)
+        journal.bulk_create(CostLine, [line.cost_line() for line in plan.new_lines], batch_size=2000)
         journal.bulk_update(CostLine, plan.changed_lines, ["date_to"], batch_size=2000)
         journal.seal()
     progress(f"Wrote {len(plan.new_lines):,} new and {len(plan.changed_lines):,} ended cost lines.")

@@ -83,9 +83,7 @@ def providers_plan(files: Iterable[SourceFile], *, today: date | None = None, pr
     frameworks = {f.name.strip().lower(): f for f in Framework.objects.all()}
     rows = []
     seen: dict[str, tuple[str, int]] = {}
-    for table in read_tables(files, result):
-        table.columns = [c.upper() for c in table.columns]
-        table.rows = [(line, {k.upper(): v for k, v in row.items()}) for line, row in table.rows]
+    for table in read_tables(files, result, upper=True):  # column names in any case
         if not set(COLUMNS) <= table.column_set <= set(COLUMNS + OPTIONAL):
             result.error(table.name, 1, "", "", wrong_columns(table, {"providers": COLUMNS + OPTIONAL}, KIND))
             continue
