@@ -182,7 +182,9 @@ def test_the_open_placements_count_is_the_weeks_and_a_filter_counts_its_own(clie
     with CaptureQueriesContext(connection) as queries:
         page = client.get("/tracker/weekly/", week).content.decode()
     assert "5 in all" in page
-    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]  # none counted again
+    # None counted again (on PostgreSQL the figures' versions are read with a count of the change rows: not this).
+    assert not [q for q in queries.captured_queries
+                if "COUNT(" in q["sql"].upper() and "placements_datachange" not in q["sql"]]
     assert "2 in all" in client.get("/tracker/weekly/", {**week, "team": "Team 1"}).content.decode()
     # A filter that is not valid is left out, the valid ones still narrow the list: counted, not the week's.
     assert "2 in all" in client.get("/tracker/weekly/", {**week, "team": "Team 0", "category": "bogus"}).content.decode()
