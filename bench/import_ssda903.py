@@ -1,10 +1,13 @@
 """Benchmark: import a synthetic 100,000-episode SSDA903 return into a fresh SQLite database.
 
     .venv/bin/python bench/import_ssda903.py [--episodes 100000] [--keep]
+    .venv/bin/python bench/import_ssda903.py --generate-only FOLDER [--episodes N] [--returns 3]
 
 Generates a Header and an Episodes file of made-up children (no real child's data: random case
 references, dates and codes), migrates a new SQLite database in ``bench/``, then times the import
-(plan, then apply) and a second, unchanged import of the same files, and prints rows a second.
+(plan, then apply) and a second, unchanged import of the same files, and prints rows a second. ``--generate-only`` writes
+``--returns`` returns (``FOLDER/return-1``, ...: the same children, other episodes) and stops
+(``bench/load.sh`` imports them while its users work).
 """
 
 from __future__ import annotations
@@ -89,7 +92,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--episodes", type=int, default=100_000)
     parser.add_argument("--keep", action="store_true", help=f"Keep the database ({DATABASE.name}) afterwards.")
+    parser.add_argument("--generate-only", type=Path, metavar="FOLDER", help="Only write returns into FOLDER.")
+    parser.add_argument("--returns", type=int, default=1, help="With --generate-only: how many (seeds 1, 2, ...).")
     args = parser.parse_args()
+    if args.generate_only:
+        for seed in range(1, args.returns + 1):
+            folder = args.generate_only / f"return-{seed}"
+            folder.mkdir(parents=True, exist_ok=True)
+            generate(folder, args.episodes, seed=seed)
+        print(f"Wrote {args.returns} returns of {args.episodes:,} episodes into {args.generate_only}.")
+        return
 
     DATABASE.unlink(missing_ok=True)
     os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"

@@ -3,7 +3,9 @@
     .venv/bin/python bench/load.py RUN_DIR [RUN_DIR ...] --users 50 --duration 60s ... --output docs/load.md
 
 Each RUN_DIR holds locust's ``load_stats.csv`` and ``load_failures.csv`` for the measured minute,
-``sign_in.json`` (the sign-in before it) and ``run.json`` (the pace). Per page: requests, errors, median
+``sign_in.json`` (the sign-in before it), ``run.json`` (the pace), ``conflicts.json`` (saves refused because
+someone else had just saved the same record) and, for the run with imports, ``imports.txt`` (each import
+begun during the run: the return, the outcome, seconds). Per page: requests, errors, median
 (p50), 95th and 99th percentiles and the slowest, in milliseconds; then each run against the target
 (p95 under 1 second, no errors).
 """
@@ -22,6 +24,7 @@ TARGET_P95_MS = 1000
 PACES = {
     "busy": "An office at its busiest",
     "stress": "Stress",
+    "import": "An office at its busiest, while returns of 100,000 episodes are imported",
 }
 
 
@@ -89,6 +92,25 @@ def run_section(folder: Path, options) -> tuple[list[str], str, int]:
     lines += ["", "Errors:" if failures else "Errors: none.", ""]
     for row in failures:
         lines.append(f"- {row.get('Name')}: {row.get('Error')} ({row.get('Occurrences')} times)")
+    if failures:
+        lines.append("")
+    conflicts = json.loads((folder / "conflicts.json").read_text()) if (folder / "conflicts.json").exists() else {}
+    refused = sum(conflicts.values())
+    lines += [
+        f"Saves refused because someone else had saved the same record since the form was opened (the "
+        f"lost-update guard, issue 14: the person is told and keeps what they typed; not an error): {refused}"
+        + (" (" + ", ".join(f"{name}: {count}" for name, count in sorted(conflicts.items())) + ")." if refused else "."),
+        "",
+    ]
+    if (folder / "imports.txt").exists():
+        imports = [line.split() for line in (folder / "imports.txt").read_text().splitlines() if line.strip()]
+        lines += [
+            f"Imports during the run ({len(imports)} finished; each a generated SSDA903 return changing the one "
+            "before, imported with `manage.py import_ssda903` in a process of its own on the same two cores):",
+            "",
+            *[f"- {name}: {outcome}, {float(seconds):.1f} s" for name, outcome, seconds in imports],
+            "",
+        ]
     if sign_in:
         post = sign_in.get("sign in", {})
         lines += [
@@ -102,6 +124,9 @@ def run_section(folder: Path, options) -> tuple[list[str], str, int]:
 
 def report(folders: list[Path], options) -> str:
     sections, summaries, errors = [], [], 0
+    gunicorn_errors = []
+    if options.gunicorn_errors and options.gunicorn_errors.exists():
+        gunicorn_errors = [line for line in options.gunicorn_errors.read_text().splitlines() if line.strip()]
     for folder in folders:
         lines, summary, failed = run_section(folder, options)
         sections += lines
@@ -111,7 +136,8 @@ def report(folders: list[Path], options) -> str:
         "# Load test",
         "",
         f"{options.users} signed-in users on the main pages, one measured minute, against gunicorn on 127.0.0.1 "
-        f"and PostgreSQL holding the demo authority ({options.children:,} children looked after), at two paces. "
+        f"and PostgreSQL holding the demo authority ({options.children:,} children looked after), at two paces, "
+        "then the busy pace again while SSDA903 returns are imported throughout. "
         "Made by `bench/load.sh` (locust users in `bench/locustfile.py`; this page is written by `bench/load.py`).",
         "",
         *[f"- {summary}." for summary in summaries],
@@ -153,6 +179,8 @@ def report(folders: list[Path], options) -> str:
         "child's record makes the next person to open them wait for the whole computation.",
         "- No run had an error: no server error, no refused page, nobody sent back to sign in." if not errors
         else f"- {errors} requests failed: see each run's errors above.",
+        "- gunicorn logged no error and no worker timeout." if not gunicorn_errors
+        else "- gunicorn logged:\n" + "\n".join(f"  - `{line[:200]}`" for line in gunicorn_errors[:20]),
         "",
         "Run it again with `bench/load.sh` (about four minutes with the set-up); `USERS`, `DURATION`, "
         "`CHILDREN`, `WORKERS` and `THREADS` change the runs.",
@@ -171,6 +199,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, required=True)
     parser.add_argument("--spawn-rate", type=float, required=True)
     parser.add_argument("--output", type=Path, required=True)
+    parser.add_argument("--gunicorn-errors", type=Path)
     options = parser.parse_args()
     text = report(options.runs, options)
     options.output.parent.mkdir(parents=True, exist_ok=True)

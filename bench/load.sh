@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load test: 50 signed-in users on the main pages for 60 seconds, against gunicorn on 127.0.0.1 and
-# PostgreSQL holding the demo authority, at two paces. Writes the figures to docs/load.md. A benchmark,
-# not a test: scripts/test does not run it. About four minutes in all.
+# PostgreSQL holding the demo authority, at two paces, then the busy pace again while SSDA903 returns of
+# 100,000 episodes are imported one after another throughout the minute. Writes the figures to
+# docs/load.md. A benchmark, not a test: scripts/test does not run it. About eight minutes in all.
 #
 #   bench/load.sh                        50 users, 60 s, the 700-child demo
 #   USERS=100 DURATION=120s CHILDREN=2000 bench/load.sh
@@ -72,7 +73,7 @@ run_locust() {
     echo "==> locust ($label): $USERS users, a page every $think_min to $think_max s each, measured for $DURATION"
     # The run stops itself after the measured minute; --run-time and timeout bound it whatever happens.
     THINK_MIN=$think_min THINK_MAX=$think_max MEASURE_SECONDS=${DURATION%s} \
-    LOAD_SIGN_IN_JSON="$results/$label/sign_in.json" \
+    LOAD_SIGN_IN_JSON="$results/$label/sign_in.json" LOAD_CONFLICTS_JSON="$results/$label/conflicts.json" \
     timeout 600 .venv/bin/locust -f bench/locustfile.py --headless --host "http://127.0.0.1:$PORT" \
         --users "$USERS" --spawn-rate "$SPAWN_RATE" --run-time 300s --stop-timeout 5 \
         --csv "$results/$label/load" --only-summary --loglevel WARNING || true
@@ -81,10 +82,41 @@ run_locust() {
 }
 run_locust busy 5 15
 run_locust stress 1 3
+
+# The busy pace again, with the commissioning manager's import running throughout: generated returns of
+# IMPORT_EPISODES episodes (bench/import_ssda903.py's generator, made-up children), imported one after
+# another with `manage.py import_ssda903`, each changing the one before (another seed), so every import writes.
+IMPORT_EPISODES=${IMPORT_EPISODES:-100000}
+echo "==> Generating three SSDA903 returns of $IMPORT_EPISODES episodes"
+.venv/bin/python bench/import_ssda903.py --generate-only "$results/returns" --episodes "$IMPORT_EPISODES" --returns 3
+(
+    seed=1
+    while true; do
+        started=$EPOCHREALTIME
+        if .venv/bin/python manage.py import_ssda903 "$results/returns/return-$seed" >>"$results/import.log" 2>&1
+        then outcome=imported; else outcome="failed"; fi
+        awk -v a="$started" -v b="$EPOCHREALTIME" -v r="return-$seed" -v o="$outcome" \
+            'BEGIN { printf "%s %s %.1f\n", r, o, b - a }' >>"$results/imports.txt"
+        seed=$((seed % 3 + 1))
+    done
+) &
+importer_pid=$!
+sleep 5  # the first import is under way before anyone signs in
+run_locust import 5 15
+kill "$importer_pid" 2>/dev/null || true
+pkill -f "manage.py import_ssda903 $results" 2>/dev/null || true
+wait "$importer_pid" 2>/dev/null || true
+cp "$results/imports.txt" "$results/import/imports.txt" 2>/dev/null || true
 stop
 trap - EXIT
 
-.venv/bin/python bench/load.py "$results/busy" "$results/stress" \
+# What gunicorn itself said (worker timeouts, errors), for the report.
+# Each traceback as its exception line; the whole log is kept for reading.
+awk '/^Traceback/ { inside = 1; next } inside && /^[^ ]/ { print; inside = 0; next } !inside && /CRITICAL|ERROR|WORKER TIMEOUT/' \
+    "$results/gunicorn.log" >"$results/gunicorn_errors.txt" || true
+cp "$results/gunicorn.log" "${GUNICORN_LOG:-/tmp/placements-load-gunicorn.log}"
+.venv/bin/python bench/load.py "$results/busy" "$results/stress" "$results/import" \
+    --gunicorn-errors "$results/gunicorn_errors.txt" \
     --users "$USERS" --duration "$DURATION" --children "$CHILDREN" --workers "$WORKERS" --threads "$THREADS" \
     --spawn-rate "$SPAWN_RATE" --output docs/load.md
 rm -rf "$results"

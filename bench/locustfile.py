@@ -33,6 +33,11 @@ PASSWORD = os.environ.get("DEMO_PASSWORD", "placements-demo")
 THINK = (float(os.environ.get("THINK_MIN", "1")), float(os.environ.get("THINK_MAX", "3")))
 MEASURE_SECONDS = float(os.environ.get("MEASURE_SECONDS", "60"))
 SIGN_IN_JSON = os.environ.get("LOAD_SIGN_IN_JSON", "")
+#: Where the saves refused because someone else had just saved the same record are counted (issue 14's
+#: lost-update guard at work: the person is told and keeps their input; not an error of the app).
+CONFLICTS_JSON = os.environ.get("LOAD_CONFLICTS_JSON", "")
+STALE = ("Someone else changed this record since you opened it", "Someone else changed this search since you opened it")
+ERROR_ITEM = re.compile(r'<ul class="govuk-list govuk-error-summary__list">\s*<li>\s*(?:<a [^>]*>)?([^<]+)')
 # Roles that read every page below (a panel member reads only the panel and the home page).
 LOGINS = itertools.cycle(["officer", "manager", "director", "chair", "admin"])
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -42,6 +47,7 @@ WRITERS = {"officer", "manager", "admin"}
 SIGN_IN_REQUESTS = [("GET", "sign in (form)"), ("POST", "sign in"), ("GET", "children list (after sign in)")]
 
 signed_in = 0
+conflicts: dict[str, int] = {}
 everyone_signed_in = gevent.event.Event()
 
 
@@ -146,8 +152,12 @@ class StaffMember(HttpUser):
                               catch_response=True) as response:
             if response.status_code >= 400 or "/login/" in response.url:
                 response.failure(f"not saved ({response.status_code})")
+            elif any(message in response.text for message in STALE):
+                # Two people saved the same record within a second of each other: the second is told so.
+                conflicts[name] = conflicts.get(name, 0) + 1
             elif "govuk-error-summary" in response.text:
-                response.failure("the form was refused")
+                reason = ERROR_ITEM.search(response.text)
+                response.failure(f"the form was refused: {reason.group(1).strip() if reason else 'no reason shown'}")
 
     def page(self, path: str, name: str):
         with self.client.get(path, name=name, catch_response=True) as response:
@@ -214,3 +224,6 @@ class StaffMember(HttpUser):
 def _(environment, **_kwargs):
     # Make the exit status say nothing about errors: bench/load.py reports them.
     environment.process_exit_code = 0
+    if CONFLICTS_JSON:
+        with open(CONFLICTS_JSON, "w", encoding="utf-8") as file:
+            json.dump(conflicts, file)

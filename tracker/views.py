@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import CreateView, TemplateView, UpdateView
@@ -220,9 +220,7 @@ class BudgetCreate(PermissionRequiredMixin, CreateView):
     form_class = BudgetForm
     template_name = "form.html"
     extra_context = {"title": "Enter a budget", "back_url": "/tracker/budgets/"}
-
-    def get_success_url(self):
-        return reverse("tracker_budgets")
+    success_url = reverse_lazy("tracker_budgets")
 
 
 class BudgetUpdate(PermissionRequiredMixin, UpdateView):
@@ -231,6 +229,4 @@ class BudgetUpdate(PermissionRequiredMixin, UpdateView):
     form_class = BudgetForm
     template_name = "form.html"
     extra_context = {"title": "Change a budget", "back_url": "/tracker/budgets/"}
-
-    def get_success_url(self):
-        return reverse("tracker_budgets")
+    success_url = reverse_lazy("tracker_budgets")

@@ -14,6 +14,8 @@ from importlib.resources import files
 
 import pytest
 
+from tests.browser.waits import wait_until
+
 # Playwright's sync API keeps an asyncio loop running in this thread, so Django
 # would refuse ORM calls from the test ("You cannot call this from an async context").
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -138,7 +140,7 @@ class Tab:
 
         self.page.evaluate(SETTLED)
         try:
-            self.page.wait_for_function(CHARTS_FIT, timeout=5_000)
+            wait_until(self.page, CHARTS_FIT, timeout=5_000)
         except PlaywrightTimeout:
             self.problems.append(f"{label}: a chart was not redrawn to the width of the page within 5 s")
 

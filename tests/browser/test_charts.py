@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from placements.demo import demo_authority_build
+from tests.browser.waits import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +36,7 @@ TITLE_ABOVE = """(id) => {
 
 def drawn_charts(tab) -> list[str]:
     count = tab.page.locator("[data-figure]").count()
-    tab.page.wait_for_function(f"document.querySelectorAll('.app-chart__figure .main-svg').length >= {count}")
+    wait_until(tab.page, f"document.querySelectorAll('.app-chart__figure .main-svg').length >= {count}")
     return tab.page.eval_on_selector_all("section.app-chart:has([data-figure])", "(all) => all.map((s) => s.id)")
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from placements.demo import demo_authority_build
 from placements.models import Child
+from tests.browser.waits import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,19 +99,19 @@ def test_every_page(tab, username):
     tab.open("/tracker/residential/")
     tab.open("/tracker/residential/?month=2024-13")  # a bad month: the error summary, axe-checked
     tab.open("/tracker/dashboard/")
-    tab.page.wait_for_function("document.querySelectorAll('.app-chart__figure .main-svg').length >= 9")
+    wait_until(tab.page, "document.querySelectorAll('.app-chart__figure .main-svg').length >= 9")
     tab.open("/tracker/dashboard/?category=residential&start=2025-01")
     if username == "admin":
         tab.open("/tracker/budgets/")
         tab.open("/tracker/budgets/new/")
     tab.open("/tracker/forecast/")
-    tab.page.wait_for_function("document.querySelectorAll('.app-chart__figure .main-svg').length >= 4")
+    wait_until(tab.page, "document.querySelectorAll('.app-chart__figure .main-svg').length >= 4")
     tab.open("/tracker/forecast/?months=12&reference_months=12")
     tab.open("/tracker/forecast/?months=7")  # a bad choice: the error summary, axe-checked
     tab.open("/tracker/forecast/scenarios/")
     scenario = first_row_link(tab, r"/tracker/forecast/scenarios/\d+/")
     tab.open(scenario)
-    tab.page.wait_for_function("document.querySelectorAll('.app-chart__figure .main-svg').length >= 4")
+    wait_until(tab.page, "document.querySelectorAll('.app-chart__figure .main-svg').length >= 4")
     if username == "admin":
         tab.open("/tracker/forecast/scenarios/new/")
         tab.page.fill("#id_entry_multiplier", "9")
@@ -216,7 +217,7 @@ def test_future_date_of_birth_is_refused(tab):
     assert summary.is_visible(), "no GOV.UK error summary after a future date of birth"
     assert "Date of birth must be today or in the past" in summary.inner_text()
     # GOV.UK Frontend's ErrorSummary moves focus to the summary so screen readers announce it.
-    page.wait_for_function("document.activeElement && document.activeElement.closest('.govuk-error-summary')")
+    wait_until(page, "document.activeElement && document.activeElement.closest('.govuk-error-summary')")
     tab.check("/children/new/ (with errors)")
 
     assert Child.objects.count() == children_before

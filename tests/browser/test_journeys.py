@@ -24,6 +24,7 @@ from django.utils import timezone
 from placements.choices import Ownership, PlacementCategory
 from placements.demo import demo_authority_build
 from placements.models import Child, CostAvoidance, Placement, Provider
+from tests.browser.waits import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -202,7 +203,7 @@ def test_a_senior_manager_reads_the_weekly_tracker_and_downloads_it(tab, authori
 
     tab.open("/tracker/unregulated/")
     tab.open("/tracker/dashboard/")
-    page.wait_for_function("document.querySelectorAll('.app-chart__figure .main-svg').length >= 9")
+    wait_until(page, "document.querySelectorAll('.app-chart__figure .main-svg').length >= 9")
     tab.check("dashboard, every chart drawn")
     tab.assert_no_problems()
 

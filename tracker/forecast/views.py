@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
 from django.http import Http404
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 from django_tables2 import RequestConfig, SingleTableMixin
@@ -163,9 +163,7 @@ class CapacityCreate(PermissionRequiredMixin, CreateView):
     form_class = CapacityForm
     template_name = "form.html"
     extra_context = {"title": "Record the places held in a category", "back_url": "/tracker/forecast/capacity/"}
-
-    def get_success_url(self):
-        return reverse("tracker_capacity")
+    success_url = reverse_lazy("tracker_capacity")
 
 
 class CapacityUpdate(PermissionRequiredMixin, UpdateView):
@@ -174,6 +172,4 @@ class CapacityUpdate(PermissionRequiredMixin, UpdateView):
     form_class = CapacityForm
     template_name = "form.html"
     extra_context = {"title": "Change the places held", "back_url": "/tracker/forecast/capacity/"}
-
-    def get_success_url(self):
-        return reverse("tracker_capacity")
+    success_url = reverse_lazy("tracker_capacity")
