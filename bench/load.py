@@ -150,7 +150,9 @@ def report(folders: list[Path], options) -> str:
         "gunicorn and PostgreSQL share those cores, so the figures are a floor for a deployment with a database "
         "server of its own and app servers with more cores (the app keeps no state: add servers, README).",
         f"- gunicorn: {options.workers} workers x {options.threads} threads (`gthread`), `DEBUG=false`, "
-        "WhiteNoise, production settings but for HTTPS (plain HTTP on 127.0.0.1).",
+        "WhiteNoise, production settings but for HTTPS (plain HTTP on 127.0.0.1); `--keep-alive 20`, longer than "
+        "any pause, so that gunicorn does not close an idle connection just as locust sends on it (with the "
+        "default 2 s that race shows as a \"connection reset\", which a browser retries by itself).",
         "- PostgreSQL: the private test cluster of `scripts/pg_test_cluster.sh` with its default settings, a "
         "database `placements_load` made afresh, migrated and loaded with `manage.py load_demo`.",
         "- Each user signs in through the sign-in form (CSRF token included) as one of the demo logins that "
@@ -182,7 +184,7 @@ def report(folders: list[Path], options) -> str:
         "- gunicorn logged no error and no worker timeout." if not gunicorn_errors
         else "- gunicorn logged:\n" + "\n".join(f"  - `{line[:200]}`" for line in gunicorn_errors[:20]),
         "",
-        "Run it again with `bench/load.sh` (about four minutes with the set-up); `USERS`, `DURATION`, "
+        "Run it again with `bench/load.sh` (about eight minutes with the set-up); `USERS`, `DURATION`, "
         "`CHILDREN`, `WORKERS` and `THREADS` change the runs.",
         "",
     ]

@@ -51,9 +51,13 @@ export DEBUG=false HTTPS=false
 .venv/bin/python manage.py load_demo --children "$CHILDREN" >"$results/demo.log"
 head -n 2 "$results/demo.log"
 
+# --keep-alive 20: longer than any user's pause (at most 15 s), so gunicorn never closes an idle connection
+# just as locust sends on it (its default of 2 s made a "connection reset" of the race, which a browser
+# retries by itself and locust reports as an error). Behind the documented proxy the proxy holds the
+# connections and this does not arise.
 echo "==> gunicorn on 127.0.0.1:$PORT ($WORKERS workers x $THREADS threads)"
 .venv/bin/gunicorn placements_site.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --threads "$THREADS" \
-    --log-level warning --timeout 60 >"$results/gunicorn.log" 2>&1 &
+    --log-level warning --timeout 60 --keep-alive 20 >"$results/gunicorn.log" 2>&1 &
 gunicorn_pid=$!
 stop() {
     kill "$gunicorn_pid" 2>/dev/null || true
