@@ -1,6 +1,7 @@
 """The forecast on the app's own data: the demo's backtest, costs and budgets, the pages and the command."""
 
 import json
+import re
 from datetime import date
 from io import StringIO
 
@@ -218,3 +219,21 @@ def test_removing_the_demo_removes_the_places_it_made_up_and_keeps_the_authority
     assert PlacementCapacity.objects.get(category=PlacementCategory.RESIDENTIAL).in_house_places == 7
     demo.demo_remove()
     assert list(PlacementCapacity.objects.all()) == [own]
+
+
+def test_the_forecast_page_gives_this_years_budget_forecast_as_the_dashboard_does(client, director, demo):
+    """One in-year figure against the budget: the forecast page quotes the dashboard's rule C4 total, the
+    same pounds as the dashboard's forecast table, beside its own month-by-month costing."""
+    Budget.objects.update_or_create(financial_year=2026, category=PlacementCategory.RESIDENTIAL,
+                                    defaults={"amount": 1_000_000})
+    budget = sum(Budget.objects.filter(financial_year=2026).values_list("amount", flat=True))
+    client.force_login(director)
+    rows = client.get(reverse("tracker_dashboard"), {"_export": "csv", "table": "forecast"}).content.decode("utf-8-sig")
+    total = next(line for line in rows.splitlines() if line.startswith("All placements"))
+    header = rows.splitlines()[0].split(",")
+    dashboard_total = float(total.split(",")[header.index("Forecast (£)")])
+    page = client.get(reverse("tracker_forecast")).content.decode()
+    sentence = re.search(r'<p class="govuk-body" id="cost-in-year">(.*?)</p>', page, re.S).group(1)
+    assert "This financial year (2026/27)" in sentence
+    assert f"<strong>£{round(dashboard_total):,}</strong>" in sentence
+    assert f"against a budget of £{round(budget):,}" in sentence

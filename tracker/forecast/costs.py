@@ -151,3 +151,16 @@ def capacity_held() -> dict[str, tuple[int, int]]:
 
     return {category: (in_house, framework) for category, in_house, framework in
             PlacementCapacity.objects.values_list("category", "in_house_places", "framework_places")}
+
+
+def in_year_budget_forecast(as_at: date):
+    """This financial year's budget forecast as the dashboard and the home page report it (rule C4:
+    ``tracker.dashboard.forecast``), its total row: the one in-year figure to set against the budget. The
+    forecast page shows it beside its own costing, which projects children month by month from the demand
+    model and so differs from it. None when nothing is spent, committed or budgeted."""
+    from placements.freshness import remembered
+    from placements.worklists import budget_forecast
+
+    rows = remembered("home_budget_forecast", budget_forecast, as_at)
+    total = rows[-1] if rows else None
+    return total if total is not None and (total.forecast or total.budget) else None

@@ -13,7 +13,8 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from placements import exports as files
 from placements.coverage import data_coverage
-from tracker.forecast import charts
+from placements.rules import financial_year_label, financial_year_start
+from tracker.forecast import charts, costs
 from tracker.forecast.forms import UPLIFTS, CapacityForm, ForecastForm, ScenarioForm
 from tracker.forecast.report import DEFAULT_MONTHS, DEFAULT_REFERENCE_MONTHS, forecast_report_remembered
 from tracker.forecast.tables import PlacementCapacityTable, ScenarioTable
@@ -74,6 +75,8 @@ class ForecastView(PermissionRequiredMixin, TemplateView):
         report.scenario_name = scenario.name if scenario else ""
         chart_list = charts.report_charts(report) if report.enough else []
         context.update(
+            in_year=costs.in_year_budget_forecast(coverage.as_at), in_year_label=financial_year_label(
+                financial_year_start(coverage.as_at).year),
             title="Sufficiency forecast" + (f": scenario “{scenario.name}”" if scenario else ""),
             coverage=coverage, form=form, report=report, charts=chart_list, scenario=scenario,
             file_stem=f"forecast-{coverage.as_at:%Y-%m-%d}" + (f"-scenario-{scenario.pk}" if scenario else ""),
