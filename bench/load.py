@@ -102,14 +102,23 @@ def run_section(folder: Path, options) -> tuple[list[str], str, int]:
         + (" (" + ", ".join(f"{name}: {count}" for name, count in sorted(conflicts.items())) + ")." if refused else "."),
         "",
     ]
-    if (folder / "imports.txt").exists():
-        imports = [line.split() for line in (folder / "imports.txt").read_text().splitlines() if line.strip()]
+    if (folder / "lock_waits.txt").exists():
+        imports = [line.split() for line in (folder / "imports.txt").read_text().splitlines() if line.strip()] \
+            if (folder / "imports.txt").exists() else []
+        waits = [line for line in (folder / "lock_waits.txt").read_text().splitlines() if line.strip()]
+        running = (folder / "seconds.txt").read_text().strip() if (folder / "seconds.txt").exists() else "?"
         lines += [
-            f"Imports during the run ({len(imports)} finished; each a generated SSDA903 return changing the one "
-            "before, imported with `manage.py import_ssda903` in a process of its own on the same two cores):",
+            f"Imports: generated SSDA903 returns, each changing the one before, imported one after another with "
+            f"`manage.py import_ssda903` in a process of its own on the same two cores, from before the users "
+            f"signed in until the measured minute ended ({running} s). Finished in that time: {len(imports)}"
+            + (" (" + "; ".join(f"{name} {outcome} in {float(seconds):.0f} s" for name, outcome, seconds in imports)
+               + ")" if imports else "") + "; the one under way when the minute ended was stopped (rolled back).",
             "",
-            *[f"- {name}: {outcome}, {float(seconds):.1f} s" for name, outcome, seconds in imports],
+            f"Statements that waited more than a second for a lock while the users worked (PostgreSQL's "
+            f"`log_lock_waits`): **{len(waits)}**" + ("." if not waits else ":"),
             "",
+            *[f"- `{line[:240]}`" for line in waits[:20]],
+            *([""] if waits else []),
         ]
     if sign_in:
         post = sign_in.get("sign in", {})

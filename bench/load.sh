@@ -44,6 +44,14 @@ with connection.cursor() as cursor:
     cursor.execute("CREATE DATABASE placements_load")
 EOF
 
+# Any statement that waits more than a second for a lock is written to the server's log (deadlock_timeout is
+# 1 s): the run with imports counts them, which is "no request waits on the import for more than a second".
+pg_dir=${PLACEMENTS_PG_DIR:-/var/tmp/placements-pg}
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+runuser -u postgres -- env -C / "$pg_bin/psql" -h /tmp -p "${PLACEMENTS_PG_PORT:-5433}" -U postgres -qAtX \
+    -c "ALTER DATABASE placements_load SET log_lock_waits = on" -c "ALTER DATABASE placements_load SET deadlock_timeout = '1s'" \
+    || echo "Could not turn on log_lock_waits: lock waits will not be counted" >&2
+
 export SECRET_KEY=${SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')}
 export DEBUG=false HTTPS=false
 .venv/bin/python manage.py migrate --no-input -v 0
@@ -106,7 +114,13 @@ echo "==> Generating three SSDA903 returns of $IMPORT_EPISODES episodes"
 ) &
 importer_pid=$!
 sleep 5  # the first import is under way before anyone signs in
+log_from=$(stat -c %s "$pg_dir/server.log")
+import_began=$EPOCHREALTIME
 run_locust import 5 15
+# Lock waits of over a second while the users worked, from the server's log.
+tail -c +"$((log_from + 1))" "$pg_dir/server.log" | grep -E "still waiting for" \
+    >"$results/import/lock_waits.txt" || true
+awk -v a="$import_began" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f\n", b - a }' >"$results/import/seconds.txt"
 kill "$importer_pid" 2>/dev/null || true
 pkill -f "manage.py import_ssda903 $results" 2>/dev/null || true
 wait "$importer_pid" 2>/dev/null || true
