@@ -152,6 +152,24 @@ def _copy_text(rows: list[tuple]) -> str:
     return "".join("\t".join([text(value) for value in row]) + "\n" for row in rows)
 
 
+def insert_values(model, names: list[str], rows: list[tuple], *, using: str | None = None) -> None:
+    """Write rows given as plain values of the columns ``names`` (attnames; the key left to the database), in
+    one statement on PostgreSQL: for a derived table that needs no instances and no keys back."""
+    if not rows:
+        return
+    using = using or router.db_for_write(model)
+    connection = connections[using]
+    fields = [model._meta.get_field(name) for name in names]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.StringIO(_copy_text(rows)))
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
+
 def insert(model, objs: Sequence[models.Model], *, using: str | None = None) -> list[tuple]:
     """Write these new instances of ``model`` (as ``bulk_create`` would: same rows, keys in the same order) and
     give each its key. Returns each row's values in ``model``'s column order (``concrete_fields``)."""

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 
 from django.db import transaction
 
+from placements import bulk_insert
 from placements.care.segments import PlacementFacts, StatusPeriod, care_segments, records_begin
 
 BATCH = 2000
@@ -67,11 +68,12 @@ def _rebuild_batch(ids: list[int], *, CareSegment, Child, Placement, LegalStatus
         for segment in care_segments(date_of_birth=born, placements=placements[child_id],
                                      legal_status_periods=periods[child_id],
                                      records_began=records_begin(episodes[child_id])):
-            rows.append(CareSegment(child_id=child_id, placement_id=segment.placement_id, start=segment.start,
-                                    end=segment.end, legal_status=segment.legal_status,
-                                    before_records=segment.before_records))
+            rows.append((child_id, segment.placement_id, segment.start, segment.end, segment.legal_status,
+                         segment.before_records))
     CareSegment.objects.filter(child_id__in=ids).delete()
-    CareSegment.objects.bulk_create(rows, batch_size=BATCH)
+    # Plain rows in one statement (placements.bulk_insert): a segment is derived, nothing needs its instance.
+    bulk_insert.insert_values(CareSegment, ["child", "placement", "start", "end", "legal_status", "before_records"],
+                              rows, using=CareSegment.objects.db)
     return len(rows)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from json.encoder import encode_basestring_ascii
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -61,6 +62,38 @@ def fingerprint(row: dict) -> str:
     return hashlib.sha256(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()[:20]
 
 
+def _json_value(value) -> str:
+    """``json.dumps(_plain(value), default=str)`` for one column's value, without the general encoder."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return encode_basestring_ascii(value)
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, (datetime, date, time)):
+        return f'"{value.isoformat()}"'
+    return json.dumps(_plain(value), default=str)
+
+
+class Fingerprints:
+    """``fingerprint`` of many rows of one table given as values in column order (``fields_of``), the same
+    text hashed: the keys sorted once, each value written as ``json.dumps`` writes it."""
+
+    def __init__(self, model):
+        names = [f.attname for f in fields_of(model)]
+        order = sorted(range(len(names)), key=names.__getitem__)
+        self.order = order
+        self.keys = [json.dumps(names[index]) + ": " for index in order]
+
+    def __call__(self, values: tuple) -> str:
+        text = "{" + ", ".join([key + _json_value(values[index]) for key, index in zip(self.keys, self.order)]) + "}"
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
 def instance_from(model, row: dict) -> models.Model:
     """A model instance holding a row as the journal kept it (each value read back by its field)."""
     return model(**{f.attname: f.to_python(row[f.attname]) if row[f.attname] is not None else None
@@ -91,11 +124,11 @@ class Journal:
             return created
         rows = bulk_insert.insert(model, objs)
         self.created(model, objs)
-        names = [f.attname for f in fields_of(model)]
         written = self._written.setdefault(model._meta.label_lower, {})
-        pk_index = names.index(model._meta.pk.attname)
+        pk_index = [f.attname for f in fields_of(model)].index(model._meta.pk.attname)
+        print_of = Fingerprints(model)
         for values in rows:
-            written[str(values[pk_index])] = fingerprint({name: _plain(value) for name, value in zip(names, values)})
+            written[str(values[pk_index])] = print_of(values)
         return objs
 
     def created(self, model, objs: Iterable) -> None:
