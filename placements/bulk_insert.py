@@ -135,21 +135,39 @@ def _values(model, objs: Sequence[models.Model], fields: list) -> list[tuple]:
     return rows
 
 
-def _copy_text(rows: list[tuple]) -> str:
-    def text(value) -> str:
-        if value is None:
-            return "\\N"
-        if value is True:
-            return "t"
-        if value is False:
-            return "f"
-        if isinstance(value, str):
-            return value.translate(_COPY_ESCAPES)
-        if isinstance(value, (date, datetime)):
-            return value.isoformat()
-        return str(value)
+def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
 
-    return "".join("\t".join([text(value) for value in row]) + "\n" for row in rows)
+
+def _copy_text(rows: list[tuple], fields: list | None = None) -> str:
+    """The rows in COPY's text format. With the fields, each column is written by a function chosen once for
+    its type (most columns of most rows are text, a date or a key), the same text."""
+    def column(field):
+        if isinstance(field, (models.CharField, models.TextField)) and not field.null:
+            return lambda value: value.translate(_COPY_ESCAPES) if type(value) is str else _copy_value(value)
+        if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+            return lambda value: "\\N" if value is None else (value.isoformat() if type(value) is date
+                                                               else _copy_value(value))
+        if isinstance(field, (models.IntegerField, models.AutoField, models.ForeignKey)) and not isinstance(
+                field, models.BooleanField):
+            return lambda value: "\\N" if value is None else (int.__repr__(value) if type(value) is int
+                                                               else _copy_value(value))
+        return _copy_value
+
+    if fields is None:
+        return "".join("\t".join([_copy_value(value) for value in row]) + "\n" for row in rows)
+    writers = [column(field) for field in fields]
+    return "".join("\t".join([write(value) for write, value in zip(writers, row)]) + "\n" for row in rows)
 
 
 def insert_values(model, names: list[str], rows: list[tuple], *, using: str | None = None) -> None:
@@ -164,7 +182,8 @@ def insert_values(model, names: list[str], rows: list[tuple], *, using: str | No
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.StringIO(_copy_text(rows)))
+            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN",
+                                      io.StringIO(_copy_text(rows, fields)))
         else:
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
@@ -188,7 +207,8 @@ def insert(model, objs: Sequence[models.Model], *, using: str | None = None) -> 
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.StringIO(_copy_text(rows)))
+            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN",
+                                      io.StringIO(_copy_text(rows, fields)))
         else:
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)

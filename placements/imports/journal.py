@@ -84,13 +84,24 @@ class Fingerprints:
     text hashed: the keys sorted once, each value written as ``json.dumps`` writes it."""
 
     def __init__(self, model):
-        names = [f.attname for f in fields_of(model)]
+        fields = fields_of(model)
+        names = [f.attname for f in fields]
         order = sorted(range(len(names)), key=names.__getitem__)
-        self.order = order
-        self.keys = [json.dumps(names[index]) + ": " for index in order]
+        self.columns = [(json.dumps(names[index]) + ": ", index, self._writer(fields[index])) for index in order]
+
+    @staticmethod
+    def _writer(field):
+        """How a column's value is written, chosen once for its type (text and keys most often)."""
+        if isinstance(field, (models.CharField, models.TextField)) and not field.null:
+            return lambda value: encode_basestring_ascii(value) if type(value) is str else _json_value(value)
+        if isinstance(field, (models.IntegerField, models.AutoField, models.ForeignKey)) and not isinstance(
+                field, models.BooleanField):
+            return lambda value: "null" if value is None else (int.__repr__(value) if type(value) is int
+                                                               else _json_value(value))
+        return _json_value
 
     def __call__(self, values: tuple) -> str:
-        text = "{" + ", ".join([key + _json_value(values[index]) for key, index in zip(self.keys, self.order)]) + "}"
+        text = "{" + ", ".join([key + write(values[index]) for key, index, write in self.columns]) + "}"
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
