@@ -36,7 +36,9 @@ from django.utils import timezone
 
 from placements import rules
 from placements.bulk_insert import new
-from placements.care.store import care_segments_deferred
+from placements.care.segments import PlacementFacts as SegmentPlacement
+from placements.care.segments import StatusPeriod
+from placements.care.store import care_segments_deferred, care_segments_write
 from placements.choices import (
     RNE_LEGAL_STATUS_ONLY,
     RNE_STARTED,
@@ -737,6 +739,29 @@ def ssda903_apply(plan: Ssda903Plan, *, progress: Progress = no_progress) -> Imp
         touched.update(c.pk for c in [*plan.new_children, *plan.changed_children])
         touched.update(r.child_id for r in [*plan.new_placements, *plan.changed_placements, *plan.new_episodes,
                                             *plan.changed_episodes, *plan.new_periods, *plan.changed_periods])
+        # New children: every record of theirs is in the plan, so their segments come from it; the rest are
+        # rebuilt from what is stored, at the end of the block.
+        new_children = _new_children_records(plan)
+        care_segments_write(new_children)
+        touched.difference_update(child_id for child_id, *_records in new_children)
         progress(f"Rebuilding the looked-after days of {len(touched):,} children.")
     plan.result.applied = True
     return plan.result
+
+
+def _new_children_records(plan: Ssda903Plan) -> list[tuple]:
+    """Each new child's date of birth, placements, legal-status periods and episodes, as the plan wrote them."""
+    new = {child.pk: child for child in plan.new_children}
+    placements: dict[int, list] = defaultdict(list)
+    for p in plan.new_placements:
+        if p.child_id in new:
+            placements[p.child_id].append(SegmentPlacement(p.pk, p.start, p.end, p.legal_status))
+    periods: dict[int, list] = defaultdict(list)
+    for period in plan.new_periods:
+        if period.child_id in new:
+            periods[period.child_id].append(StatusPeriod(period.start, period.end, period.legal_status))
+    episodes: dict[int, list] = defaultdict(list)
+    for episode in plan.new_episodes:
+        if episode.child_id in new:
+            episodes[episode.child_id].append((episode.decom, episode.rne))
+    return [(pk, child.date_of_birth, placements[pk], periods[pk], episodes[pk]) for pk, child in new.items()]
