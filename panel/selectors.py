@@ -7,8 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, Window
-from django.db.models.functions import Coalesce, FirstValue, RowNumber
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from placements import rules as placement_rules
 from placements import selectors as placement_selectors
@@ -28,27 +27,32 @@ def _minuted_before(meeting_date: date):
     return PanelReview.objects.filter(child=OuterRef("child_id"), meeting__date__lt=meeting_date).exclude(decision="")
 
 
-def _latest_first() -> dict:
-    """A window over each child's minuted reviews, the latest meeting (then the latest item) first."""
-    return {"partition_by": F("child_id"), "order_by": [F("meeting__date").desc(), F("pk").desc()]}
+def _minuted(on: date) -> QuerySet[PanelReview]:
+    return PanelReview.objects.filter(meeting__date__lt=on).exclude(decision="")
+
+
+def _the_latest(on: date) -> Q:
+    """A minuted review with none later for the same child before ``on`` (a later meeting, or the same meeting
+    day and a later item): the child's last. PostgreSQL answers it as one anti-join over the minuted reviews."""
+    later = _minuted(on).filter(child_id=OuterRef("child_id")).filter(
+        Q(meeting__date__gt=OuterRef("meeting__date")) | Q(meeting__date=OuterRef("meeting__date"), pk__gt=OuterRef("pk")))
+    return ~Q(Exists(later))
 
 
 def last_minuted_reviews(on: date, children: list[int] | None = None) -> QuerySet[PanelReview]:
     """Each child's last minuted review before ``on`` (the latest meeting, then the latest item): one a child;
-    of these ``children`` only, when given. One pass over the minuted reviews (a window function)."""
-    minuted = PanelReview.objects.filter(meeting__date__lt=on).exclude(decision="")
+    of these ``children`` only, when given."""
+    minuted = _minuted(on)
     if children is not None:
         minuted = minuted.filter(child_id__in=children)
-    return minuted.annotate(latest=Window(RowNumber(), **_latest_first())).filter(latest=1)
+    return minuted.filter(_the_latest(on))
 
 
 def review_not_due(on: date) -> QuerySet:
     """The children whose last minuted review before ``on`` set a next review after ``on``, or none (the panel
     need not see them again unless something changes): as a subquery, run once, not once a placement."""
-    minuted = PanelReview.objects.filter(meeting__date__lt=on).exclude(decision="")
-    last_next = Window(FirstValue(Coalesce("next_review_date", Value(placement_selectors.FAR_FUTURE,
-                                                                     DateField()))), **_latest_first())
-    return minuted.annotate(last_next=last_next).filter(last_next__gt=on).values("child_id")
+    not_due = _minuted(on).filter(Q(next_review_date__isnull=True) | Q(next_review_date__gt=on))
+    return not_due.filter(_the_latest(on)).values("child_id")
 
 
 def could_come_to_panel(on: date, threshold: Decimal, *, movers: frozenset[int] = frozenset(),
