@@ -23,10 +23,6 @@ def cost_threshold() -> Decimal:
     return AuthoritySettings.current().panel_cost_threshold
 
 
-def _minuted_before(meeting_date: date):
-    return PanelReview.objects.filter(child=OuterRef("child_id"), meeting__date__lt=meeting_date).exclude(decision="")
-
-
 def _minuted(on: date) -> QuerySet[PanelReview]:
     return PanelReview.objects.filter(meeting__date__lt=on).exclude(decision="")
 
@@ -61,7 +57,8 @@ def could_come_to_panel(on: date, threshold: Decimal, *, movers: frozenset[int] 
     the rules (``panel.rules.panel_reasons``) still decide, on far fewer rows than every open placement.
 
     ``prefix`` leads from the rows queried to the placement (``"placement__"`` from a ``CareSegment``); the rows
-    have the child's ``child`` themselves (a placement and a segment both do). Needs the annotations ``weekly_cost`` (``placement_selectors.weekly_cost_subquery``) and ``ownership``
+    have the child's ``child`` themselves (a placement and a segment both do). Needs the annotations
+    ``weekly_cost`` (``placement_selectors.weekly_cost_subquery``) and ``ownership``
     (``placement_selectors.placement_ownership``).
     """
     p = prefix
