@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DateField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import LessThanOrEqual
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from placements import rules as placement_rules
 from placements import selectors as placement_selectors
 from placements.choices import CostKind, OfstedRating, Ownership, PlacementCategory
-from placements.models import AuthoritySettings, CostLine, DeprivationOfLiberty, OfstedInspection, Provider
+from placements.models import (AuthoritySettings, CostLine, DeprivationOfLiberty, OfstedInspection, Placement,
+                               Provider)
 from panel import rules
 from panel.choices import ConsolidationOutcome, MeetingStatus
 from panel.models import ConsolidationMeeting, PanelAction, PanelMeeting, PanelReview
@@ -23,50 +23,65 @@ def cost_threshold() -> Decimal:
     return AuthoritySettings.current().panel_cost_threshold
 
 
-def _minuted_before(meeting_date: date):
-    return PanelReview.objects.filter(child=OuterRef("child_id"), meeting__date__lt=meeting_date).exclude(decision="")
+def _minuted(on: date) -> QuerySet[PanelReview]:
+    return PanelReview.objects.filter(meeting__date__lt=on).exclude(decision="")
 
 
-def next_review_or_never(on: date) -> Subquery:
-    """The next review date the child's last minuted review before ``on`` set, in one correlated
-    subquery: ``FAR_FUTURE`` when that review set none, NULL when the child was never reviewed.
+def _the_latest(on: date) -> Q:
+    """A minuted review with none later for the same child before ``on`` (a later meeting, or the same meeting
+    day and a later item): the child's last. PostgreSQL answers it as one anti-join over the minuted reviews."""
+    later = _minuted(on).filter(child_id=OuterRef("child_id")).filter(
+        Q(meeting__date__gt=OuterRef("meeting__date")) | Q(meeting__date=OuterRef("meeting__date"), pk__gt=OuterRef("pk")))
+    return ~Q(Exists(later))
 
-    It stands for both of rules P's "next review" and "reviewed before": as two subqueries, PostgreSQL
-    answered the second by hashing every minuted review, once in the condition and again in the columns.
-    """
-    last_review = _minuted_before(on).order_by("-meeting__date", "-pk")
-    next_date = Coalesce("next_review_date", Value(placement_selectors.FAR_FUTURE, DateField()))
-    return Subquery(last_review.values(next_date=next_date)[:1], output_field=DateField())
+
+def last_minuted_reviews(on: date, children: list[int] | None = None) -> QuerySet[PanelReview]:
+    """Each child's last minuted review before ``on`` (the latest meeting, then the latest item): one a child;
+    of these ``children`` only, when given."""
+    minuted = _minuted(on)
+    if children is not None:
+        minuted = minuted.filter(child_id__in=children)
+    return minuted.filter(_the_latest(on))
+
+
+def review_not_due(on: date) -> QuerySet:
+    """The children whose last minuted review before ``on`` set a next review after ``on``, or none (the panel
+    need not see them again unless something changes): as a subquery, run once, not once a placement."""
+    not_due = _minuted(on).filter(Q(next_review_date__isnull=True) | Q(next_review_date__gt=on))
+    return not_due.filter(_the_latest(on)).values("child_id")
 
 
 def could_come_to_panel(on: date, threshold: Decimal, *, movers: frozenset[int] = frozenset(),
-                        outside_area: str = "") -> Q:
+                        outside_area: str = "", prefix: str = "") -> Q:
     """In SQL, a condition every placement that meets a rule P on ``on`` meets (and a few that do not):
     the rules (``panel.rules.panel_reasons``) still decide, on far fewer rows than every open placement.
 
-    Needs the annotations ``weekly_cost`` (``placement_selectors.weekly_cost_subquery``), ``ownership``
-    (``placement_selectors.placement_ownership``) and ``next_review`` (``next_review_or_never``).
+    ``prefix`` leads from the rows queried to the placement (``"placement__"`` from a ``CareSegment``); the rows
+    have the child's ``child`` themselves (a placement and a segment both do). Needs the annotations
+    ``weekly_cost`` (``placement_selectors.weekly_cost_subquery``) and ``ownership``
+    (``placement_selectors.placement_ownership``).
     """
+    p = prefix
     external = Q(ownership=Ownership.EXTERNAL)  # the annotation selectors.placement_ownership
-    unregulated = Q(category=PlacementCategory.UNREGULATED) | Q(provider__regulated=False)
-    residential = Q(category=PlacementCategory.RESIDENTIAL)
+    unregulated = Q(**{f"{p}category": PlacementCategory.UNREGULATED}) | Q(**{f"{p}provider__regulated": False})
+    residential = Q(**{f"{p}category": PlacementCategory.RESIDENTIAL})
     margin = timedelta(days=2)  # either side of a birthday: the rules decide the day itself
-    aged_12_or_under = Q(child__date_of_birth__gt=placement_rules.born_on_or_before_to_be(13, on) - margin)
-    turns_18_within_6_months = Q(
-        child__date_of_birth__gt=placement_rules.born_on_or_before_to_be(18, on) - margin,
-        child__date_of_birth__lte=placement_rules.born_on_or_before_to_be(18, placement_rules.add_months(on, 6)) + margin,
-    )
+    born = "child__date_of_birth"
+    aged_12_or_under = Q(**{f"{born}__gt": placement_rules.born_on_or_before_to_be(13, on) - margin})
+    turns_18_within_6_months = Q(**{
+        f"{born}__gt": placement_rules.born_on_or_before_to_be(18, on) - margin,
+        f"{born}__lte": placement_rules.born_on_or_before_to_be(18, placement_rules.add_months(on, 6)) + margin,
+    })
     inadequate_since_start = Exists(OfstedInspection.objects.filter(
-        provider=OuterRef("provider_id"), overall=OfstedRating.INADEQUATE,
-        inspection_date__gt=OuterRef("start"), inspection_date__lte=on))
-    additional = Exists(CostLine.objects.filter(placement=OuterRef("pk"), kind=CostKind.ADDITIONAL)
-                        .filter(placement_selectors.in_force(on)))
-    # Never reviewed (NULL, read as the earliest day) or due by ``on``: one test, so PostgreSQL runs the
-    # review subquery once a row, not once for "never" and again for "due".
-    review_due = Q(LessThanOrEqual(Coalesce("next_review", Value(date.min, DateField())), on))
+        provider=OuterRef(f"{p}provider_id"), overall=OfstedRating.INADEQUATE,
+        inspection_date__gt=OuterRef(f"{p}start"), inspection_date__lte=on))
+    additional = Q(**{f"{p}pk__in": CostLine.objects.filter(kind=CostKind.ADDITIONAL)
+                      .filter(placement_selectors.in_force(on)).values("placement_id")})
+    # Never reviewed or due by ``on``: not among the children whose last review set a later date (one set).
+    review_due = ~Q(child_id__in=review_not_due(on))
     # Cheapest tests first: PostgreSQL evaluates an OR from the left and stops at the first true.
     condition = (
-        Q(desired_not_met_market=True)
+        Q(**{f"{p}desired_not_met_market": True})
         | unregulated
         | (residential & (aged_12_or_under | inadequate_since_start))
         | (external & (turns_18_within_6_months | review_due | Q(weekly_cost__gt=threshold)))
@@ -76,18 +91,33 @@ def could_come_to_panel(on: date, threshold: Decimal, *, movers: frozenset[int] 
     if movers:
         condition |= Q(child_id__in=movers)
     if outside_area:
-        condition |= (Q(provider__isnull=False) & ~Q(provider__local_authority="")
-                      & ~Q(provider__local_authority__iexact=outside_area))
+        condition |= (Q(**{f"{p}provider__isnull": False}) & ~Q(**{f"{p}provider__local_authority": ""})
+                      & ~Q(**{f"{p}provider__local_authority__iexact": outside_area}))
     return condition
+
+
+def _last_reviews(child_ids: list[int], on: date) -> dict[int, tuple]:
+    """Per child, their last minuted review before ``on`` as plain values: (meeting date, next review date,
+    rule codes, weekly cost, placement). In batches within the database's limit on
+    parameters (one query on PostgreSQL)."""
+    size = connection.features.max_query_params or len(child_ids) or 1
+    last: dict[int, tuple] = {}
+    for start in range(0, len(child_ids), size):
+        for child_id, *values in (last_minuted_reviews(on, child_ids[start:start + size])
+                                  .values_list("child_id", "meeting__date", "next_review_date", "reasons",
+                                               "weekly_cost", "placement_id")):
+            last[child_id] = tuple(values)
+    return last
 
 
 def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
     """Every child the rules bring to the panel on ``meeting_date``, in agenda order.
 
-    Four queries whatever the data: the placements that could meet a rule (``could_come_to_panel``), as
-    plain values with who attends for the child, then the DoL orders, Ofsted inspections and additional
-    cost lines the rules read, each only where a rule can use it. The rules run on plain values, so a
-    region's placements cost no model objects.
+    A fixed number of queries whatever the data: the children looked after that day (``CareSegment``, the one
+    definition) whose placement could meet a rule (``could_come_to_panel``), as plain values with who attends
+    for them; their last minuted reviews; then the DoL orders, Ofsted inspections and additional cost lines the
+    rules read, each only where a rule can use it. The rules run on plain values, so a region's placements cost
+    no model objects.
     """
     on = meeting_date
     authority = AuthoritySettings.current()
@@ -102,18 +132,19 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
             if event.kind == MOVE:
                 moves[event.child_id] = moves.get(event.child_id, 0) + 1
     area = authority.authority_area.strip() if authority.panel_rule_out_of_area else ""
-    rows = (
-        placement_selectors.looked_after_placements(on)
-        .annotate(weekly_cost=placement_selectors.weekly_cost_subquery(on), next_review=next_review_or_never(on),
-                  ownership=placement_selectors.placement_ownership())
-        .filter(could_come_to_panel(on, threshold, outside_area=area,
+    rows = list(
+        placement_selectors.care_segments_on(on)
+        .annotate(weekly_cost=placement_selectors.weekly_cost_subquery(on, "placement_id"),
+                  ownership=placement_selectors.placement_ownership("placement__"))
+        .filter(could_come_to_panel(on, threshold, outside_area=area, prefix="placement__",
                                     movers=frozenset(child for child, count in moves.items() if count >= 2)))
         .order_by()
-        .values_list("pk", "child_id", "child__date_of_birth", "category", "start", "provider_id",
-                     "ownership", "provider__regulated", "weekly_cost", "desired_category",
-                     "desired_not_met_market", "next_review", "child__social_worker", "child__team_manager",
-                     "child__iro", "provider__local_authority")
+        .values_list("placement_id", "child_id", "child__date_of_birth", "placement__category", "placement__start",
+                     "placement__provider_id", "ownership", "placement__provider__regulated", "weekly_cost",
+                     "placement__desired_category", "placement__desired_not_met_market", "child__social_worker",
+                     "child__team_manager", "child__iro", "placement__provider__local_authority")
     )
+    last = _last_reviews(sorted({row[1] for row in rows}), on)
     # What the rules read besides the placement, each only where it can matter: a DoL order for
     # unregulated provision, the inspections of providers rated inadequate on the day (the only residential
     # rule that reads them needs the latest rating inadequate), additional cost lines in force.
@@ -138,9 +169,9 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
         additional.setdefault(placement_id, []).append((description, amount))
 
     candidates = []
-    never = placement_selectors.FAR_FUTURE
     for (pk, child_id, born, category, start, provider_id, ownership, regulated, weekly_cost, desired_category,
-         desired_not_met_market, next_review, social_worker, team_manager, iro, provider_area) in rows:
+         desired_not_met_market, social_worker, team_manager, iro, provider_area) in rows:
+        review = last.get(child_id)
         facts = rules.PlacementFacts(
             date_of_birth=born,
             category=category,
@@ -153,8 +184,8 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
             inspections=tuple(inspections.get(provider_id, ())),
             dol_since=dol_since.get(child_id),
             additional_lines=tuple(additional.get(pk, ())),
-            next_review=None if next_review == never else next_review,
-            reviewed_before=next_review is not None,
+            next_review=review[1] if review else None,
+            reviewed_before=review is not None,
             moves_last_12_months=moves.get(child_id, 0) if authority.panel_rule_two_moves else None,
             provider_area=(provider_area or "") if area else None,
             authority_area=area,
@@ -164,24 +195,19 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
             candidates.append((rules.AgendaCandidate(
                 placement_id=pk, child_id=child_id, weekly_cost=weekly_cost, reasons=reasons,
                 attendees={"social_worker": social_worker, "team_manager": team_manager, "iro": iro}), provider_id))
-    return sorted(_as_the_panel_left_them(candidates, on))
+    return sorted(_as_the_panel_left_them(candidates, on, last))
 
 
-def _as_the_panel_left_them(candidates: list[tuple[rules.AgendaCandidate, int | None]], on: date
-                            ) -> list[rules.AgendaCandidate]:
+def _as_the_panel_left_them(candidates: list[tuple[rules.AgendaCandidate, int | None]], on: date,
+                            last: dict[int, tuple]) -> list[rules.AgendaCandidate]:
     """The panel's own review dates hold (SPEC rules P; issue 15): a child the panel has reviewed comes back when
     the next review it set falls due, or earlier only with a change it has not seen (the reason says which); a
-    child never reviewed comes at once. Two queries: the last minuted review of each candidate, and the
-    inspections of their providers."""
-    children = [candidate.child_id for candidate, _provider in candidates]
-    last: dict[int, PanelReview] = {}
-    for review in (PanelReview.objects.filter(child_id__in=children, meeting__date__lt=on).exclude(decision="")
-                   .select_related("meeting", "placement").order_by("child_id", "-meeting__date", "-pk")
-                   .only("child_id", "meeting__date", "next_review_date", "reasons", "weekly_cost", "placement_id",
-                         "placement__provider_id")):
-        last.setdefault(review.child_id, review)
+    child never reviewed comes at once. ``last`` is each child's last minuted review (``_last_reviews``); two
+    queries more: the providers of the placements reviewed, and the inspections of the providers then and now."""
+    reviewed = {review[4] for review in last.values() if review[4]}
+    provider_of = dict(Placement.objects.filter(pk__in=reviewed).values_list("pk", "provider_id")) if reviewed else {}
     providers = {provider for _candidate, provider in candidates if provider}
-    providers |= {review.placement.provider_id for review in last.values() if review.placement_id}
+    providers |= {provider for provider in provider_of.values() if provider}
     inspections: dict[int, list[tuple[date, str]]] = {}
     for provider_id, when, overall in (OfstedInspection.objects.filter(provider_id__in=providers, inspection_date__lte=on)
                                        .order_by("inspection_date").values_list("provider_id", "inspection_date",
@@ -198,15 +224,16 @@ def _as_the_panel_left_them(candidates: list[tuple[rules.AgendaCandidate, int | 
         if review is None:
             kept.append(candidate)  # never reviewed: a new case (or, with no priority rule, a review due)
             continue
-        if review.next_review_date is not None and review.next_review_date <= on:
-            candidate.group, candidate.due = rules.DUE, review.next_review_date
+        meeting_date, next_review_date, codes, weekly_cost, placement_id = review
+        if next_review_date is not None and next_review_date <= on:
+            candidate.group, candidate.due = rules.DUE, next_review_date
             candidate.__post_init__()
             kept.append(candidate)
             continue
         seen = rules.LastReview(
-            meeting_date=review.meeting.date, next_review=review.next_review_date, codes=frozenset(review.reasons),
-            weekly_cost=review.weekly_cost, placement_id=review.placement_id,
-            rating=rating(review.placement.provider_id if review.placement_id else None, review.meeting.date))
+            meeting_date=meeting_date, next_review=next_review_date, codes=frozenset(codes),
+            weekly_cost=weekly_cost, placement_id=placement_id,
+            rating=rating(provider_of.get(placement_id), meeting_date))
         changes = rules.changes_since(seen, codes=candidate.codes, weekly_cost=candidate.weekly_cost,
                                       placement_id=candidate.placement_id, rating=rating(provider_id, on))
         if changes:

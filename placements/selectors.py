@@ -84,10 +84,11 @@ def looked_after_placements(on: date) -> QuerySet[Placement]:
     return Placement.objects.filter(pk__in=care_segments_on(on).values("placement_id"))
 
 
-def weekly_cost_subquery(on: date) -> Subquery:
-    """Rule C1 as a correlated subquery, for annotating a placement list without multiplying rows."""
+def weekly_cost_subquery(on: date, placement: str = "pk") -> Subquery:
+    """Rule C1 as a correlated subquery, for annotating a placement list without multiplying rows
+    (``placement``: the outer query's column holding the placement, for rows that are not placements)."""
     lines = (
-        CostLine.objects.filter(placement=OuterRef("pk"))
+        CostLine.objects.filter(placement=OuterRef(placement))
         .filter(in_force(on))
         .values("placement")
         .annotate(total=Sum("weekly_amount"))

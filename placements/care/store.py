@@ -5,7 +5,8 @@ episodes (the records' beginning). Any save or delete of one of those rebuilds t
 at once, in the same transaction (signals connected in ``PlacementsConfig.ready``). Writers that
 bypass signals (bulk inserts in imports and the demo) run inside ``care_segments_deferred()``, which
 gathers the children touched and rebuilds them once at the end, or call ``care_segments_rebuild``
-themselves. ``manage.py rebuild_care_segments`` rebuilds everything; a test compares the maintained
+themselves; for children they have just created, whose every record they hold, ``care_segments_write``
+writes the segments from those values without reading them back. ``manage.py rebuild_care_segments`` rebuilds everything; a test compares the maintained
 table with a rebuild from scratch after random writes.
 """
 
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 
 from django.db import transaction
 
+from placements import bulk_insert
 from placements.care.segments import PlacementFacts, StatusPeriod, care_segments, records_begin
 
 BATCH = 2000
@@ -67,11 +69,31 @@ def _rebuild_batch(ids: list[int], *, CareSegment, Child, Placement, LegalStatus
         for segment in care_segments(date_of_birth=born, placements=placements[child_id],
                                      legal_status_periods=periods[child_id],
                                      records_began=records_begin(episodes[child_id])):
-            rows.append(CareSegment(child_id=child_id, placement_id=segment.placement_id, start=segment.start,
-                                    end=segment.end, legal_status=segment.legal_status,
-                                    before_records=segment.before_records))
+            rows.append((child_id, segment.placement_id, segment.start, segment.end, segment.legal_status,
+                         segment.before_records))
     CareSegment.objects.filter(child_id__in=ids).delete()
-    CareSegment.objects.bulk_create(rows, batch_size=BATCH)
+    # Plain rows in one statement (placements.bulk_insert): a segment is derived, nothing needs its instance.
+    bulk_insert.insert_values(CareSegment, ["child", "placement", "start", "end", "legal_status", "before_records"],
+                              rows, using=CareSegment.objects.db)
+    return len(rows)
+
+
+def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFacts], list[StatusPeriod], list]],
+                        *, using: str | None = None) -> int:
+    """Write the segments of children whose every record is given here and who have no segments yet: children
+    a bulk writer has just created (an import's new children), as (child, date of birth, placements,
+    legal-status periods, episodes' (DECOM, RNE)). The same segments a rebuild gives, without reading back
+    what was just written. Returns how many were written."""
+    from placements.models import CareSegment
+
+    rows = []
+    for child_id, born, placements, periods, episodes in children:
+        for segment in care_segments(date_of_birth=born, placements=placements, legal_status_periods=periods,
+                                     records_began=records_begin(episodes)):
+            rows.append((child_id, segment.placement_id, segment.start, segment.end, segment.legal_status,
+                         segment.before_records))
+    bulk_insert.insert_values(CareSegment, ["child", "placement", "start", "end", "legal_status", "before_records"],
+                              rows, using=using)
     return len(rows)
 
 

@@ -35,7 +35,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from placements import rules
-from placements.care.store import care_segments_deferred
+from placements.bulk_insert import new
+from placements.care.segments import PlacementFacts as SegmentPlacement
+from placements.care.segments import StatusPeriod
+from placements.care.store import care_segments_deferred, care_segments_write
 from placements.choices import (
     RNE_LEGAL_STATUS_ONLY,
     RNE_STARTED,
@@ -501,7 +504,7 @@ def _plan_changes(plan, header_by_child, episode_rows, dol_rows, uasc_rows, exis
         if child is None:
             if ref not in episode_children:
                 continue
-            child = Child(case_ref=ref, given_name="", family_name="", sex=header.sex,
+            child = new(Child, case_ref=ref, given_name="", family_name="", sex=header.sex,
                           date_of_birth=header.date_of_birth, ethnicity=header.ethnicity, source=RecordSource.IMPORT)
             plan.new_children.append(child)
         elif header:
@@ -539,7 +542,7 @@ def _plan_changes(plan, header_by_child, episode_rows, dol_rows, uasc_rows, exis
         for row in rows:
             episode = merged.get(row.decom)
             if episode is None:
-                episode = Episode(child=child, decom=row.decom, **{n: getattr(row, n) for n in EPISODE_DATA})
+                episode = new(Episode, child=child, decom=row.decom, **{n: getattr(row, n) for n in EPISODE_DATA})
                 merged[row.decom] = episode
                 plan.new_episodes.append(episode)
             elif row.return_year < episode.return_year:
@@ -630,8 +633,9 @@ def _plan_placements(plan, child, groups, existing, providers, changed_episodes)
                       else _route(group, provider_id, providers, ownership)),
         }
         if is_new:
-            # Made with every value at once: a model instance is slow to build and then change field by field.
-            placement = Placement(child=child, desired_category="", **wanted)
+            # Made with every value at once (bulk_insert.new): a model instance is slow to build, and then to change
+            # field by field.
+            placement = new(Placement, child=child, desired_category="", **wanted)
             plan.new_placements.append(placement)
         else:
             if placement.planned_end and placement.planned_end <= group.start:
@@ -663,7 +667,7 @@ def _plan_periods(plan, child, episodes, existing) -> None:
     for start, end, legal_status in wanted:
         period = by_start.pop(start, None)
         if period is None:
-            plan.new_periods.append(LegalStatusPeriod(child=child, start=start, end=end, legal_status=legal_status))
+            plan.new_periods.append(new(LegalStatusPeriod, child=child, start=start, end=end, legal_status=legal_status))
         elif (period.end, period.legal_status) != (end, legal_status):
             period.end, period.legal_status = end, legal_status
             plan.changed_periods.append(period)
@@ -683,7 +687,7 @@ def _plan_dol_orders(plan, rows, children, counts) -> None:
             continue
         order = existing.get((child.pk, row.start)) if child.pk else None
         if order is None:
-            plan.new_dol_orders.append(DeprivationOfLiberty(child=child, start=row.start, end=row.end))
+            plan.new_dol_orders.append(new(DeprivationOfLiberty, child=child, start=row.start, end=row.end))
             counts.new += 1
         elif order.end != row.end:
             order.end = row.end
@@ -735,6 +739,29 @@ def ssda903_apply(plan: Ssda903Plan, *, progress: Progress = no_progress) -> Imp
         touched.update(c.pk for c in [*plan.new_children, *plan.changed_children])
         touched.update(r.child_id for r in [*plan.new_placements, *plan.changed_placements, *plan.new_episodes,
                                             *plan.changed_episodes, *plan.new_periods, *plan.changed_periods])
+        # New children: every record of theirs is in the plan, so their segments come from it; the rest are
+        # rebuilt from what is stored, at the end of the block.
+        new_children = _new_children_records(plan)
+        care_segments_write(new_children)
+        touched.difference_update(child_id for child_id, *_records in new_children)
         progress(f"Rebuilding the looked-after days of {len(touched):,} children.")
     plan.result.applied = True
     return plan.result
+
+
+def _new_children_records(plan: Ssda903Plan) -> list[tuple]:
+    """Each new child's date of birth, placements, legal-status periods and episodes, as the plan wrote them."""
+    new = {child.pk: child for child in plan.new_children}
+    placements: dict[int, list] = defaultdict(list)
+    for p in plan.new_placements:
+        if p.child_id in new:
+            placements[p.child_id].append(SegmentPlacement(p.pk, p.start, p.end, p.legal_status))
+    periods: dict[int, list] = defaultdict(list)
+    for period in plan.new_periods:
+        if period.child_id in new:
+            periods[period.child_id].append(StatusPeriod(period.start, period.end, period.legal_status))
+    episodes: dict[int, list] = defaultdict(list)
+    for episode in plan.new_episodes:
+        if episode.child_id in new:
+            episodes[episode.child_id].append((episode.decom, episode.rne))
+    return [(pk, child.date_of_birth, placements[pk], periods[pk], episodes[pk]) for pk, child in new.items()]
