@@ -65,7 +65,9 @@ from placements.models import (
     OfstedInspection,
     Placement,
     Provider,
+    RegisterEntry,
 )
+from placements.register.models import postcode_key
 
 DEMO = RecordSource.DEMO
 DEMO_PASSWORD = "placements-demo"
@@ -354,14 +356,22 @@ class DemoBuilder:
                                                        start=date(self.history_start.year - rng.randint(0, 3), 4, 1)))
         FrameworkMembership.objects.bulk_create(memberships)
 
-        # Ofsted: roughly yearly inspections of every regulated provider; a few downgrades to inadequate.
+        # Ofsted's register: an entry for every regulated provider (generated, like the providers), and roughly
+        # yearly inspections of each; a few downgrades to inadequate.
+        regulated = list(Provider.objects.filter(source=DEMO, regulated=True).exclude(urn=None).order_by("pk"))
+        RegisterEntry.objects.bulk_create([
+            RegisterEntry(urn=p.urn, name=p.name, provision_type=ProvisionKind(p.provision).label, provision=p.provision,
+                          sector="Local Authority" if p.ownership == Ownership.INTERNAL else "Private",
+                          registration_status="Active", local_authority=p.local_authority, region="West Midlands",
+                          postcode=p.postcode, postcode_key=postcode_key(p.postcode))
+            for p in regulated], batch_size=2000, ignore_conflicts=True)
         inspections = []
-        for p in Provider.objects.filter(source=DEMO, regulated=True).order_by("pk"):
+        for p in regulated:
             day = self.history_start - timedelta(days=rng.randint(30, 400))
             rating = self.weighted({OfstedRating.OUTSTANDING: 15, OfstedRating.GOOD: 65,
                                     OfstedRating.REQUIRES_IMPROVEMENT: 20})
             while day < self.today:
-                inspections.append(OfstedInspection(provider=p, inspection_date=day, overall=rating))
+                inspections.append(OfstedInspection(entry_id=p.urn, inspection_date=day, overall=rating))
                 day += timedelta(days=rng.randint(250, 420))
                 roll = rng.random()
                 if rating == OfstedRating.INADEQUATE:
@@ -671,7 +681,10 @@ def demo_remove() -> None:
         module.demo_remove()
     Child.objects.filter(source=DEMO).delete()
     kept = Placement.objects.exclude(child__source=DEMO).values("provider")
-    Provider.objects.filter(source=DEMO).exclude(pk__in=kept).delete()
+    gone = Provider.objects.filter(source=DEMO).exclude(pk__in=kept)
+    # The demo's register entries were made for its providers (the same generated URNs): they go with them.
+    RegisterEntry.objects.filter(urn__in=list(gone.exclude(urn=None).values_list("urn", flat=True))).delete()
+    gone.delete()
     Framework.objects.filter(source=DEMO).delete()
     User.objects.filter(username__in=[u for u, _, _ in DEMO_USERS]).delete()
 

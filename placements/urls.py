@@ -1,5 +1,6 @@
 from django.urls import path
 
+from placements.register import views as register_views
 from placements import approval_views, framework_views, import_history_views, import_views, search_views, views
 
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
     path("providers/new/", views.ProviderCreate.as_view(), name="provider_create"),
     path("providers/<int:pk>/", views.ProviderDetail.as_view(), name="provider_detail"),
     path("providers/<int:pk>/edit/", views.ProviderUpdate.as_view(), name="provider_update"),
+    path("providers/register/", register_views.RegisterList.as_view(), name="register_list"),
+    path("providers/register/<str:urn>/", register_views.RegisterEntryDetail.as_view(), name="register_entry"),
     path("placements/", views.PlacementList.as_view(), name="placement_list"),
     path("placements/<int:pk>/", views.PlacementDetail.as_view(), name="placement_detail"),
     path("placements/<int:pk>/edit/", views.PlacementUpdate.as_view(), name="placement_update"),
