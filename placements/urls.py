@@ -33,6 +33,8 @@ urlpatterns += [
     path("frameworks/<int:pk>/uplifts/new/", framework_views.UpliftCreate.as_view(), name="framework_uplift_create"),
     path("frameworks/<int:pk>/members/new/", framework_views.MembershipCreate.as_view(),
          name="framework_member_create"),
+    path("frameworks/<int:pk>/members/<int:member>/edit/", framework_views.MembershipUpdate.as_view(),
+         name="framework_member_update"),
 ]
 
 # Data in (SPEC section 5) and what needs a person afterwards.

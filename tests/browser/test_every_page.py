@@ -66,6 +66,17 @@ def test_every_page(tab, username):
 
     tab.open("/providers/")
     tab.open(first_row_link(tab, r"/providers/\d+/"))
+    tab.open("/providers/register/")
+    tab.open("/providers/register/?q=fostering&on_list=yes")
+    tab.open(first_row_link(tab, r"/providers/register/[^/]+/"))
+    tab.open("/providers/register/?on_list=no")
+    tab.open(first_row_link(tab, r"/providers/register/[^/]+/"))
+    if username == "admin":
+        tab.open("/providers/new/?find=fostering")
+        tab.open("/providers/new/?find=nothing-like-this")
+        tab.open("/providers/new/?find=supported")
+        use = tab.page.get_by_role("link", name=re.compile("Use this provider")).first.get_attribute("href")
+        tab.open(f"/providers/new/{use}".split("#")[0])
 
     tab.open("/frameworks/")
     framework = first_row_link(tab, r"/frameworks/\d+/")
