@@ -191,7 +191,7 @@ class MembershipUpdate(PermissionRequiredMixin, EditGuardMixin, UpdateView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(FrameworkMembership.objects.select_related("provider", "framework"),
-                                 pk=self.kwargs["member"], framework_id=self.kwargs["pk"])
+                                 pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "framework": self.object.framework}

@@ -35,6 +35,13 @@ class Migration(migrations.Migration):
                 "ordering": ["name", "urn"],
             },
         ),
+        # The provider link may be empty until the next migration drops it (so each step can be reversed).
+        migrations.AlterField(
+            model_name="ofstedinspection",
+            name="provider",
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name="inspections",
+                                    to="placements.provider"),
+        ),
         migrations.AddField(
             model_name="ofstedinspection",
             name="entry",

@@ -36,7 +36,7 @@ class RegisterEntry(models.Model):
         return f"{self.name} ({self.urn})"
 
     def get_absolute_url(self) -> str:
-        return reverse("register_entry", args=[self.urn])
+        return reverse("register_entry", args=[self.pk])
 
     def save(self, *args, **kwargs):
         self.postcode_key = postcode_key(self.postcode)

@@ -95,7 +95,7 @@ class RegisterEntryDetail(PermissionRequiredMixin, TemplateView):
     template_name = "register/entry_detail.html"
 
     def get_context_data(self, **kwargs):
-        entry = get_object_or_404(RegisterEntry, urn=ratings.normal_urn(kwargs["urn"]))
+        entry = get_object_or_404(RegisterEntry, pk=kwargs["pk"])
         provider = Provider.objects.filter(urn=entry.urn).first()
         return super().get_context_data(
             title=entry.name, entry=entry, inspections=list(ratings.inspections_for(entry.urn)), provider=provider,

@@ -20,7 +20,7 @@ from django.urls import reverse
 from placements import access
 from placements.choices import Ownership, ProvisionKind
 from placements.imports import KINDS, SourceFile
-from placements.imports.history import record_import, undo
+from placements.imports.history import UndoRefused, record_import, undo
 from placements.imports.ofsted import ENTRIES, INSPECTIONS
 from placements.models import OfstedInspection, Provider, RegisterEntry
 from placements.register import ratings, search
@@ -136,7 +136,7 @@ def test_a_provider_on_the_list_shows_the_registers_latest_rating_on_its_page_an
 
     page = client.get(home.get_absolute_url()).content.decode()
     assert "Requires improvement to be good" in page and "6 Feb 2024" in page
-    assert reverse("register_entry", args=["SC900002"]) in page
+    assert RegisterEntry.objects.get(urn="SC900002").get_absolute_url() in page
     assert "Not in the register: no entry has URN SC999999" in client.get(unknown.get_absolute_url()).content.decode()
     assert "Not in the register: this provider has no Ofsted URN" in client.get(spot.get_absolute_url()).content.decode()
 
@@ -212,12 +212,12 @@ def test_the_register_page_searches_and_filters_and_each_entry_has_its_page(clie
     assert [row.get_cell("latest_rating") for row in response.context["table"].page.object_list] == [
         "Inadequate", "Not inspected"]
 
-    page = client.get(reverse("register_entry", args=["sc100001"])).content.decode()
+    page = client.get(RegisterEntry.objects.get(urn="SC100001").get_absolute_url()).content.decode()
     assert page.index("1 May 2024") < page.index("1 Mar 2023")  # the ratings history, latest first
     assert ours.get_absolute_url() in page
-    other = client.get(reverse("register_entry", args=["SC100002"])).content.decode()
+    other = client.get(RegisterEntry.objects.get(urn="SC100002").get_absolute_url()).content.decode()
     assert "Not on your provider list" in other and f"{reverse('provider_create')}?use=SC100002" in other
-    assert client.get(reverse("register_entry", args=["SC404"])).status_code == 404
+    assert client.get(reverse("register_entry", args=[RegisterEntry.objects.order_by("pk").last().pk + 1])).status_code == 404
 
 
 def test_the_register_list_makes_the_same_number_of_queries_for_few_or_many_entries(
@@ -240,7 +240,7 @@ def test_whoever_may_see_providers_may_see_the_register(client, django_user_mode
     user.groups.add(Group.objects.get(name=group))
     client.force_login(user)
     assert client.get(reverse("register_list")).status_code == status
-    assert client.get(reverse("register_entry", args=["SC100001"])).status_code == status
+    assert client.get(RegisterEntry.objects.get(urn="SC100001").get_absolute_url()).status_code == status
     assert user.has_perm("placements.view_provider") == (status == 200)
 
 
@@ -293,3 +293,13 @@ def test_the_import_preview_counts_register_entries_and_inspections_apart(client
     confirmed = client.post(reverse("import_confirm", args=[token]), follow=True).content.decode()
     assert "Ofsted register entries: 3 new" in confirmed and "Ofsted inspections: 3 new" in confirmed
     assert not Provider.objects.exists()
+
+
+def test_undo_is_refused_when_an_inspection_was_added_since_to_an_entry_the_import_created():
+    _result, record = import_files([SourceFile.from_path(FIXTURES / "ofsted_provider_level.csv")])
+    OfstedInspection.objects.create(entry_id="SC900001", inspection_date=date(2025, 1, 1), overall="good")
+    before = register()
+    with pytest.raises(UndoRefused) as refused:
+        undo(record)
+    assert any("added since, refers to Ofsted register entry" in reason for reason in refused.value.reasons)
+    assert register() == before

@@ -45,6 +45,11 @@ class World:
             "category": "residential", "lead_authority": "Anyshire"})
         return framework.pk
 
+    def register_entry(self) -> int:
+        from placements.models import RegisterEntry
+
+        return RegisterEntry.objects.get(urn=self.provider.urn).pk
+
     def membership(self) -> int:
         from placements.models import FrameworkMembership
 
@@ -160,7 +165,7 @@ URL_OBJECTS = {
     "dol_create": lambda w, u: {"pk": w.child.pk},
     "provider_detail": lambda w, u: {"pk": w.provider.pk},
     "provider_update": lambda w, u: {"pk": w.provider.pk},
-    "register_entry": lambda w, u: {"urn": w.provider.urn},
+    "register_entry": lambda w, u: {"pk": w.register_entry()},
     "placement_detail": lambda w, u: {"pk": w.placement.pk},
     "placement_update": lambda w, u: {"pk": w.placement.pk},
     "cost_line_create": lambda w, u: {"pk": w.placement.pk},
@@ -173,7 +178,7 @@ URL_OBJECTS = {
     "framework_update": lambda w, u: {"pk": w.framework()},
     "framework_uplift_create": lambda w, u: {"pk": w.framework()},
     "framework_member_create": lambda w, u: {"pk": w.framework()},
-    "framework_member_update": lambda w, u: {"pk": w.framework(), "member": w.membership()},
+    "framework_member_update": lambda w, u: {"pk": w.membership()},
     "import_example": lambda w, u: {"pk": 1},
     "import_undo": lambda w, u: {"pk": w.import_record()},
     "search_detail": lambda w, u: {"pk": w.search.pk},
