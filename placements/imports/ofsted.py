@@ -316,8 +316,8 @@ def _plan_changes(plan: OfstedPlan, rows: dict[str, _EntryRow], inspections: dic
         1 for urn in Provider.objects.exclude(urn=None).values_list("urn", flat=True) if urn in rows)
     result.notes.append(
         f"This import writes Ofsted's register only: your provider list is not changed. {listed:,} of the "
-        f"providers on your list {'is' if listed == 1 else 'are'} in these files and show{'s' if listed == 1 else ''} "
-        "their ratings from the register.")
+        f"providers on your list {'is' if listed == 1 else 'are'} in these files and "
+        f"{'shows its' if listed == 1 else 'show their'} ratings from the register.")
 
 
 def ofsted_apply(plan: OfstedPlan, *, progress: Progress = no_progress) -> ImportResult:

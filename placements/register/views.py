@@ -8,6 +8,8 @@ import django_tables2 as tables
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Exists, OuterRef, Subquery
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -74,7 +76,13 @@ class RegisterTable(tables.Table):
     def render_latest_rating(self, value):
         return OfstedRating(value).label
 
-    def render_on_list(self, value):
+    def render_on_list(self, value, record):
+        if not value:
+            return "No"
+        return format_html('<a class="govuk-link" href="{}">Yes<span class="govuk-visually-hidden">: {} on your '
+                           'list</span></a>', reverse("provider_detail", args=[record.provider_id]), record.name)
+
+    def value_on_list(self, value):
         return "Yes" if value else "No"
 
 
@@ -88,6 +96,9 @@ class RegisterList(ListPage):
 
     def get_queryset(self):
         return register_list(timezone.localdate())
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title_lower": self.title}  # "Filter Ofsted's register"
 
 
 class RegisterEntryDetail(PermissionRequiredMixin, TemplateView):
