@@ -86,6 +86,13 @@ def test_every_page(tab, username):
         tab.open(f"{framework}edit/")
         tab.open(f"{framework}uplifts/new/")
         tab.open(f"{framework}members/new/")
+        tab.open(framework)
+        membership = tab.page.get_by_role("link", name=re.compile("Change or end")).first.get_attribute("href")
+        tab.open(membership)
+        tab.page.fill("#id_end", "1989-12-31")  # a day out of bounds: the error summary, axe-checked
+        with tab.page.expect_navigation():
+            tab.page.get_by_role("button", name="Save").click()
+        tab.check(f"{membership} (with errors)")
 
     tab.open("/placements/")
     placement = first_row_link(tab, r"/placements/\d+/")

@@ -159,3 +159,9 @@ def test_only_a_manager_changes_a_membership(client, officer, framework, member)
     assert client.post(edit, {"start": "2022-04-01", "end": ""}).status_code == 403
     assert FrameworkMembership.objects.get().end == date(2023, 3, 31)
     assert edit not in client.get(framework.get_absolute_url()).content.decode()
+
+
+def test_the_providers_page_links_each_membership_to_its_change_form_for_a_manager(manager_client, framework, member):
+    membership = FrameworkMembership.objects.get()
+    page = manager_client.get(member.get_absolute_url()).content.decode()
+    assert reverse("framework_member_update", args=[membership.pk]) in page
