@@ -303,3 +303,37 @@ def test_undo_is_refused_when_an_inspection_was_added_since_to_an_entry_the_impo
         undo(record)
     assert any("added since, refers to Ofsted register entry" in reason for reason in refused.value.reasons)
     assert register() == before
+
+
+def test_the_register_downloads_as_csv_with_plain_values(client, manager, entries):
+    make_provider(name="Oak Tree (ours)", urn="SC100001")
+    client.force_login(manager)
+    response = client.get(reverse("register_list"), {"q": "oak", "_export": "csv"})
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8-sig")
+    rows = list(csv.reader(text.splitlines()))
+    assert rows[0][0] == "Ofsted URN" and rows[0][-1] == "On your list"
+    assert [(row[0], row[-1]) for row in rows[1:]] == [("SC100001", "Yes"), ("SC100002", "No")]
+    assert "<a" not in text
+
+
+def test_finding_a_provider_to_add_takes_the_same_queries_for_few_or_many_found(client, manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(manager)
+
+    def queries(text):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("provider_create"), {"find": text})
+        return len(captured), response
+
+    RegisterEntry.objects.create(urn="SC399999", name="Lone Meadow")
+    few, response = queries("meadow")
+    assert len(response.context["found"]) == 1
+    for n in range(40):
+        RegisterEntry.objects.create(urn=f"SC3{n:05d}", name=f"Meadow Home {n}")
+        if n % 2:
+            make_provider(name=f"Meadow Home {n}", urn=f"SC3{n:05d}")
+    many, response = queries("meadow")
+    assert len(response.context["found"]) == search.SHOWN and response.context["more_found"]
+    assert many == few
