@@ -12,8 +12,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from placements import rules as placement_rules
 from placements import selectors as placement_selectors
 from placements.choices import CostKind, OfstedRating, Ownership, PlacementCategory
-from placements.models import (AuthoritySettings, CostLine, DeprivationOfLiberty, OfstedInspection, Placement,
-                               Provider)
+from placements.models import AuthoritySettings, CostLine, DeprivationOfLiberty, OfstedInspection, Placement, Provider
+from placements.register import ratings
 from panel import rules
 from panel.choices import ConsolidationOutcome, MeetingStatus
 from panel.models import ConsolidationMeeting, PanelAction, PanelMeeting, PanelReview
@@ -72,9 +72,8 @@ def could_come_to_panel(on: date, threshold: Decimal, *, movers: frozenset[int] 
         f"{born}__gt": placement_rules.born_on_or_before_to_be(18, on) - margin,
         f"{born}__lte": placement_rules.born_on_or_before_to_be(18, placement_rules.add_months(on, 6)) + margin,
     })
-    inadequate_since_start = Exists(OfstedInspection.objects.filter(
-        provider=OuterRef(f"{p}provider_id"), overall=OfstedRating.INADEQUATE,
-        inspection_date__gt=OuterRef(f"{p}start"), inspection_date__lte=on))
+    inadequate_since_start = Exists(ratings.rated_by(on, f"{p}provider__urn").filter(
+        overall=OfstedRating.INADEQUATE, inspection_date__gt=OuterRef(f"{p}start")))
     additional = Q(**{f"{p}pk__in": CostLine.objects.filter(kind=CostKind.ADDITIONAL)
                       .filter(placement_selectors.in_force(on)).values("placement_id")})
     # Never reviewed or due by ``on``: not among the children whose last review set a later date (one set).
@@ -153,14 +152,10 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
                             .order_by("start").values_list("child_id", "start")):
         dol_since.setdefault(child_id, start)
     ever_inadequate = OfstedInspection.objects.filter(overall=OfstedRating.INADEQUATE, inspection_date__lte=on)
-    inadequate_now = (Provider.objects.filter(pk__in=ever_inadequate.values("provider"))
+    inadequate_now = (Provider.objects.filter(urn__in=ever_inadequate.values("entry_id"))
                       .alias(rating=placement_selectors.latest_rating_subquery(on))
                       .filter(rating=OfstedRating.INADEQUATE))
-    inspections: dict[int, list[tuple[date, str]]] = {}
-    for provider_id, when, overall in (OfstedInspection.objects.filter(
-            inspection_date__lte=on, provider__in=inadequate_now.values("pk"))
-            .order_by("inspection_date").values_list("provider_id", "inspection_date", "overall")):
-        inspections.setdefault(provider_id, []).append((when, overall))
+    inspections = ratings.histories(inadequate_now, on)
     additional: dict[int, list[tuple[str, Decimal]]] = {}
     for placement_id, description, amount in (
             CostLine.objects.filter(placement_selectors.in_force(on), kind=CostKind.ADDITIONAL)
@@ -208,11 +203,7 @@ def _as_the_panel_left_them(candidates: list[tuple[rules.AgendaCandidate, int | 
     provider_of = dict(Placement.objects.filter(pk__in=reviewed).values_list("pk", "provider_id")) if reviewed else {}
     providers = {provider for _candidate, provider in candidates if provider}
     providers |= {provider for provider in provider_of.values() if provider}
-    inspections: dict[int, list[tuple[date, str]]] = {}
-    for provider_id, when, overall in (OfstedInspection.objects.filter(provider_id__in=providers, inspection_date__lte=on)
-                                       .order_by("inspection_date").values_list("provider_id", "inspection_date",
-                                                                                "overall")):
-        inspections.setdefault(provider_id, []).append((when, overall))
+    inspections = ratings.histories(providers, on)
 
     def rating(provider_id, day):
         found = rules.rating_on(tuple(inspections.get(provider_id, ())), day) if provider_id else None
@@ -273,10 +264,7 @@ def agenda_pack(meeting: PanelMeeting) -> list[PackItem]:
     for line in lines.order_by("kind", "pk"):
         lines_by_placement.setdefault(line.placement_id, []).append(line)
     provider_ids = {p.provider_id for p in placements if p.provider_id}
-    ratings: dict[int, OfstedInspection] = {}
-    for inspection in OfstedInspection.objects.filter(provider_id__in=provider_ids,
-                                                      inspection_date__lte=meeting.date).order_by("inspection_date"):
-        ratings[inspection.provider_id] = inspection
+    latest = ratings.latest_by_provider(provider_ids, meeting.date)
     child_ids = [item.child_id for item in items]
     previous: dict[int, PanelReview] = {}
     earlier = (
@@ -292,7 +280,7 @@ def agenda_pack(meeting: PanelMeeting) -> list[PackItem]:
     return [
         PackItem(
             review=item,
-            rating=ratings.get(item.placement.provider_id) if item.placement and item.placement.provider_id else None,
+            rating=latest.get(item.placement.provider_id) if item.placement and item.placement.provider_id else None,
             cost_lines=lines_by_placement.get(item.placement_id, []),
             previous=previous.get(item.child_id),
             open_actions=actions.get(item.child_id, []),

@@ -31,6 +31,7 @@ _READ_CASEWORK = [
     "placements.view_frameworkmembership",
     "placements.view_frameworkuplift",
     "placements.view_ofstedinspection",
+    "placements.view_registerentry",  # Ofsted's register: whoever may see providers may look a provider up
 ]
 
 _SEARCH_WORK = [

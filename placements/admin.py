@@ -11,6 +11,7 @@ from placements.models import (
     OfstedInspection,
     Placement,
     Provider,
+    RegisterEntry,
 )
 
 
@@ -58,7 +59,18 @@ class ProviderAdmin(admin.ModelAdmin):
     list_display = ("name", "urn", "ownership", "provision", "regulated", "status")
     list_filter = ("ownership", "provision", "regulated", "status")
     search_fields = ("name", "urn")
-    inlines = [MembershipInline, InspectionInline]
+    inlines = [MembershipInline]
+
+
+@admin.register(RegisterEntry)
+class RegisterEntryAdmin(admin.ModelAdmin):
+    """Ofsted's register (reference data): an inspection of a provider Ofsted's files have not reached yet
+    is entered by hand here, on the provider's entry (its URN)."""
+
+    list_display = ("urn", "name", "provision_type", "registration_status", "local_authority")
+    list_filter = ("provision", "status", "sector")
+    search_fields = ("name", "urn", "postcode")
+    inlines = [InspectionInline]
 
 
 class UpliftInline(admin.TabularInline):

@@ -28,6 +28,7 @@ from placements.models import (
     OfstedInspection,
     PlacementSearch,
 )
+from placements.register import ratings
 from placements.selectors import care_segments_on, current_memberships, dol_in_force
 
 WEEKS_A_YEAR = 52
@@ -124,8 +125,7 @@ def approval_case(search: PlacementSearch, on: date) -> ApprovalCase:
     case.weekly_ongoing = chosen.weekly_price + sum((e.weekly_amount for e in extras if not e.weeks), Decimal(0))
     provider = chosen.provider
     case.frameworks = [m.framework.name for m in current_memberships(on).filter(provider=provider)]
-    inspections = list(OfstedInspection.objects.filter(provider=provider, inspection_date__lte=on)
-                       .order_by("-inspection_date"))
+    inspections = ratings.inspections_of(provider, on)
     case.rating = inspections[0] if inspections else None
 
     authority = AuthoritySettings.current()

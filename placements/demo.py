@@ -65,7 +65,9 @@ from placements.models import (
     OfstedInspection,
     Placement,
     Provider,
+    RegisterEntry,
 )
+from placements.register.models import postcode_key
 
 DEMO = RecordSource.DEMO
 DEMO_PASSWORD = "placements-demo"
@@ -227,6 +229,7 @@ class DemoBuilder:
     def __init__(self, *, children: int, today: date, seed: int, years: int = 3,
                  progress: Callable[[str], None] = _silent):
         self.rng = random.Random(seed)
+        self.seed = seed
         self.today = today
         self.scale = children / 700
         fy_start = rules.financial_year_start(today)
@@ -354,14 +357,23 @@ class DemoBuilder:
                                                        start=date(self.history_start.year - rng.randint(0, 3), 4, 1)))
         FrameworkMembership.objects.bulk_create(memberships)
 
-        # Ofsted: roughly yearly inspections of every regulated provider; a few downgrades to inadequate.
+        # Ofsted's register: an entry for every regulated provider (generated, like the providers), and roughly
+        # yearly inspections of each; a few downgrades to inadequate.
+        regulated = list(Provider.objects.filter(source=DEMO, regulated=True).exclude(urn=None).order_by("pk"))
+        RegisterEntry.objects.bulk_create([
+            RegisterEntry(urn=p.urn, name=p.name, provision_type=ProvisionKind(p.provision).label, provision=p.provision,
+                          sector="Local Authority" if p.ownership == Ownership.INTERNAL else "Private",
+                          registration_status="Active", local_authority=p.local_authority, region="West Midlands",
+                          postcode=p.postcode, postcode_key=postcode_key(p.postcode))
+            for p in regulated], batch_size=2000, ignore_conflicts=True)
+        self.register_others(s)
         inspections = []
-        for p in Provider.objects.filter(source=DEMO, regulated=True).order_by("pk"):
+        for p in regulated:
             day = self.history_start - timedelta(days=rng.randint(30, 400))
             rating = self.weighted({OfstedRating.OUTSTANDING: 15, OfstedRating.GOOD: 65,
                                     OfstedRating.REQUIRES_IMPROVEMENT: 20})
             while day < self.today:
-                inspections.append(OfstedInspection(provider=p, inspection_date=day, overall=rating))
+                inspections.append(OfstedInspection(entry_id=p.urn, inspection_date=day, overall=rating))
                 day += timedelta(days=rng.randint(250, 420))
                 roll = rng.random()
                 if rating == OfstedRating.INADEQUATE:
@@ -372,6 +384,37 @@ class DemoBuilder:
                     rating = self.weighted({OfstedRating.GOOD: 60, OfstedRating.REQUIRES_IMPROVEMENT: 30,
                                             OfstedRating.OUTSTANDING: 10})
         OfstedInspection.objects.bulk_create(inspections, batch_size=2000)
+
+    def register_others(self, scale: float) -> None:
+        """Providers in the region that Ofsted registers and the authority does not use: register entries only, so
+        the register is more than the provider list (generated names; a Random of their own, so the rest of the
+        demo draws as before)."""
+        rng = random.Random(f"register-{self.seed}")
+        kinds = [("Fostering", ProvisionKind.FOSTERING_AGENCY, "Independent Fostering Agency"),
+                 ("Children's Home", ProvisionKind.CHILDRENS_HOME, "Children's home"),
+                 ("Supported Living", ProvisionKind.SUPPORTED_ACCOMMODATION, "Supported Accommodation")]
+        taken = set(RegisterEntry.objects.values_list("name", flat=True))
+        entries, inspections = [], []
+        for n in range(max(6, round(30 * scale))):
+            label, provision, published = kinds[n % len(kinds)]
+            name = f"{rng.choice(PLACE_WORDS)}{rng.choice(PLACE_SUFFIXES)} {label}"
+            if name in taken:
+                continue
+            taken.add(name)
+            urn = f"DEMO{n:04d}"  # never one of Ofsted's
+            redacted = provision == ProvisionKind.CHILDRENS_HOME
+            postcode = "" if redacted else f"{rng.choice(['WR', 'B', 'DY', 'HR'])}{rng.randint(1, 14)} {rng.randint(1, 9)}AB"
+            entries.append(RegisterEntry(
+                urn=urn, name=f"{published} {urn}" if redacted else name, name_redacted=redacted,
+                provision_type=published, provision=provision, sector="Private", registration_status="Active",
+                local_authority=rng.choice(AREAS), region="West Midlands", postcode=postcode,
+                postcode_key=postcode_key(postcode)))
+            inspections.append(OfstedInspection(entry_id=urn, inspection_date=self.today - timedelta(days=rng.randint(30, 700)),
+                                                overall=rng.choice([OfstedRating.GOOD, OfstedRating.GOOD,
+                                                                    OfstedRating.REQUIRES_IMPROVEMENT,
+                                                                    OfstedRating.OUTSTANDING])))
+        RegisterEntry.objects.bulk_create(entries, ignore_conflicts=True)
+        OfstedInspection.objects.bulk_create(inspections, ignore_conflicts=True)
 
     def choose_provider(self, category: str, in_house_share: float = 0.0, *, current: bool = False
                         ) -> tuple[Provider | None, str]:
@@ -671,7 +714,12 @@ def demo_remove() -> None:
         module.demo_remove()
     Child.objects.filter(source=DEMO).delete()
     kept = Placement.objects.exclude(child__source=DEMO).values("provider")
-    Provider.objects.filter(source=DEMO).exclude(pk__in=kept).delete()
+    gone = Provider.objects.filter(source=DEMO).exclude(pk__in=kept)
+    # The demo's register entries were made for its providers (the same generated URNs) and the region's others
+    # (URNs DEMO0000 on, never Ofsted's): they go with them.
+    RegisterEntry.objects.filter(urn__in=list(gone.exclude(urn=None).values_list("urn", flat=True))).delete()
+    RegisterEntry.objects.filter(urn__startswith="DEMO").delete()
+    gone.delete()
     Framework.objects.filter(source=DEMO).delete()
     User.objects.filter(username__in=[u for u, _, _ in DEMO_USERS]).delete()
 

@@ -81,6 +81,10 @@ class ProviderForm(forms.ModelForm):
         model = Provider
         fields = ["name", "urn", "ownership", "provision", "regulated", "status", "postcode", "local_authority"]
 
+    def clean_urn(self):
+        # As Ofsted's register keys it (capitals, no spaces), so the link holds and a duplicate is caught here.
+        return "".join((self.cleaned_data.get("urn") or "").split()).upper() or None
+
 
 class PlacementForm(forms.ModelForm):
     class Meta:

@@ -16,7 +16,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from placements.edit_guard import EditGuardMixin
 from placements.forms import _date_widgets
+from placements.memberships import membership_problems
 from placements.models import Framework, FrameworkMembership, FrameworkUplift, Provider
 from placements.rules import financial_year_label
 
@@ -54,22 +56,37 @@ class UpliftForm(forms.ModelForm):
 
 
 class MembershipForm(forms.ModelForm):
+    """A provider joining a framework (or, changing a membership, its days): the rules are
+    ``placements.memberships``."""
+
     class Meta:
         model = FrameworkMembership
         fields = ["provider", "start", "end"]
         widgets = _date_widgets(["start", "end"])
+        help_texts = {"end": "Leave empty while it is still a member. To end a membership, give the last day it is a member."}
 
     def __init__(self, *args, framework: Framework, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.framework = framework
-        self.fields["provider"].queryset = Provider.objects.order_by("name")
+        if "provider" in self.fields:
+            self.fields["provider"].queryset = Provider.objects.order_by("name")
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
-            self.add_error("end", "The day it left must be on or after the day it joined.")
+        provider = cleaned.get("provider") if "provider" in self.fields else self.instance.provider
+        problems = membership_problems(provider, self.instance.framework, cleaned.get("start"), cleaned.get("end"),
+                                       exclude_pk=self.instance.pk)
+        for name, problem in problems.items():
+            if name not in self.errors:
+                self.add_error(name, problem)
         return cleaned
+
+
+class MembershipChangeForm(MembershipForm):
+    """Changing a membership's days, or ending it: the provider stays."""
+
+    class Meta(MembershipForm.Meta):
+        fields = ["start", "end"]
 
 
 class FrameworkList(PermissionRequiredMixin, ListView):
@@ -110,7 +127,7 @@ class FrameworkCreate(PermissionRequiredMixin, CreateView):
         return super().form_valid(form)
 
 
-class FrameworkUpdate(PermissionRequiredMixin, UpdateView):
+class FrameworkUpdate(PermissionRequiredMixin, EditGuardMixin, UpdateView):
     permission_required = "placements.change_framework"
     model = Framework
     form_class = FrameworkForm
@@ -162,3 +179,36 @@ class MembershipCreate(_FrameworkPart):
     def form_valid(self, form):
         messages.success(self.request, f"{form.instance.provider} is a member from {form.instance.start:%d/%m/%Y}.")
         return super().form_valid(form)
+
+
+class MembershipUpdate(PermissionRequiredMixin, EditGuardMixin, UpdateView):
+    """Changing a member's days, or ending its membership (the day it left), guarded against lost updates."""
+
+    permission_required = "placements.change_frameworkmembership"
+    model = FrameworkMembership
+    form_class = MembershipChangeForm
+    template_name = "form.html"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(FrameworkMembership.objects.select_related("provider", "framework"),
+                                 pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "framework": self.object.framework}
+
+    def get_context_data(self, **kwargs):
+        framework = self.object.framework
+        return super().get_context_data(title=f"Change {self.object.provider.name}'s membership",
+                                        caption=framework.name, back_url=framework.get_absolute_url(), **kwargs)
+
+    def form_valid(self, form):
+        membership = form.instance
+        if membership.end:
+            messages.success(self.request, f"{membership.provider} is a member from {membership.start:%d/%m/%Y} "
+                                           f"to {membership.end:%d/%m/%Y}.")
+        else:
+            messages.success(self.request, f"{membership.provider} is a member from {membership.start:%d/%m/%Y}.")
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return self.object.framework.get_absolute_url()

@@ -27,7 +27,6 @@ from placements.choices import (
     CostKind,
     LegalStatus,
     OfferStatus,
-    OfstedRating,
     Ownership,
     PlacementCategory,
     ProviderStatus,
@@ -194,9 +193,9 @@ class Provider(models.Model):
         return rules.is_external(self.ownership)
 
     def save(self, *args, **kwargs):
-        # A blank URN means "not registered": store NULL so the unique constraint ignores it.
-        if not self.urn:
-            self.urn = None
+        # A blank URN means "not registered": store NULL so the unique constraint ignores it. A URN is kept as
+        # Ofsted's register keys it (capitals, no spaces), so the link to the register holds.
+        self.urn = "".join((self.urn or "").split()).upper() or None
         super().save(*args, **kwargs)
 
 
@@ -216,22 +215,6 @@ class FrameworkMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} on {self.framework}"
-
-
-class OfstedInspection(models.Model):
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="inspections")
-    inspection_date = models.DateField()
-    overall = models.CharField("overall effectiveness", max_length=25, choices=OfstedRating.choices)
-
-    class Meta:
-        ordering = ["provider", "-inspection_date"]
-        constraints = [
-            models.UniqueConstraint(fields=["provider", "inspection_date"], name="one_inspection_per_provider_day")
-        ]
-        indexes = [models.Index(fields=["provider", "inspection_date"])]
-
-    def __str__(self) -> str:
-        return f"{self.get_overall_display()} on {self.inspection_date:%d/%m/%Y}"
 
 
 class Placement(models.Model):
@@ -812,3 +795,6 @@ class DataChange(models.Model):
     class Meta:
         default_permissions = ()
 
+
+# The register's tables belong to this app (placements.register says what it owns).
+from placements.register.models import OfstedInspection, RegisterEntry  # noqa: E402,F401

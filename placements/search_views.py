@@ -15,6 +15,7 @@ from placements.choices import OfferStatus, SearchStatus
 from placements.cost_avoidance import cost_avoidance_record, cost_avoidance_totals, placement_on
 from placements.filtersets import CostAvoidanceFilter, SearchFilter
 from placements.models import Offer
+from placements.register import ratings
 from placements.forms import NewChildForm
 from placements.search_forms import (
     ChronologyForm,
@@ -120,8 +121,9 @@ class SearchDetail(PermissionRequiredMixin, TemplateView):
         version = {"version": search.version}
         chosen = self.chosen_offer()
         offers = []
+        latest = ratings.latest_by_provider([offer.provider for offer in search.offers.all()], today)
         for offer in search.offers.all():
-            rating = offer.provider.inspections_so_far[0] if offer.provider.inspections_so_far else None
+            rating = latest.get(offer.provider_id)
             frameworks = [m.framework.name for m in offer.provider.memberships.all()
                           if m.start <= today and (m.end is None or m.end >= today)]
             offers.append({"offer": offer, "rating": rating, "frameworks": frameworks,

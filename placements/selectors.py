@@ -36,7 +36,8 @@ from django.db.models.lookups import GreaterThanOrEqual
 
 from placements import rules
 from placements.choices import PlacementCategory
-from placements.models import CareSegment, Child, CostLine, OfstedInspection, Placement, Provider
+from placements.models import CareSegment, Child, CostLine, Placement, Provider
+from placements.register import ratings
 
 ZERO_MONEY = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
 
@@ -274,11 +275,8 @@ def dol_in_force(on: date, prefix: str = "") -> Q:
 
 
 def latest_rating_subquery(on: date) -> Subquery:
-    """A provider's Ofsted rating on ``on``: its latest inspection on or before that day."""
-    inspections = OfstedInspection.objects.filter(provider=OuterRef("pk"), inspection_date__lte=on).order_by(
-        "-inspection_date"
-    )
-    return Subquery(inspections.values("overall")[:1])
+    """A provider's Ofsted rating on ``on``, on a provider query (``placements.register.ratings``)."""
+    return ratings.latest_rating_subquery(on, "urn")
 
 
 def current_memberships(on: date) -> QuerySet:
@@ -303,7 +301,6 @@ def provider_detail(pk: int, on: date) -> QuerySet[Provider]:
         Placement.objects.filter(covering(on)).select_related("child").annotate(weekly_cost_today=weekly_cost_subquery(on))
     )
     return Provider.objects.filter(pk=pk).prefetch_related(
-        "inspections",
         "memberships__framework",
         Prefetch("placements", queryset=placements, to_attr="current_placements"),
     )
@@ -343,14 +340,12 @@ def search_list() -> QuerySet:
 
 
 def search_detail(pk: int, on: date) -> QuerySet:
-    """One search with its child, chronology and offers, each offer's provider with its inspections up to
-    ``on`` and its framework memberships: a fixed number of queries."""
+    """One search with its child, chronology and offers, each offer's provider with its framework memberships:
+    a fixed number of queries (the providers' ratings: ``ratings.latest_by_provider``)."""
     from placements.models import ChronologyEntry, Offer, PlacementSearch
 
-    inspections = OfstedInspection.objects.filter(inspection_date__lte=on).order_by("-inspection_date")
     offers = Offer.objects.select_related("provider").prefetch_related(
-        "extras", Prefetch("provider__inspections", queryset=inspections, to_attr="inspections_so_far"),
-        "provider__memberships__framework",
+        "extras", "provider__memberships__framework",
     ).order_by("offered_on", "pk")
     chronology = ChronologyEntry.objects.select_related("user", "provider").order_by("at", "pk")
     return PlacementSearch.objects.filter(pk=pk).select_related("child", "officer", "outcome_placement").prefetch_related(

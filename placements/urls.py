@@ -1,5 +1,6 @@
 from django.urls import path
 
+from placements.register import views as register_views
 from placements import approval_views, framework_views, import_history_views, import_views, search_views, views
 
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
     path("providers/new/", views.ProviderCreate.as_view(), name="provider_create"),
     path("providers/<int:pk>/", views.ProviderDetail.as_view(), name="provider_detail"),
     path("providers/<int:pk>/edit/", views.ProviderUpdate.as_view(), name="provider_update"),
+    path("providers/register/", register_views.RegisterList.as_view(), name="register_list"),
+    path("providers/register/<int:pk>/", register_views.RegisterEntryDetail.as_view(), name="register_entry"),
     path("placements/", views.PlacementList.as_view(), name="placement_list"),
     path("placements/<int:pk>/", views.PlacementDetail.as_view(), name="placement_detail"),
     path("placements/<int:pk>/edit/", views.PlacementUpdate.as_view(), name="placement_update"),
@@ -30,6 +33,8 @@ urlpatterns += [
     path("frameworks/<int:pk>/uplifts/new/", framework_views.UpliftCreate.as_view(), name="framework_uplift_create"),
     path("frameworks/<int:pk>/members/new/", framework_views.MembershipCreate.as_view(),
          name="framework_member_create"),
+    path("frameworks/members/<int:pk>/edit/", framework_views.MembershipUpdate.as_view(),
+         name="framework_member_update"),
 ]
 
 # Data in (SPEC section 5) and what needs a person afterwards.

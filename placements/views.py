@@ -7,6 +7,7 @@ rules and the writes live in ``rules``, ``selectors`` and the models' ``clean``.
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
@@ -27,7 +28,9 @@ from placements.forms import (
     PlacementForm,
     ProviderForm,
 )
-from placements.models import Child, CostLine, Placement, Provider
+from placements.models import Child, CostLine, Placement, Provider, RegisterEntry
+from placements.register import ratings
+from placements.register import search as register_search
 from placements.tables import ChildTable, CostLineTable, PlacementTable, ProviderTable
 
 
@@ -237,6 +240,7 @@ class ProviderList(ListPage):
     filterset_class = ProviderFilter
     export_name = "providers"
     title = "Providers"
+    template_name = "placements/provider_list.html"
     add_url_name = "provider_create"
     add_permission = "placements.add_provider"
 
@@ -251,13 +255,38 @@ class ProviderDetail(PermissionRequiredMixin, DetailView):
     def get_queryset(self):
         return selectors.provider_detail(self.kwargs["pk"], timezone.localdate())
 
+    def get_context_data(self, **kwargs):
+        # Ofsted's register entry and ratings, through the provider's URN (placements.register.ratings).
+        return super().get_context_data(register_entry=ratings.entry_of(self.object),
+                                        inspections=ratings.inspections_of(self.object), **kwargs)
+
 
 class ProviderCreate(PermissionRequiredMixin, CreateView):
+    """Adding a provider to the list starts from Ofsted's register: a search (a plain GET form) lists entries,
+    and "Use this provider" fills the form from one (``?use=<URN>``)."""
+
     permission_required = "placements.add_provider"
     model = Provider
     form_class = ProviderForm
-    template_name = "form.html"
+    template_name = "register/provider_create.html"
     extra_context = {"title": "Add a provider"}
+
+    def chosen_entry(self):
+        urn = self.request.GET.get("use", "")
+        return RegisterEntry.objects.filter(urn=ratings.normal_urn(urn)).first() if urn.strip() else None
+
+    def get_initial(self):
+        entry = self.chosen_entry()
+        return {**super().get_initial(), **(register_search.provider_fields(entry) if entry else {})}
+
+    def get_context_data(self, **kwargs):
+        text = self.request.GET.get("find", "").strip()
+        found = list(register_search.matching(text).annotate(
+            listed_id=Subquery(Provider.objects.filter(urn=OuterRef("urn")).values("pk")[:1]))[:register_search.SHOWN + 1]
+        ) if text else []
+        return super().get_context_data(
+            find=text, found=found[:register_search.SHOWN], more_found=len(found) > register_search.SHOWN,
+            chosen=self.chosen_entry(), **kwargs)
 
 
 class ProviderUpdate(PermissionRequiredMixin, EditGuardMixin, UpdateView):

@@ -25,7 +25,8 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery
 
 from placements import access, rules
 from placements.choices import Ownership, SearchStatus, Urgency
-from placements.models import AuthoritySettings, CostLine, OfstedInspection, Placement, PlacementSearch
+from placements.models import AuthoritySettings, CostLine, OfstedInspection, Placement, PlacementSearch, Provider
+from placements.register import ratings
 from placements.selectors import (
     care_segments_on,
     covering,
@@ -166,13 +167,14 @@ def ofsted_downgrades(since: date, on: date) -> list[Downgrade]:
     providers with a child placed with them on ``on``: two queries."""
     from panel.rules import RATING_RANK
 
-    previous = (OfstedInspection.objects.filter(provider=OuterRef("provider"), inspection_date__lt=OuterRef("inspection_date"))
+    previous = (OfstedInspection.objects.filter(entry_id=OuterRef("entry_id"), inspection_date__lt=OuterRef("inspection_date"))
                 .order_by("-inspection_date").values("overall")[:1])
-    recent = (OfstedInspection.objects.filter(inspection_date__gt=since, inspection_date__lte=on,
-                                              provider__in=looked_after_placements(on).values("provider"))
+    placed_with = Provider.objects.filter(pk__in=looked_after_placements(on).values("provider")).values("urn")
+    recent = (ratings.with_provider(OfstedInspection.objects.filter(inspection_date__gt=since, inspection_date__lte=on,
+                                                                    entry_id__in=placed_with))
               .annotate(previous=Subquery(previous))
-              .values_list("provider_id", "provider__name", "inspection_date", "overall", "previous")
-              .order_by("-inspection_date", "provider__name"))
+              .values_list("provider_id", "provider_name", "inspection_date", "overall", "previous")
+              .order_by("-inspection_date", "provider_name"))
     found = [row for row in recent if row[4] and RATING_RANK.get(row[3], 0) > RATING_RANK.get(row[4], 0)]
     if not found:
         return []

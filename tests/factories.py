@@ -32,6 +32,18 @@ def make_provider(**overrides) -> Provider:
     return Provider.objects.create(**fields)
 
 
+def make_inspection(provider: Provider, inspection_date: date, overall: str):
+    """An inspection of ``provider`` in Ofsted's register (placements.register): on the entry with its URN,
+    made if the register has none (and a URN given if the provider has none)."""
+    from placements.models import OfstedInspection, RegisterEntry
+
+    if not provider.urn:
+        provider.urn = f"TEST{provider.pk}"
+        provider.save(update_fields=["urn"])
+    RegisterEntry.objects.get_or_create(urn=provider.urn, defaults={"name": provider.name, "provision": provider.provision})
+    return OfstedInspection.objects.create(entry_id=provider.urn, inspection_date=inspection_date, overall=overall)
+
+
 def make_placement(child: Child, provider: Provider | None = None, **overrides) -> Placement:
     fields = dict(child=child, provider=provider, category=PlacementCategory.RESIDENTIAL,
                   legal_status=LegalStatus.C2, start=date(2024, 1, 1), came_from=CameFrom.HOME,

@@ -15,7 +15,7 @@ from django.urls import reverse
 from panel.choices import Rule
 from panel.models import PanelMeeting, PanelReview
 from placements.choices import PlacementCategory
-from tests.factories import make_child, make_cost_line, make_placement, make_provider
+from tests.factories import make_child, make_cost_line, make_inspection, make_placement, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,8 @@ BORN = [date(2012, 5, 1), date(2008, 1, 20), date(2006, 6, 1), date(2010, 11, 30
 def build_world(n: int, prefix: str) -> list:
     """``n`` children, each with an ended placement and an open one of a kind that turns with ``n``."""
     home = make_provider(name=f"{prefix} home", urn=f"{prefix}-HOME")
-    home.inspections.create(inspection_date=date(2023, 9, 1), overall="good")
-    home.inspections.create(inspection_date=date(2024, 3, 12), overall="inadequate")  # after the placements began
+    make_inspection(home, inspection_date=date(2023, 9, 1), overall="good")
+    make_inspection(home, inspection_date=date(2024, 3, 12), overall="inadequate")  # after the placements began
     lodgings = make_provider(name=f"{prefix} lodgings", urn=None, regulated=False, provision="other")
     agency = make_provider(name=f"{prefix} agency", urn=f"{prefix}-IFA", provision="fostering_agency")
     providers = {PlacementCategory.RESIDENTIAL: home, PlacementCategory.UNREGULATED: lodgings,

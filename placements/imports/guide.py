@@ -124,7 +124,9 @@ GUIDES: dict[str, KindGuide] = {
         (_HEADER, _EPISODES)),
     "ofsted": KindGuide(
         "ofsted", "Ofsted's provider-level files, as downloaded: the \u201cat 31 August\u201d file, the "
-        "\u201cin year\u201d file, or both. They add each provider's inspections and registration status.",
+        "\u201cin year\u201d file, or both. They fill Ofsted's register (every provider in England Ofsted "
+        "registers, with its inspections and registration status): reference data apart from your provider list, "
+        "which they never change. A provider on your list shows its ratings from the register by its URN.",
         (_OFSTED,)),
     "providers": KindGuide(
         "providers", "The providers the authority uses or has approved, with their frameworks.", (_PROVIDERS,)),

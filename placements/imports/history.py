@@ -147,7 +147,8 @@ def _depending(tables: dict[type, dict]) -> list[str]:
             mine = ours.get(related, set())
             foreign = []
             for start in range(0, len(created), 900):  # keys only: most rows found are the import's own
-                rows = related._base_manager.filter(**{f"{relation.field.name}__in": created[start:start + 900]})
+                # By the target's key, so a link by another column (an inspection's URN) is found too.
+                rows = related._base_manager.filter(**{f"{relation.field.name}__pk__in": created[start:start + 900]})
                 foreign += [pk for pk in rows.values_list("pk", flat=True) if pk not in mine]
             for obj in related._base_manager.filter(pk__in=foreign[:REASONS_SHOWN]):
                 target = getattr(obj, relation.field.name)

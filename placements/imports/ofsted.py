@@ -1,4 +1,5 @@
-"""Import Ofsted's published "children's social care data in England" provider-level CSVs (SPEC section 5).
+"""Import Ofsted's published "children's social care data in England" provider-level CSVs into Ofsted's
+register (SPEC section 5; issue 19: the register is reference data, apart from the provider list).
 
 Both layouts are taken as downloaded: ``Provider_level_at_31_Aug_YYYY.csv`` (each provider's latest
 full inspection) and ``Provider_level_in_year_YYYY-YY.csv`` (every inspection event of the year, with
@@ -6,16 +7,18 @@ the previous inspection beside each). Real files end in empty columns, say REDAC
 addresses of children's homes, write NULL for nothing, spell "Children's Home" two ways, and come in
 Windows-1252 as often as UTF-8: all of that is expected, not an error.
 
-- A provider not known here (by URN) is created: external, regulated, named as Ofsted names it (or
-  "<provision type> <URN>" where Ofsted redacts the name), with the local authority area. Mark the
-  council's own homes internal by hand or with the providers import: this file cannot tell which
-  "Local Authority" sector provider is ours.
+- Every provider in the files is an entry of the register (``placements.register``), by URN: named as
+  Ofsted names it (or "<provision type> <URN>" where Ofsted redacts the name), with its provision type,
+  sector, registration status, local authority, region and postcode. The import never adds to, changes or
+  closes the provider list (``Provider``, the providers the authority uses or has approved): a provider on
+  the list links to its entry by URN and reads its ratings there (``placements.register.ratings``).
 - Every event with an overall judgement is one inspection (date and judgement), recorded once however
   many rows or files repeat it. Events with no judgement (assurance and monitoring visits: blank or
   NULL) are not inspections and are skipped. Ofsted's own data gives a judgement to a few monitoring
   inspections; where it does, the judgement is taken as Ofsted publishes it.
-- A provider whose registration is closed, resigned or cancelled is marked closed. A file never marks
-  a provider active again, so files can be imported in either order.
+- An entry whose registration is closed, resigned or cancelled is marked closed. A file never marks
+  an entry active again, so files can be imported in either order; a redacted or blank value never
+  replaces one already known.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from placements.choices import OfstedRating, Ownership, ProviderStatus, ProvisionKind, RecordSource
+from placements.choices import OfstedRating, ProviderStatus, ProvisionKind
 from placements.imports.base import (
     CsvTable,
     ImportPlan,
@@ -41,7 +44,8 @@ from placements.imports.base import (
     refuse_if_bad,
 )
 from placements.imports.guide import other_kind_hint
-from placements.models import OfstedInspection, Provider
+from placements.models import OfstedInspection, Provider, RegisterEntry
+from placements.register.models import postcode_key
 
 KIND = "ofsted"
 
@@ -56,6 +60,13 @@ LAYOUTS = {
     ],
 }
 REQUIRED = ("urn", "provision type", "registration status", "name")
+
+#: The register's labels in counts, messages and the import history.
+ENTRIES = "Ofsted register entries"
+INSPECTIONS = "Ofsted inspections"
+#: An entry's fields an import sets, in the order a change is listed.
+ENTRY_FIELDS = ("name", "name_redacted", "provision_type", "provision", "sector", "registration_status", "status",
+                "local_authority", "region", "postcode", "postcode_key")
 
 #: Ofsted's provision types (lower-cased, apostrophes straightened) as this app's kinds; anything else is "other".
 PROVISION_TYPES = {
@@ -98,20 +109,23 @@ def placeholder_name(provision_type: str, urn: str) -> str:
 
 
 @dataclass
-class _ProviderRow:
+class _EntryRow:
     urn: str
-    name: str
+    name: str  # "" where Ofsted redacts it
     provision_type: str
     provision: str
+    sector: str
+    registration_status: str
     status: str
     local_authority: str
+    region: str
     postcode: str
 
 
 @dataclass
 class OfstedPlan(ImportPlan):
-    new_providers: list[Provider] = field(default_factory=list)
-    changed_providers: list[Provider] = field(default_factory=list)
+    new_entries: list[RegisterEntry] = field(default_factory=list)
+    changed_entries: list[RegisterEntry] = field(default_factory=list)
     new_inspections: list[OfstedInspection] = field(default_factory=list)
     changed_inspections: list[OfstedInspection] = field(default_factory=list)
 
@@ -137,12 +151,13 @@ def _expected() -> str:
 
 
 def ofsted_plan(files: Iterable[SourceFile], *, today: date | None = None, progress: Progress = no_progress) -> OfstedPlan:
-    """Read and check Ofsted's files, and work out new providers, closures and inspections, writing nothing."""
+    """Read and check Ofsted's files, and work out the register's new and changed entries and inspections,
+    writing nothing."""
     today = today or timezone.localdate()
     files = list(files)
     result = ImportResult(kind=KIND, files=[f.name for f in files])
     plan = OfstedPlan(result=result)
-    providers: dict[str, _ProviderRow] = {}
+    entries: dict[str, _EntryRow] = {}
     # (URN, date) -> (judgement, where it was read)
     inspections: dict[tuple[str, date], tuple[str, tuple[str, int]]] = {}
 
@@ -172,22 +187,27 @@ def ofsted_plan(files: Iterable[SourceFile], *, today: date | None = None, progr
             provision_type = value(row, "provision type")
             name = value(row, "name")
             postcode = value(row, "postcode")
-            seen = providers.get(urn)
+            seen = entries.get(urn)
             if seen is None:
-                providers[urn] = _ProviderRow(
+                entries[urn] = _EntryRow(
                     urn=urn,
-                    name="" if name.upper() == REDACTED else name,
-                    provision_type=provision_type,
+                    name="" if name.upper() == REDACTED else name[:200],
+                    provision_type=provision_type[:100],
                     provision=PROVISION_TYPES.get(_plain(provision_type), ProvisionKind.OTHER),
+                    sector=value(row, "sector")[:50],
+                    registration_status=status_text.strip().capitalize()[:30],
                     status=status,
                     local_authority=value(row, "local authority")[:100],
+                    region=value(row, "government office region")[:100],
                     postcode="" if postcode.upper() == REDACTED else postcode[:10],
                 )
             else:
-                if status == ProviderStatus.CLOSED:
-                    seen.status = status
+                if status == ProviderStatus.CLOSED and seen.status != ProviderStatus.CLOSED:
+                    seen.status, seen.registration_status = status, status_text.strip().capitalize()[:30]
                 if not seen.name and name.upper() != REDACTED:
-                    seen.name = name
+                    seen.name = name[:200]
+                if not seen.postcode and postcode and postcode.upper() != REDACTED:
+                    seen.postcode = postcode[:10]
             for _event_column, date_column, overall_column in events:
                 overall_text = value(row, overall_column)
                 if not overall_text:
@@ -220,73 +240,96 @@ def ofsted_plan(files: Iterable[SourceFile], *, today: date | None = None, progr
 
     if result.errors:
         return plan
-    _plan_changes(plan, providers, inspections)
-    progress(f"Worked out the changes for {len(providers):,} providers: {result.summary()}.")
+    _plan_changes(plan, entries, inspections)
+    progress(f"Worked out the changes for {len(entries):,} register entries: {result.summary()}.")
     return plan
 
 
-def _plan_changes(plan: OfstedPlan, rows: dict[str, _ProviderRow], inspections: dict) -> None:
-    result = plan.result
-    provider_counts = result.count("Providers")
-    inspection_counts = result.count("Ofsted inspections")
-    # Every provider with a URN: a few thousand at most, one query.
-    known = {p.urn.strip().upper(): p for p in Provider.objects.exclude(urn=None)}
-    providers: dict[str, Provider] = {}
-    for urn, row in rows.items():
-        provider = known.get(urn)
-        if provider is None:
-            provider = Provider(
-                name=row.name or placeholder_name(row.provision_type, urn), urn=urn,
-                ownership=Ownership.EXTERNAL, provision=row.provision, regulated=True, status=row.status,
-                postcode=row.postcode, local_authority=row.local_authority, source=RecordSource.IMPORT,
-            )
-            plan.new_providers.append(provider)
-            provider_counts.new += 1
-        else:
-            changed = False
-            if row.status == ProviderStatus.CLOSED and provider.status != ProviderStatus.CLOSED:
-                provider.status = ProviderStatus.CLOSED
-                changed = True
-            if row.name and provider.name == placeholder_name(row.provision_type, urn):
-                provider.name = row.name  # a later file gives the name an earlier one redacted
-                changed = True
-            if row.local_authority and not provider.local_authority:
-                provider.local_authority = row.local_authority
-                changed = True
-            if changed:
-                plan.changed_providers.append(provider)
-                provider_counts.changed += 1
-            else:
-                provider_counts.unchanged += 1
-        providers[urn] = provider
+def _entry_values(row: _EntryRow) -> dict:
+    return {
+        "name": row.name or placeholder_name(row.provision_type, row.urn), "name_redacted": not row.name,
+        "provision_type": row.provision_type, "provision": row.provision, "sector": row.sector,
+        "registration_status": row.registration_status, "status": row.status,
+        "local_authority": row.local_authority, "region": row.region, "postcode": row.postcode,
+        "postcode_key": postcode_key(row.postcode),
+    }
 
-    known_ids = [p.pk for p in providers.values() if p.pk]
-    stored = {(i.provider_id, i.inspection_date): i
-              for i in only_for(OfstedInspection.objects.all(), "provider_id", known_ids)}
+
+def _merged(entry: RegisterEntry, row: _EntryRow) -> dict:
+    """What the file says of an entry already here, less what it may not change: a closed entry stays closed
+    (with its status as published), a redacted name or a blank value does not replace one known."""
+    values = _entry_values(row)
+    if entry.status == ProviderStatus.CLOSED and row.status != ProviderStatus.CLOSED:
+        values["status"], values["registration_status"] = entry.status, entry.registration_status
+    if not row.name and not entry.name_redacted:
+        values["name"], values["name_redacted"] = entry.name, False
+    for name in ("provision_type", "sector", "registration_status", "local_authority", "region", "postcode"):
+        if not values[name]:
+            values[name] = getattr(entry, name)
+    values["postcode_key"] = postcode_key(values["postcode"])
+    return values
+
+
+def _plan_changes(plan: OfstedPlan, rows: dict[str, _EntryRow], inspections: dict) -> None:
+    result = plan.result
+    entry_counts = result.count(ENTRIES)
+    inspection_counts = result.count(INSPECTIONS)
+    # The whole register: a few thousand entries, one query.
+    known = {e.urn: e for e in RegisterEntry.objects.all()}
+    for urn, row in rows.items():
+        entry = known.get(urn)
+        if entry is None:
+            plan.new_entries.append(RegisterEntry(urn=urn, **_entry_values(row)))
+            entry_counts.new += 1
+            continue
+        changed = False
+        for name, value in _merged(entry, row).items():
+            if getattr(entry, name) != value:
+                if name not in ("postcode_key", "name_redacted"):
+                    result.changed_field(f"Register entry {urn}", entry._meta.get_field(name).verbose_name,
+                                         getattr(entry, name), value)
+                setattr(entry, name, value)
+                changed = True
+        if changed:
+            plan.changed_entries.append(entry)
+            entry_counts.changed += 1
+        else:
+            entry_counts.unchanged += 1
+
+    stored = {(i.entry_id, i.inspection_date): i
+              for i in only_for(OfstedInspection.objects.all(), "entry_id", [urn for urn in rows if urn in known])}
     for (urn, day), (rating, _where) in sorted(inspections.items()):
-        provider = providers[urn]
-        inspection = stored.get((provider.pk, day)) if provider.pk else None
+        inspection = stored.get((urn, day))
         if inspection is None:
-            plan.new_inspections.append(OfstedInspection(provider=provider, inspection_date=day, overall=rating))
+            plan.new_inspections.append(OfstedInspection(entry_id=urn, inspection_date=day, overall=rating))
             inspection_counts.new += 1
         elif inspection.overall != rating:
+            result.changed_field(f"Inspection of {urn} on {day:%d/%m/%Y}", "overall judgement",
+                                 OfstedRating(inspection.overall).label, OfstedRating(rating).label)
             inspection.overall = rating
             plan.changed_inspections.append(inspection)
             inspection_counts.changed += 1
         else:
             inspection_counts.unchanged += 1
 
+    listed = Provider.objects.filter(urn__in=list(rows)).count() if len(rows) <= 900 else sum(
+        1 for urn in Provider.objects.exclude(urn=None).values_list("urn", flat=True) if urn in rows)
+    result.notes.append(
+        f"This import writes Ofsted's register only: your provider list is not changed. {listed:,} of the "
+        f"providers on your list {'is' if listed == 1 else 'are'} in these files and "
+        f"{'shows its' if listed == 1 else 'show their'} ratings from the register.")
+
 
 def ofsted_apply(plan: OfstedPlan, *, progress: Progress = no_progress) -> ImportResult:
-    """Write the plan in one transaction; refuse (writing nothing) if any row was bad."""
+    """Write the plan to the register in one transaction; refuse (writing nothing) if any row was bad."""
     refuse_if_bad(plan)
     journal = plan.journal
     with transaction.atomic():
-        journal.bulk_create(Provider, plan.new_providers, batch_size=2000)
-        journal.bulk_update(Provider, plan.changed_providers, ["status", "name", "local_authority"], batch_size=2000)
+        journal.bulk_create(RegisterEntry, plan.new_entries, batch_size=2000)
+        journal.bulk_update(RegisterEntry, plan.changed_entries, list(ENTRY_FIELDS), batch_size=2000)
         journal.bulk_create(OfstedInspection, plan.new_inspections, batch_size=2000)
         journal.bulk_update(OfstedInspection, plan.changed_inspections, ["overall"], batch_size=2000)
         journal.seal()
-    progress(f"Wrote {len(plan.new_providers):,} new providers and {len(plan.new_inspections):,} new inspections.")
+    progress(f"Wrote {len(plan.new_entries):,} new register entries and {len(plan.new_inspections):,} new inspections.")
     plan.result.applied = True
     return plan.result

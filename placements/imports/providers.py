@@ -96,7 +96,7 @@ def providers_plan(files: Iterable[SourceFile], *, today: date | None = None, pr
                 bad = True
                 result.error(table.name, line, column, row.get(column, ""), reason)
 
-            urn, name = row["URN"].upper(), row["NAME"]
+            urn, name = "".join(row["URN"].split()).upper(), row["NAME"]  # as Ofsted's register keys it
             if not name:
                 error("NAME", "NAME is missing.")
             elif len(name) > 200:

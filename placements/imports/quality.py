@@ -14,7 +14,8 @@ from django.db.models import DateField, DurationField, Exists, ExpressionWrapper
 
 from placements.choices import CommissioningRoute, PlacementCategory
 from placements.imports import ssda903_codes as codes
-from placements.models import CostLine, Episode, OfstedInspection, Placement
+from placements.models import CostLine, Episode, Placement
+from placements.register import ratings
 from placements.selectors import covering
 
 EXTERNAL_PROVIDER_CODES = [code for code, meaning in codes.PLACE_PROVIDER.items() if meaning.ownership == "external"]
@@ -56,7 +57,7 @@ def external_placements_without_provider(on: date) -> QuerySet[Placement]:
 
 def residential_without_rating(on: date) -> QuerySet[Placement]:
     """Open residential placements whose provider has no Ofsted judgement on or before the day (or no provider)."""
-    rated = OfstedInspection.objects.filter(provider=OuterRef("provider"), inspection_date__lte=on)
+    rated = ratings.rated_by(on, "provider__urn")
     return (
         _placements()
         .filter(covering(on), category=PlacementCategory.RESIDENTIAL)

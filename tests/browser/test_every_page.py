@@ -67,6 +67,17 @@ def test_every_page(tab, username):
 
     tab.open("/providers/")
     tab.open(first_row_link(tab, r"/providers/\d+/"))
+    tab.open("/providers/register/")
+    tab.open("/providers/register/?q=fostering&on_list=yes")
+    tab.open(first_row_link(tab, r"/providers/register/\d+/"))
+    tab.open("/providers/register/?on_list=no")
+    tab.open(first_row_link(tab, r"/providers/register/\d+/"))
+    if username == "admin":
+        tab.open("/providers/new/?find=fostering")
+        tab.open("/providers/new/?find=nothing-like-this")
+        tab.open("/providers/new/?find=supported")
+        use = tab.page.get_by_role("link", name=re.compile("Use this provider")).first.get_attribute("href")
+        tab.open(f"/providers/new/{use}".split("#")[0])
 
     tab.open("/frameworks/")
     framework = first_row_link(tab, r"/frameworks/\d+/")
@@ -76,6 +87,13 @@ def test_every_page(tab, username):
         tab.open(f"{framework}edit/")
         tab.open(f"{framework}uplifts/new/")
         tab.open(f"{framework}members/new/")
+        tab.open(framework)
+        membership = tab.page.get_by_role("link", name=re.compile("Change or end")).first.get_attribute("href")
+        tab.open(membership)
+        tab.page.fill("#id_end", "1989-12-31")  # a day out of bounds: the error summary, axe-checked
+        with tab.page.expect_navigation():
+            tab.page.get_by_role("button", name="Save").click()
+        tab.check(f"{membership} (with errors)")
 
     tab.open("/placements/")
     placement = first_row_link(tab, r"/placements/\d+/")

@@ -388,6 +388,22 @@ def test_the_trackers_headline_figures_fit_a_phone(chromium, live_server, author
 
 
 SAMPLE_RETURNS = Path("/work/shared/data/ssda903/demand-model-v1")
+OFSTED_FILES = [Path("/work/shared/data/ofsted/Provider_level_at_31_Aug_2024.csv"),
+                Path("/work/shared/data/ofsted/Provider_level_in_year_2023-24.csv")]
+
+
+def distinct_urns(paths) -> set[str]:
+    """The providers in Ofsted's files, read with csv alone (the at-31-August file is UTF-8, the in-year one
+    Windows-1252)."""
+    urns = set()
+    for path in paths:
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252")
+        urns |= {row["URN"].strip().upper() for row in csv.DictReader(io.StringIO(text))}
+    return urns
 
 
 def record_counts() -> dict[str, int]:
@@ -434,6 +450,27 @@ def test_a_commissioning_manager_of_an_empty_authority_imports_a_year_finds_a_ba
     tab.open("/frameworks/")
     click(tab, "link", "Regional Residential", "the framework set up by the import")
     assert "Hillside Homes" in page.content()
+
+    # Ofsted's two real files: they fill Ofsted's register and leave the provider list as it was.
+    from placements.models import RegisterEntry
+
+    provider_list = sorted(Provider.objects.values_list("pk", "name", "urn", "ownership", "status"))
+    upload_files(tab, "Ofsted provider-level data", OFSTED_FILES)
+    preview = page.content()
+    assert "Ofsted register entries" in preview and "Ofsted inspections" in preview
+    assert "your provider list is not changed" in preview
+    click(tab, "button", "Import these changes", "imported Ofsted's files")
+    in_files = distinct_urns(OFSTED_FILES)
+    assert f"Ofsted register entries: {len(in_files):,} new" in page.content()
+    assert sorted(Provider.objects.values_list("pk", "name", "urn", "ownership", "status")) == provider_list
+    assert set(RegisterEntry.objects.values_list("urn", flat=True)) == in_files
+    tab.open("/providers/?name=Affinity")
+    assert "No providers match these filters." in page.content()  # Ofsted's providers are not on the list
+    # The manager looks a provider up in the register by postcode, without its space.
+    tab.open("/providers/register/?q=cm49nr")
+    click(tab, "link", "SC469688", "the register entry found by postcode")
+    assert "Affinity Fostering" in page.content() and "Outstanding" in page.content()
+    assert "Not on your provider list" in page.content()
 
     # Costs: the placements with no cost line, downloaded as a costs file, filled in and imported.
     tab.open("/data-quality/")

@@ -16,7 +16,7 @@ from panel.choices import Decision, MeetingStatus, Rule
 from panel.models import PanelAction, PanelMeeting, PanelReview
 from placements.choices import PlacementCategory
 from placements.models import CostAvoidance, Placement
-from tests.factories import make_child, make_cost_line, make_placement, make_provider
+from tests.factories import make_child, make_cost_line, make_inspection, make_placement, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -55,11 +55,11 @@ def test_an_additional_line_that_ended_the_day_before_the_meeting_is_not_flagged
 
 def test_a_downgrade_after_the_placement_began_is_flagged_until_a_better_inspection():
     p = external_residential("DOWN")
-    p.provider.inspections.create(inspection_date=date(2023, 1, 1), overall="inadequate")
+    make_inspection(p.provider, inspection_date=date(2023, 1, 1), overall="inadequate")
     assert Rule.INADEQUATE_PROVIDER not in codes_by_child()[p.child_id]
-    p.provider.inspections.create(inspection_date=date(2023, 7, 3), overall="inadequate")
+    make_inspection(p.provider, inspection_date=date(2023, 7, 3), overall="inadequate")
     assert Rule.INADEQUATE_PROVIDER in codes_by_child()[p.child_id]
-    p.provider.inspections.create(inspection_date=date(2024, 1, 10), overall="good")
+    make_inspection(p.provider, inspection_date=date(2024, 1, 10), overall="good")
     assert Rule.INADEQUATE_PROVIDER not in codes_by_child()[p.child_id]
 
 

@@ -17,7 +17,7 @@ from panel import rules, selectors, services
 from panel.choices import Decision, Rule
 from panel.models import PanelMeeting
 from placements.models import AuthoritySettings
-from tests.factories import make_cost_line, make_placement, make_provider
+from tests.factories import make_cost_line, make_inspection, make_placement, make_provider
 from tests.panel.test_agenda import external_residential
 
 pytestmark = pytest.mark.django_db
@@ -84,9 +84,9 @@ def test_a_move_brings_the_child_back(chair):
 
 def test_a_provider_rated_lower_brings_the_child_back(chair):
     placement = external_residential("RATED", "9500.00")
-    placement.provider.inspections.create(inspection_date=date(2023, 1, 1), overall="good")
+    make_inspection(placement.provider, inspection_date=date(2023, 1, 1), overall="good")
     review_at_first_panel(placement, chair)
-    placement.provider.inspections.create(inspection_date=FIRST + timedelta(days=7), overall="requires_improvement")
+    make_inspection(placement.provider, inspection_date=FIRST + timedelta(days=7), overall="requires_improvement")
     back = candidate(placement, SECOND)
     assert back.group == rules.CHANGED
     assert "provider now rated Requires improvement to be good (was Good at the panel of 14 Mar 2024)" in \

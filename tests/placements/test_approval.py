@@ -10,8 +10,8 @@ from django.utils import timezone
 from placements import approval, searches
 from placements.choices import ChronologyKind, PlacementCategory, SearchStatus as S
 from panel.choices import Rule
-from placements.models import AuthoritySettings, Framework, FrameworkMembership, OfstedInspection
-from tests.factories import make_child, make_cost_line, make_placement, make_provider
+from placements.models import AuthoritySettings, Framework, FrameworkMembership
+from tests.factories import make_child, make_cost_line, make_inspection, make_placement, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def awaiting(officer):
     framework_home = make_provider(name="Framework Homes", urn="FW1")
     framework = Framework.objects.create(name="Regional Residential", category="residential", lead_authority="Any")
     FrameworkMembership.objects.create(provider=framework_home, framework=framework, start=today() - timedelta(days=400))
-    OfstedInspection.objects.create(provider=framework_home, inspection_date=today() - timedelta(days=90),
+    make_inspection(framework_home, inspection_date=today() - timedelta(days=90),
                                     overall="good")
     spot_home = make_provider(name="Spot Homes", urn="SP1")
     gone_home = make_provider(name="Gone Homes", urn="GO1")

@@ -15,7 +15,7 @@ from placements import access
 from placements.choices import CommissioningRoute, PlacementCategory
 from placements.imports import quality
 from placements.models import Episode
-from tests.factories import make_child, make_cost_line, make_placement, make_provider
+from tests.factories import make_child, make_cost_line, make_inspection, make_placement, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -66,9 +66,9 @@ def test_external_placements_with_no_provider_are_listed_with_the_urn_from_the_r
 def test_residential_placements_whose_provider_has_no_rating_yet_are_listed():
     unrated = make_provider(name="Unrated", urn="SC1")
     rated_later = make_provider(name="Rated after today", urn="SC2")
-    rated_later.inspections.create(inspection_date=today() + timedelta(days=1), overall="good")
+    make_inspection(rated_later, inspection_date=today() + timedelta(days=1), overall="good")
     rated = make_provider(name="Rated", urn="SC3")
-    rated.inspections.create(inspection_date=days_ago(400), overall="inadequate")
+    make_inspection(rated, inspection_date=days_ago(400), overall="inadequate")
     make_placement(make_child(case_ref="UNRATED"), unrated, start=days_ago(5))
     make_placement(make_child(case_ref="RATED-LATER"), rated_later, start=days_ago(5))
     make_placement(make_child(case_ref="RATED"), rated, start=days_ago(5))

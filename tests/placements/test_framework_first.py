@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from placements import rules, searches
 from placements.choices import CameFrom, PlacementCategory, SearchStatus as S
-from placements.models import CostAvoidance, Framework, FrameworkMembership, OfstedInspection, PlacementSearch
+from placements.models import CostAvoidance, Framework, FrameworkMembership, PlacementSearch
 from placements.search_forms import OfferForm
-from tests.factories import make_child, make_cost_line, make_placement, make_provider
+from tests.factories import make_child, make_cost_line, make_inspection, make_placement, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def homes():
     framework = Framework.objects.create(name="Regional Residential", category="residential", lead_authority="Any")
     FrameworkMembership.objects.create(provider=member, framework=framework, start=today() - timedelta(days=30),
                                        end=today())  # its last day is today
-    OfstedInspection.objects.create(provider=member, inspection_date=today() - timedelta(days=10), overall="good")
+    make_inspection(member, inspection_date=today() - timedelta(days=10), overall="good")
     spot = make_provider(name="Alpha Spot Homes", urn="S1")
     agency = make_provider(name="Foster Agency", urn="F1", provision="fostering_agency")
     return member, spot, agency

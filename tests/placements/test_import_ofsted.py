@@ -15,8 +15,9 @@ from django.core.management import call_command
 
 from placements.choices import Ownership, ProviderStatus, ProvisionKind
 from placements.imports import ImportRefused, SourceFile
-from placements.imports.ofsted import ofsted_apply, ofsted_plan
-from placements.models import OfstedInspection, Provider
+from placements.imports.ofsted import ENTRIES, ofsted_apply, ofsted_plan
+from placements.register import ratings
+from placements.models import OfstedInspection, Provider, RegisterEntry
 from tests.factories import make_provider
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +36,9 @@ def load(*paths: Path):
 
 def state():
     return (
-        sorted(Provider.objects.values_list("urn", "name", "provision", "status", "ownership", "local_authority")),
-        sorted(OfstedInspection.objects.values_list("provider__urn", "inspection_date", "overall")),
+        sorted(RegisterEntry.objects.values_list("urn", "name", "provision", "status", "registration_status",
+                                                 "local_authority", "region", "sector", "postcode")),
+        sorted(OfstedInspection.objects.values_list("entry_id", "inspection_date", "overall")),
     )
 
 
@@ -51,16 +53,16 @@ def test_the_sample_files_are_in_the_published_layouts():
 
 def test_the_at_31_august_file_gives_each_providers_latest_full_inspection():
     result = load(AT_31_AUGUST)
-    assert (result.counts["Providers"].new, result.counts["Ofsted inspections"].new) == (24, 24)
-    assert Provider.objects.filter(status=ProviderStatus.CLOSED).count() == 0  # suspended is still registered
-    assert OfstedInspection.objects.get(provider__urn="SC990004").overall == "inadequate"
+    assert (result.counts[ENTRIES].new, result.counts["Ofsted inspections"].new) == (24, 24)
+    assert RegisterEntry.objects.filter(status=ProviderStatus.CLOSED).count() == 0  # suspended is still registered
+    assert OfstedInspection.objects.get(entry_id="SC990004").overall == "inadequate"
 
 
 def test_the_in_year_file_records_every_judged_event_and_the_previous_inspection_once():
     result = load(IN_YEAR)
-    assert result.counts["Providers"].new == 20
+    assert result.counts[ENTRIES].new == 20
     assert result.counts["Ofsted inspections"].new == 32
-    assert list(OfstedInspection.objects.filter(provider__urn="1990012").order_by("inspection_date")
+    assert list(OfstedInspection.objects.filter(entry_id="1990012").order_by("inspection_date")
                 .values_list("inspection_date", "overall")) == [
         (date(2022, 4, 11), "requires_improvement"), (date(2023, 5, 2), "inadequate"), (date(2023, 6, 21), "good")]
 
@@ -68,15 +70,15 @@ def test_the_in_year_file_records_every_judged_event_and_the_previous_inspection
 def test_both_files_together_record_each_inspection_once_whatever_the_order():
     first = load(AT_31_AUGUST)
     second = load(IN_YEAR)
-    assert (second.counts["Providers"].new, second.counts["Providers"].unchanged) == (10, 10)
+    assert (second.counts[ENTRIES].new, second.counts[ENTRIES].unchanged) == (10, 10)
     assert (second.counts["Ofsted inspections"].new, second.counts["Ofsted inspections"].unchanged) == (22, 10)
     assert first.counts["Ofsted inspections"].new + second.counts["Ofsted inspections"].new == 46
     forwards = state()
-    Provider.objects.all().delete()
+    RegisterEntry.objects.all().delete()
     load(IN_YEAR)
     load(AT_31_AUGUST)
     assert state() == forwards
-    assert (Provider.objects.count(), OfstedInspection.objects.count()) == (34, 46)
+    assert (RegisterEntry.objects.count(), OfstedInspection.objects.count(), Provider.objects.count()) == (34, 46, 0)
 
 
 def test_reimporting_or_importing_an_overlapping_file_adds_nothing_twice():
@@ -89,50 +91,57 @@ def test_reimporting_or_importing_an_overlapping_file_adds_nothing_twice():
 
 def test_visits_with_a_blank_or_null_judgement_are_not_inspections():
     load(IN_YEAR)
-    assert not OfstedInspection.objects.filter(provider__urn="SC990033").exists()  # an assurance visit only
-    secure = OfstedInspection.objects.filter(provider__urn="SC990017")
+    assert not OfstedInspection.objects.filter(entry_id="SC990033").exists()  # an assurance visit only
+    secure = OfstedInspection.objects.filter(entry_id="SC990017")
     assert sorted(secure.values_list("inspection_date", flat=True)) == [date(2022, 11, 9), date(2023, 11, 8)]
     assert not OfstedInspection.objects.filter(inspection_date=date(2024, 1, 11)).exists()  # the emergency visit
 
 
 def test_redacted_names_become_the_provision_type_and_urn_and_real_names_are_kept():
     load(AT_31_AUGUST, IN_YEAR)
-    assert Provider.objects.get(urn="SC990001").name == "Children's home SC990001"
-    assert Provider.objects.get(urn="SC990005").name == "Children's Home SC990005"
-    assert Provider.objects.get(urn="SC990014").name == "Brookside Example Fostering"
-    assert Provider.objects.get(urn="SC990035").name == "Caf\u00e9 Court Example Supported Living"  # read as Windows-1252
-    assert Provider.objects.get(urn="SC990001").postcode == ""  # REDACTED is not a postcode
-    assert Provider.objects.get(urn="SC990014").postcode == "EX1 1AA"
+    assert RegisterEntry.objects.get(urn="SC990001").name == "Children's home SC990001"
+    assert RegisterEntry.objects.get(urn="SC990005").name == "Children's Home SC990005"
+    assert RegisterEntry.objects.get(urn="SC990014").name == "Brookside Example Fostering"
+    assert RegisterEntry.objects.get(urn="SC990035").name == "Caf\u00e9 Court Example Supported Living"  # read as Windows-1252
+    assert RegisterEntry.objects.get(urn="SC990001").postcode == ""  # REDACTED is not a postcode
+    assert RegisterEntry.objects.get(urn="SC990014").postcode == "EX1 1AA"
 
 
 def test_provision_types_map_to_this_apps_kinds_whatever_their_capitals():
     load(AT_31_AUGUST, IN_YEAR)
-    kinds = dict(Provider.objects.values_list("urn", "provision"))
+    kinds = dict(RegisterEntry.objects.values_list("urn", "provision"))
     assert kinds["SC990001"] == kinds["SC990005"] == ProvisionKind.CHILDRENS_HOME  # "Children's home", "Children's Home"
     assert kinds["1990013"] == ProvisionKind.CHILDRENS_HOME  # a residential special school registered as a home
     assert kinds["SC990014"] == ProvisionKind.FOSTERING_AGENCY
     assert kinds["SC990017"] == ProvisionKind.SECURE_HOME
     assert kinds["SC990035"] == ProvisionKind.SUPPORTED_ACCOMMODATION
     assert kinds["SC990018"] == kinds["SC990040"] == ProvisionKind.OTHER
-    assert set(Provider.objects.values_list("ownership", "regulated")) == {(Ownership.EXTERNAL, True)}
+    assert not Provider.objects.exists()  # the register only: the provider list is the authority's own
 
 
 def test_closed_resigned_and_cancelled_providers_are_marked_closed_and_never_reopened():
     load(IN_YEAR)
-    closed = set(Provider.objects.filter(status=ProviderStatus.CLOSED).values_list("urn", flat=True))
+    closed = set(RegisterEntry.objects.filter(status=ProviderStatus.CLOSED).values_list("urn", flat=True))
     assert closed == {"SC990031", "SC990032", "SC990033", "SC990034"}
-    Provider.objects.filter(urn="SC990001").update(status=ProviderStatus.CLOSED)  # closed by hand
+    load(AT_31_AUGUST)  # lists only registered providers: a closed one is left as it is
+    assert RegisterEntry.objects.get(urn="SC990031").status == ProviderStatus.CLOSED
+    RegisterEntry.objects.filter(urn="SC990001").update(status=ProviderStatus.CLOSED, registration_status="Closed")
     load(AT_31_AUGUST)  # says Active
-    assert Provider.objects.get(urn="SC990001").status == ProviderStatus.CLOSED
+    assert RegisterEntry.objects.values_list("status", "registration_status").get(urn="SC990001") == (
+        ProviderStatus.CLOSED, "Closed")
 
 
-def test_a_provider_known_here_keeps_its_details_and_gains_its_inspections():
-    own = make_provider(name="Our Own Home", urn="SC990003", ownership=Ownership.INTERNAL, local_authority="Ourshire")
+def test_a_provider_on_the_list_keeps_its_details_and_reads_its_ratings_from_the_register():
+    own = make_provider(name="Our Own Home", urn="sc 990003", ownership=Ownership.INTERNAL, local_authority="Ourshire")
+    listed = sorted(Provider.objects.values_list("pk", "name", "urn", "ownership", "status", "local_authority"))
     result = load(AT_31_AUGUST)
     own.refresh_from_db()
-    assert (own.name, own.ownership, own.local_authority) == ("Our Own Home", Ownership.INTERNAL, "Ourshire")
-    assert own.inspections.get().overall == "requires_improvement"
-    assert result.counts["Providers"].unchanged == 1
+    assert sorted(Provider.objects.values_list("pk", "name", "urn", "ownership", "status", "local_authority")) == listed
+    assert own.urn == "SC990003"  # kept as the register keys it
+    assert [i.overall for i in ratings.inspections_of(own)] == ["requires_improvement"]
+    assert result.counts[ENTRIES].new == 24
+    assert "Provider" not in " ".join(result.counts) and any("1 of the providers on your list is in" in n
+                                                            for n in result.notes)
 
 
 def test_a_file_that_is_not_ofsteds_says_which_columns_were_expected():
@@ -162,7 +171,7 @@ def test_a_bad_row_is_refused_and_nothing_is_written(tmp_path, old, new, column,
     assert (error.line, error.column) == (2, column) and reason in error.reason
     with pytest.raises(ImportRefused):
         ofsted_apply(plan)
-    assert not Provider.objects.exists()
+    assert not RegisterEntry.objects.exists() and not OfstedInspection.objects.exists()
 
 
 def test_two_judgements_for_the_same_inspection_are_refused(tmp_path):
@@ -176,13 +185,13 @@ def test_two_judgements_for_the_same_inspection_are_refused(tmp_path):
 def test_a_utf8_file_with_a_byte_order_mark_is_read():
     data = b"\xef\xbb\xbf" + AT_31_AUGUST.read_bytes()
     plan = ofsted_plan([SourceFile("with-bom.csv", data)], today=TODAY)
-    assert not plan.result.errors and plan.result.counts["Providers"].new == 24
+    assert not plan.result.errors and plan.result.counts[ENTRIES].new == 24
 
 
 def test_the_command_imports_both_files(capsys):
     call_command("import_ofsted", str(AT_31_AUGUST), str(IN_YEAR))
     assert "(Ofsted, at 31 August)" in capsys.readouterr().out
-    assert (Provider.objects.count(), OfstedInspection.objects.count()) == (34, 46)
+    assert (RegisterEntry.objects.count(), OfstedInspection.objects.count(), Provider.objects.count()) == (34, 46, 0)
 
 
 def test_a_reimport_that_regrades_an_inspection_changes_that_inspection_only(tmp_path):
@@ -192,8 +201,10 @@ def test_a_reimport_that_regrades_an_inspection_changes_that_inspection_only(tmp
                         b"Full inspection,12/03/2024,20/09/2024,10990001,Inadequate")
     result = load(regraded)
     assert (result.counts["Ofsted inspections"].changed, result.counts["Ofsted inspections"].new) == (1, 0)
+    assert [(c.record, c.old, c.new) for c in result.field_changes] == [
+        ("Inspection of SC990001 on 12/03/2024", "Good", "Inadequate")]
     after = state()
-    assert after[0] == before[0]  # the providers are as they were
+    assert after[0] == before[0]  # the entries are as they were
     changed = set(after[1]) - set(before[1])
     assert [(overall) for _urn, _day, overall in changed] == ["inadequate"]
     assert len(after[1]) == len(before[1])

@@ -20,10 +20,9 @@ from placements.models import (
     Framework,
     FrameworkMembership,
     LegalStatusPeriod,
-    OfstedInspection,
     Placement,
 )
-from tests.factories import make_child, make_placement, make_provider
+from tests.factories import make_child, make_inspection, make_placement, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -258,7 +257,7 @@ def test_a_header_row_for_a_child_with_no_episodes_is_left_out_and_said():
 def test_a_valid_but_worrying_row_imports_normally():
     """A 15-year-old in unregulated provision, a placement in a home rated inadequate: worrying, not bad."""
     home = make_provider(urn="SC100001")
-    OfstedInspection.objects.create(provider=home, inspection_date=date(2019, 6, 1), overall="inadequate")
+    make_inspection(home, inspection_date=date(2019, 6, 1), overall="inadequate")
     result = run(header("C1,1,01/01/2005,WBRI,,,", "C2,2,01/01/2008,WBRI,,,"), episodes(
         episode(child="C1", decom="01/02/2020", place="P2", provider="PR4"),
         episode(child="C2", decom="01/02/2020", place="K2", provider="PR4", urn="SC100001"),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from placements.choices import PlacementCategory
-from tests.factories import make_child, make_cost_line, make_placement, make_provider
+from tests.factories import make_child, make_cost_line, make_inspection, make_placement, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def build_world(n: int, prefix: str = "W"):
     children = []
     for i in range(n):
         provider = make_provider(name=f"{prefix} Home {i}", urn=f"{prefix}{i:05d}")
-        provider.inspections.create(inspection_date=today - timedelta(days=100), overall="good")
+        make_inspection(provider, inspection_date=today - timedelta(days=100), overall="good")
         child = make_child(case_ref=f"{prefix}{i:05d}", family_name=f"Family{i}")
         old = make_placement(child, provider, start=today - timedelta(days=400), end=today - timedelta(days=100),
                              reason_ended="moved")

@@ -8,7 +8,7 @@ import pytest
 from placements import rules, selectors
 from placements.choices import LegalStatus, Ownership, PlacementCategory
 from placements.models import CostLine, Placement
-from tests.factories import make_child, make_cost_line, make_placement, make_provider
+from tests.factories import make_child, make_cost_line, make_inspection, make_placement, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -101,8 +101,8 @@ def test_the_child_list_shows_the_current_placement_category(moved_child):
 
 def test_a_providers_rating_is_its_latest_inspection_on_or_before_the_day():
     provider = make_provider()
-    provider.inspections.create(inspection_date=date(2023, 7, 3), overall="inadequate")
-    provider.inspections.create(inspection_date=date(2024, 1, 10), overall="good")
+    make_inspection(provider, inspection_date=date(2023, 7, 3), overall="inadequate")
+    make_inspection(provider, inspection_date=date(2024, 1, 10), overall="good")
     rating = lambda day: selectors.provider_list(day).get(pk=provider.pk).latest_rating  # noqa: E731
     assert rating(date(2023, 7, 2)) is None
     assert rating(date(2023, 7, 3)) == "inadequate"

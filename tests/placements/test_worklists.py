@@ -11,8 +11,8 @@ from panel.choices import MeetingStatus
 from panel.models import PanelAction, PanelMeeting, PanelReview
 from placements import access, rules, searches, worklists
 from placements.choices import PlacementCategory, SearchStatus as S
-from placements.models import OfstedInspection, PlacementSearch
-from tests.factories import make_child, make_cost_line, make_placement, make_provider
+from placements.models import PlacementSearch
+from tests.factories import make_child, make_cost_line, make_inspection, make_placement, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -76,8 +76,8 @@ def test_the_director_sees_over_threshold_starts_this_week_and_ofsted_downgrades
     home = make_provider(name="Downgraded Home", urn="DG1")
     steady = make_provider(name="Steady Home", urn="ST1")
     for provider, before, now in ((home, "good", "inadequate"), (steady, "requires_improvement", "good")):
-        OfstedInspection.objects.create(provider=provider, inspection_date=on - timedelta(days=400), overall=before)
-        OfstedInspection.objects.create(provider=provider, inspection_date=on - timedelta(days=3), overall=now)
+        make_inspection(provider, inspection_date=on - timedelta(days=400), overall=before)
+        make_inspection(provider, inspection_date=on - timedelta(days=3), overall=now)
     threshold = worklists.AuthoritySettings.current().panel_cost_threshold
     dear = make_placement(make_child(case_ref="D1"), home, start=monday)
     make_cost_line(dear, str(threshold + 1), monday)
@@ -92,8 +92,8 @@ def test_the_director_sees_over_threshold_starts_this_week_and_ofsted_downgrades
 def test_an_inspection_before_the_last_week_is_not_news(officer):
     on = today()
     home = make_provider(name="Old News", urn="ON1")
-    OfstedInspection.objects.create(provider=home, inspection_date=on - timedelta(days=400), overall="good")
-    OfstedInspection.objects.create(provider=home, inspection_date=on - timedelta(days=7), overall="inadequate")
+    make_inspection(home, inspection_date=on - timedelta(days=400), overall="good")
+    make_inspection(home, inspection_date=on - timedelta(days=7), overall="inadequate")
     make_placement(make_child(case_ref="D3"), home, start=on - timedelta(days=500))
     assert worklists.ofsted_downgrades(on - timedelta(days=7), on) == []
 

@@ -82,6 +82,8 @@ ACCESS: dict[str, Access] = {
     "provider_list": page(*CASEWORK),
     "provider_detail": page(*CASEWORK),
     "provider_create": form(MANAGER),
+    "register_list": page(*CASEWORK),
+    "register_entry": page(*CASEWORK),
     "provider_update": form(MANAGER),
     "placement_list": page(*CASEWORK),
     "placement_detail": page(*CASEWORK),
@@ -95,6 +97,7 @@ ACCESS: dict[str, Access] = {
     "framework_update": form(MANAGER),
     "framework_uplift_create": form(MANAGER),
     "framework_member_create": form(MANAGER),
+    "framework_member_update": form(MANAGER),
     # Data in: commissioning hub managers.
     "import_upload": form(MANAGER),
     "import_preview": page(MANAGER),

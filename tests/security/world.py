@@ -7,12 +7,12 @@ fails the walk with a message saying to add it here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
-from tests.factories import make_child, make_cost_line, make_placement, make_provider
+from tests.factories import make_child, make_cost_line, make_inspection, make_placement, make_provider
 
 
 @dataclass
@@ -44,6 +44,18 @@ class World:
         framework, _ = Framework.objects.get_or_create(name="Regional Residential", defaults={
             "category": "residential", "lead_authority": "Anyshire"})
         return framework.pk
+
+    def register_entry(self) -> int:
+        from placements.models import RegisterEntry
+
+        return RegisterEntry.objects.get(urn=self.provider.urn).pk
+
+    def membership(self) -> int:
+        from placements.models import FrameworkMembership
+
+        membership, _ = FrameworkMembership.objects.get_or_create(
+            framework_id=self.framework(), provider=self.framework_provider, defaults={"start": date(2022, 4, 1)})
+        return membership.pk
 
     def import_record(self) -> int:
         """The latest import in the history: a providers file, so its page offers to undo it."""
@@ -94,6 +106,7 @@ def build_world(officer_user) -> World:
     child = make_child(case_ref="WORLD-1", date_of_birth=today - timedelta(days=14 * 365))
     provider = make_provider()
     framework_provider = make_provider(name="Framework Homes Ltd", urn="SC100002")
+    make_inspection(provider, today - timedelta(days=100), "good")  # its entry in Ofsted's register, rated
     placement = make_placement(child, provider, start=today - timedelta(days=200))
     cost_line = make_cost_line(placement, "5000.00", placement.start)
     search = search_create(child=child, user=officer_user, category_requested=PlacementCategory.RESIDENTIAL,
@@ -152,6 +165,7 @@ URL_OBJECTS = {
     "dol_create": lambda w, u: {"pk": w.child.pk},
     "provider_detail": lambda w, u: {"pk": w.provider.pk},
     "provider_update": lambda w, u: {"pk": w.provider.pk},
+    "register_entry": lambda w, u: {"pk": w.register_entry()},
     "placement_detail": lambda w, u: {"pk": w.placement.pk},
     "placement_update": lambda w, u: {"pk": w.placement.pk},
     "cost_line_create": lambda w, u: {"pk": w.placement.pk},
@@ -164,6 +178,7 @@ URL_OBJECTS = {
     "framework_update": lambda w, u: {"pk": w.framework()},
     "framework_uplift_create": lambda w, u: {"pk": w.framework()},
     "framework_member_create": lambda w, u: {"pk": w.framework()},
+    "framework_member_update": lambda w, u: {"pk": w.membership()},
     "import_example": lambda w, u: {"pk": 1},
     "import_undo": lambda w, u: {"pk": w.import_record()},
     "search_detail": lambda w, u: {"pk": w.search.pk},

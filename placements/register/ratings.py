@@ -1,0 +1,99 @@
+"""The one definition of a provider's Ofsted ratings (issue 19, item 4).
+
+A provider on the list (``Provider``) has the ratings of its entry in Ofsted's register, found by its URN:
+every inspection with an overall judgement (``OfstedInspection``), and on any day the latest of those on or
+before it. A provider with no URN, or whose URN is not in the register, has none. Every page and rule that
+reads a rating reads it here: the provider list and page, the panel's rules and agenda, the approval case,
+offers on a search, the Director's worklist and the data-quality checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from placements.register.models import OfstedInspection, RegisterEntry
+
+
+def normal_urn(urn: str | None) -> str:
+    """A URN as the register keys it: capitals, no spaces."""
+    return "".join((urn or "").split()).upper()
+
+
+def entry_of(provider) -> RegisterEntry | None:
+    """The provider's entry in the register, if it has a URN the register holds."""
+    urn = normal_urn(provider.urn)
+    return RegisterEntry.objects.filter(urn=urn).first() if urn else None
+
+
+def inspections_for(urn, on: date | None = None) -> QuerySet[OfstedInspection]:
+    """Inspections of the entry with this URN (a value or an ``OuterRef`` to a provider's URN), latest first,
+    up to ``on`` if given."""
+    found = OfstedInspection.objects.filter(entry_id=urn)
+    if on is not None:
+        found = found.filter(inspection_date__lte=on)
+    return found.order_by("-inspection_date")
+
+
+def inspections_of(provider, on: date | None = None) -> list[OfstedInspection]:
+    """The provider's inspections, latest first (up to ``on`` if given); none without a URN."""
+    urn = normal_urn(provider.urn) if provider is not None else ""
+    return list(inspections_for(urn, on)) if urn else []
+
+
+def latest_rating_subquery(on: date, urn: str = "urn") -> Subquery:
+    """The rating on ``on`` of the provider whose URN the outer query reaches by ``urn`` (``"urn"`` on a
+    provider query, ``"provider__urn"`` on a placement query): its latest inspection on or before that day."""
+    return Subquery(inspections_for(OuterRef(urn), on).values("overall")[:1])
+
+
+def rated_by(on: date, urn: str = "urn") -> QuerySet[OfstedInspection]:
+    """For ``Exists``: inspections on or before ``on`` of the provider the outer query reaches by ``urn``."""
+    return OfstedInspection.objects.filter(entry_id=OuterRef(urn), inspection_date__lte=on)
+
+
+def _provider_of_entry(field: str = "pk") -> Subquery:
+    from placements.models import Provider
+
+    return Subquery(Provider.objects.filter(urn=OuterRef("entry_id")).values(field)[:1])
+
+
+def with_provider(inspections: QuerySet[OfstedInspection]) -> QuerySet[OfstedInspection]:
+    """Inspections annotated with the listed provider (``provider_id``, ``provider_name``) their URN links to."""
+    return inspections.annotate(provider_id=_provider_of_entry("pk"), provider_name=_provider_of_entry("name"))
+
+
+def histories(providers: QuerySet | Iterable[int], on: date) -> dict[int, list[tuple[date, str]]]:
+    """Each provider's ``(date, overall)`` inspections on or before ``on``, oldest first: one query.
+
+    ``providers``: a provider query or provider keys."""
+    from placements.models import Provider
+
+    if not isinstance(providers, QuerySet):
+        providers = Provider.objects.filter(pk__in=list(providers))
+    found: dict[int, list[tuple[date, str]]] = {}
+    rows = (OfstedInspection.objects.filter(inspection_date__lte=on, entry_id__in=providers.exclude(urn=None).values("urn"))
+            .annotate(provider_id=_provider_of_entry()).order_by("inspection_date")
+            .values_list("provider_id", "inspection_date", "overall"))
+    for provider_id, when, overall in rows:
+        found.setdefault(provider_id, []).append((when, overall))
+    return found
+
+
+def latest_by_provider(providers: Iterable, on: date) -> dict[int, OfstedInspection]:
+    """Each provider's latest inspection on or before ``on`` (providers with none are left out): one query.
+
+    ``providers``: providers, or provider keys (a second query reads their URNs)."""
+    from placements.models import Provider
+
+    providers = [p for p in providers if p is not None]
+    if providers and not isinstance(providers[0], Provider):
+        providers = list(Provider.objects.filter(pk__in=providers).exclude(urn=None).only("pk", "urn"))
+    urns = {normal_urn(p.urn): p.pk for p in providers if p.urn}
+    latest: dict[int, OfstedInspection] = {}
+    for inspection in (OfstedInspection.objects.filter(entry_id__in=list(urns), inspection_date__lte=on)
+                       .order_by("entry_id", "-inspection_date")):
+        latest.setdefault(urns[inspection.entry_id], inspection)
+    return latest
