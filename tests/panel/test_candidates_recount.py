@@ -24,7 +24,7 @@ from placements.care.segments import PlacementFacts as SegmentFacts
 from placements.care.segments import care_segments, segment_on
 from placements.choices import OfstedRating, PlacementCategory
 from placements.models import AuthoritySettings, Child
-from tests.factories import make_child, make_cost_line, make_placement, make_provider
+from tests.factories import make_child, make_cost_line, make_inspection, make_placement, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -42,12 +42,19 @@ def birth_dates() -> list[date]:
     return days + [date(six_months.year - 18, six_months.month, six_months.day) + timedelta(days=d) for d in (-1, 0, 1)]
 
 
+def inspections_of(provider) -> list:
+    """The provider's inspections, read plainly from Ofsted's register by its URN."""
+    from placements.models import OfstedInspection
+
+    return list(OfstedInspection.objects.filter(entry_id=provider.urn)) if provider.urn else []
+
+
 def build(rng: random.Random, count: int) -> None:
     settings = AuthoritySettings.current()
     threshold = settings.panel_cost_threshold
     home = make_provider(name="Home", urn="SC1", ownership="external")
-    home.inspections.create(inspection_date=date(2023, 1, 5), overall=OfstedRating.GOOD)
-    home.inspections.create(inspection_date=date(2024, 1, 10), overall=OfstedRating.INADEQUATE)
+    make_inspection(home, date(2023, 1, 5), OfstedRating.GOOD)
+    make_inspection(home, date(2024, 1, 10), OfstedRating.INADEQUATE)
     council = make_provider(name="Council home", urn="SC2", ownership="internal")
     lodgings = make_provider(name="Lodgings", urn=None, regulated=False, provision="other", ownership="external")
     agency = make_provider(name="Agency", urn="SC3", provision="fostering_agency", ownership="external")
@@ -97,7 +104,7 @@ def plain_candidates(on: date) -> list[tuple]:
         lines = [line for line in placement.cost_lines.all()
                  if line.date_from <= on and (line.date_to is None or line.date_to >= on)]
         weekly_cost = sum((line.weekly_amount for line in lines), Decimal(0))
-        inspections = tuple(sorted((i.inspection_date, i.overall) for i in provider.inspections.all()
+        inspections = tuple(sorted((i.inspection_date, i.overall) for i in inspections_of(provider)
                                    if i.inspection_date <= on)) if provider else ()
         dol = sorted(o.start for o in child.dol_orders.all() if o.start <= on and (o.end is None or o.end >= on))
         minuted = sorted((r for r in child.panel_reviews.select_related("meeting", "placement")
@@ -124,7 +131,7 @@ def plain_candidates(on: date) -> list[tuple]:
                 candidate.group, candidate.due = rules.DUE, last.next_review_date
             else:
                 def rating(provider, day):
-                    found = rules.rating_on(tuple((i.inspection_date, i.overall) for i in provider.inspections.all()),
+                    found = rules.rating_on(tuple((i.inspection_date, i.overall) for i in inspections_of(provider)),
                                             day) if provider else None
                     return found[1] if found else None
 
