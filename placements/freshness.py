@@ -183,7 +183,12 @@ def _record_tables(execute, sql, params, many, context):
 
 
 def _key(*parts) -> str:
-    # Hashed: any cache backend takes the key (memcached refuses spaces and long keys).
+    """The cache key of a figure: its parts and the database it was read from (a cache shared by two
+    deployments, or a process that moves between databases, must never give one database's figures for
+    another's, whose versions may be the same numbers). Hashed: any cache backend takes the key (memcached
+    refuses spaces and long keys)."""
+    database = connection.settings_dict
+    parts = (connection.vendor, database.get("HOST"), database.get("PORT"), str(database.get("NAME")), *parts)
     return "figures:" + hashlib.sha256("|".join(repr(part) for part in parts).encode()).hexdigest()
 
 

@@ -78,6 +78,15 @@ def test_a_figure_is_computed_once_until_the_data_changes():
     assert len(calls) == 3
 
 
+def test_a_figure_read_from_another_database_is_never_given_for_this_one(monkeypatch):
+    """One cache, two databases whose versions are the same numbers (two deployments sharing a cache, or a
+    benchmark moving between databases): each database's figure is its own."""
+    make_child(case_ref="V001")
+    assert freshness.remembered("children", lambda day: "this database's figure", SUNDAY) == "this database's figure"
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(connection.settings_dict["NAME"]) + "-another")
+    assert freshness.remembered("children", lambda day: "the other's figure", SUNDAY) == "the other's figure"
+
+
 def test_the_weekly_tracker_shows_a_placement_bulk_inserted_after_it_was_first_read(client, admin_user):
     client.force_login(admin_user)
     url = reverse("tracker_weekly") + f"?week_ending={SUNDAY}"
