@@ -196,22 +196,13 @@ def insert(model, objs: Sequence[models.Model], *, using: str | None = None) -> 
     if not objs:
         return []
     using = using or router.db_for_write(model)
-    connection = connections[using]
     fields = list(model._meta.concrete_fields)
     pk_attname = model._meta.pk.attname
     missing = [obj for obj in objs if obj.pk is None]
     for obj, key in zip(missing, take_keys(model, len(missing), using)):
         setattr(obj, pk_attname, key)
     rows = _values(model, objs, fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN",
-                                      io.StringIO(_copy_text(rows, fields)))
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+    insert_values(model, [field.attname for field in fields], rows, using=using)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = using
