@@ -40,11 +40,11 @@ WATCHED_APPS = ("placements", "tracker", "panel")
 #: Their tables that no figure reads (and the version's own table).
 #: (A saved forecast scenario is read only as settings handed to the forecast: saving one changes no figure.)
 NOT_WATCHED = {"placements_dataversion", "placements_datachange", "placements_importupload",
-               "placements_caresegment", "placements_importrecord", "tracker_scenario"}
+               "placements_caresegment", "placements_daychange", "placements_childdaychanges", "placements_importrecord", "tracker_scenario"}
 #: Tables derived from the watched ones, watched too on PostgreSQL, where a figure is kept under the versions of
 #: only the tables it read (a figure that reads segments alone must see them change). SQLite's one version moves
 #: with the writes they are derived from, and its row triggers would fire for every segment rebuilt.
-DERIVED = ("placements_caresegment",)
+DERIVED = ("placements_caresegment", "placements_daychange")
 #: On PostgreSQL, the change rows kept before a reader clears them and moves the epoch.
 COMPACT_AT = 5000
 #: How long a remembered figure is kept at most, even if nothing changes (a day: seconds).

@@ -798,3 +798,5 @@ class DataChange(models.Model):
 
 # The register's tables belong to this app (placements.register says what it owns).
 from placements.register.models import OfstedInspection, RegisterEntry  # noqa: E402,F401
+# The daily figures' tables belong to this app (placements.care.daily says what it owns).
+from placements.care.models import ChildDayChanges, DayChange  # noqa: E402,F401

@@ -35,6 +35,7 @@ from django.db.models.functions import Coalesce, Greatest, Least
 from django.db.models.lookups import GreaterThanOrEqual
 
 from placements import rules
+from placements.care import daily
 from placements.choices import PlacementCategory
 from placements.models import CareSegment, Child, CostLine, Placement, Provider
 from placements.register import ratings
@@ -168,11 +169,12 @@ def weekly_days(period_start: date, period_end: date, prefix: str = "") -> Sum:
 
 
 def spend_between(period_start: date, period_end: date, placements: QuerySet[Placement] | None = None) -> Decimal:
-    """Rule C2 over an inclusive period, for all placements or the ones given: one query, summed in SQL
-    (a region's year of cost lines never leaves the database)."""
-    lines = CostLine.objects.filter(overlapping(period_start, period_end))
-    if placements is not None:
-        lines = lines.filter(placement__in=placements)
+    """Rule C2 over an inclusive period, for all placements (from the daily figures, ``placements.care.daily``:
+    a row a day) or the ones given (one query, summed in SQL: a region's year of cost lines never leaves the
+    database)."""
+    if placements is None:
+        return daily.spend(period_start, period_end)
+    lines = CostLine.objects.filter(overlapping(period_start, period_end)).filter(placement__in=placements)
     total = lines.aggregate(total=weekly_days(period_start, period_end))["total"] or Decimal(0)
     # Pounds and pence times whole days is whole pence: exact on PostgreSQL, and SQLite's floating-point
     # sum is far closer than a penny, so rounding to the penny gives the exact figure on both.
@@ -196,28 +198,17 @@ class DayCounts:
 
 
 def day_counts(on: date) -> DayCounts:
-    """Looked after, in paid placements (weekly cost above 0), residential, and the weekly cost
-    of every placement covering the day (rule C1). Two queries whatever the data."""
-    # Cost lines are never negative (a database constraint), so a weekly cost above 0 is a line in force above 0.
-    paying = CostLine.objects.filter(in_force(on), placement=OuterRef("pk"), weekly_amount__gt=0)
-    counts = looked_after_placements(on).aggregate(
-        children=Count("child", distinct=True),
-        placements=Count("pk"),
-        residential=Count("pk", filter=Q(category=PlacementCategory.RESIDENTIAL)),
-        in_paid=Count("child", distinct=True, filter=Q(Exists(paying))),
-    )
-    weekly_cost = (
-        CostLine.objects.filter(in_force(on))
-        .filter(covering(on, "placement__"))
-        .aggregate(total=Coalesce(Sum("weekly_amount"), ZERO_MONEY))["total"]
-    )
+    """Looked after, in paid placements (weekly cost above 0), residential, and the weekly cost of every
+    placement covering the day (rule C1): from the daily figures (``placements.care.daily``), one query."""
+    by_category = daily.totals_on(on, by=("category",))
+    looked_after = sum(figures.looked_after for figures in by_category.values())
     return DayCounts(
         on=on,
-        looked_after=counts["children"],
-        in_paid_placements=counts["in_paid"],
-        placements=counts["placements"],
-        residential=counts["residential"],
-        weekly_cost=weekly_cost,
+        looked_after=looked_after,
+        in_paid_placements=sum(figures.paid for figures in by_category.values()),
+        placements=looked_after,  # each child looked after is in one placement (placements.care)
+        residential=by_category.get((PlacementCategory.RESIDENTIAL,), daily.DayFigures()).looked_after,
+        weekly_cost=sum((figures.charged for figures in by_category.values()), Decimal("0.00")),
     )
 
 

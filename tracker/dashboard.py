@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
 
 from placements import rules
 from placements import selectors as placement_selectors
+from placements.care import daily
 from placements.choices import CommissioningRoute, CostAvoidanceSource, CostKind, Ownership, PlacementCategory
 from placements.models import AuthoritySettings, CostAvoidance, CostLine
 from tracker import frames
@@ -105,18 +106,12 @@ def ownership_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
 
 def fostering_cost_gap(on: date) -> dict:
     """Average weekly cost of in-house fostering and of independent agencies on a day, and the yearly gap
-    (paper 003 puts it at about £24,000 a child a year). One query: placements counted and their cost
-    lines in force summed by category in SQL. Only placements with a cost above £0 that day count: with
-    no cost lines there is no average (None), never an average of £0."""
-    by_category = (
-        placement_selectors.looked_after_placements(on)
-        .filter(category__in=[PlacementCategory.FOSTERING_INTERNAL, PlacementCategory.FOSTERING_IFA])
-        .alias(in_force=placement_selectors.lines_in_force(on)).filter(in_force__weekly_amount__gt=0)
-        .order_by().values_list("category")
-        .annotate(placements=Count("pk", distinct=True), total=Sum("in_force__weekly_amount"))
-    )
-    averages = {category: (total or Decimal("0.00")).quantize(rules.PENNY) / placements
-                for category, placements, total in by_category}
+    (paper 003 puts it at about £24,000 a child a year): the looked-after children's placements' weekly cost
+    over those in paid placements, by category, from the daily figures (``placements.care.daily``). Only
+    placements with a cost above £0 that day count: with none there is no average (None), never one of £0."""
+    by_category = daily.totals_on(on, by=("category",))
+    averages = {category: figures.cost / figures.paid for (category,), figures in by_category.items()
+                if category in (PlacementCategory.FOSTERING_INTERNAL, PlacementCategory.FOSTERING_IFA) and figures.paid}
     internal = averages.get(PlacementCategory.FOSTERING_INTERNAL)
     external = averages.get(PlacementCategory.FOSTERING_IFA)
     gap = (Decimal(external) - Decimal(internal)) * 52 if internal is not None and external is not None else None

@@ -8,14 +8,14 @@ tests check both give the same figures.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-from django.db.models import F, Q, Sum
+from django.db.models import Q
 
 from placements import rules, selectors
-from placements.models import CareSegment, CostLine
+from placements.care import daily
+from placements.models import CareSegment
 
 FAR_FUTURE = pd.Timestamp("2262-01-01")  # the latest day pandas can hold: an open end
 PLACEMENT_COLUMNS = ["pk", "child_id", "date_of_birth", "start", "end", "legal_status", "before_records",
@@ -89,36 +89,21 @@ LINE_COLUMNS = ["day", "category", "change"]
 
 
 def cost_line_frame(period_start: date, period_end: date, category: str = "") -> pd.DataFrame:
-    """What the cost lines charged at some point in the period cost a week, as the days that changes:
-    one row per day and placement category, with the change in the weekly total in pence.
+    """What the cost lines charged cost a week, as the days that changes up to the period's end: one row per
+    day and placement category, with the change in the weekly total in pence (changes before the period summed
+    on one day no later than its start).
 
     Each line is charged (rule C2) from the later of its 'from' and its placement's start to the earlier of
     its 'to' and the day before the child left; it adds its weekly amount on its first day and takes it
-    away the day after its last. Summed by day in SQL (two queries), so a region's two million lines
-    never leave the database: a few thousand rows come back, whatever the number of lines.
+    away the day after its last. Kept as the data changes (``placements.care.daily``), so a region's two
+    million lines are never read: a few thousand rows come back, whatever the number of lines.
     """
-    lines = (CostLine.objects.filter(selectors.overlapping(period_start, period_end))
-             .annotate(first_day=selectors.first_day_charged(), last_day=selectors.last_day_charged())
-             .filter(first_day__lte=F("last_day")))
-    if category:
-        lines = lines.filter(placement__category=category)
-    rows = []
-    starts = lines.order_by().values_list("first_day", "placement__category").annotate(total=Sum("weekly_amount"))
-    rows += [(day, group, _pence(total)) for day, group, total in starts]
-    ends = (lines.exclude(last_day=selectors.FAR_FUTURE).order_by().values_list("last_day", "placement__category")
-            .annotate(total=Sum("weekly_amount")))
-    rows += [(day + timedelta(days=1), group, -_pence(total)) for day, group, total in ends]
-    rows.sort(key=lambda row: (row[0], row[1]))
+    rows = daily.charged_changes(period_start, period_end, category)
     frame = pd.DataFrame.from_records(rows, columns=LINE_COLUMNS)
     frame["day"] = pd.to_datetime(frame["day"]).to_numpy(dtype="datetime64[D]") if rows else \
         np.array([], dtype="datetime64[D]")
     frame["change"] = frame["change"].astype("int64")
     return frame
-
-
-def _pence(amount) -> int:
-    """Weekly amounts are pounds and pence: sums of them are whole pence (SQLite's come back as floats)."""
-    return int((Decimal(amount) * 100).to_integral_value())
 
 
 def spend_by_period(lines: pd.DataFrame, periods: list[tuple[date, date]], by: str | None = None) -> pd.DataFrame:

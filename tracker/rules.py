@@ -86,7 +86,7 @@ def care_events(child_id: int, segments: list[Segment], temporary: Collection[in
                 events.append(Event(MOVE, segment.start, child_id, segment.placement_id, before.placement_id))
         if segment.end is not None and first <= segment.end <= last and segment.end not in starting:
             events.append(Event(CEASE, segment.end, child_id, segment.placement_id))
-    return sorted(events, key=lambda e: (e.day, e.kind))
+    return sorted(events, key=lambda e: (e.day, e.kind)) if len(events) > 1 else events
 
 
 def week_events(child_id: int, date_of_birth: date, placements: list[PlacementSpan], week_ending: date) -> list[Event]:

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from placements import freshness, selectors
 from placements import rules as placement_rules
+from placements.care import daily
 from placements.care.segments import Segment
 from placements.choices import CameFrom, CostKind, PlacementCategory
 from placements.models import CareSegment, CostLine, DeprivationOfLiberty, Placement, Provider
@@ -107,6 +108,30 @@ def open_placements(on: date) -> QuerySet[Placement]:
     )
 
 
+@dataclass(frozen=True)
+class EventPlacement:
+    """What an event's table shows of a placement and its child: plain values, so a week's 2,000 events of a
+    region are kept in the cache and read back quickly (model instances took seconds to pickle)."""
+
+    pk: int
+    child_id: int
+    case_ref: str
+    full_name: str
+    team: str
+    category: str
+    provider_name: str | None
+    start: date
+    end: date | None
+    reason_ended: str  # the label, or "" when not recorded
+    came_from: str  # the label, or ""
+
+    @property
+    def child_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("child_detail", args=[self.child_id])
+
+
 @dataclass
 class EventRow:
     """A start, cease or move with the records a table shows: the weekly cost (rule C1) on the day the child
@@ -114,8 +139,8 @@ class EventRow:
     for a start, why the placement left ended for a move, why the placement ended for a cease)."""
 
     event: Event
-    placement: Placement
-    previous: Placement | None = None
+    placement: EventPlacement
+    previous: EventPlacement | None = None
     weekly_cost: Decimal = Decimal("0")
 
     @property
@@ -127,23 +152,43 @@ class EventRow:
         if self.event.kind == CEASE:
             if self.placement.end != self.event.day:  # care ended (a birthday, a legal status) but not the placement
                 return "Left care; the placement continues"
-            return self.placement.get_reason_ended_display() if self.placement.reason_ended else "Not recorded"
+            return self.placement.reason_ended or "Not recorded"
         if self.event.kind == MOVE:
             left = self.previous
             if left is not None and left.reason_ended:
-                return f"Previous placement: {left.get_reason_ended_display().lower()}"
+                return f"Previous placement: {left.reason_ended.lower()}"
             return "Not recorded"
-        return f"Came from: {self.placement.get_came_from_display()}" if self.placement.came_from else "Not recorded"
+        return f"Came from: {self.placement.came_from}" if self.placement.came_from else "Not recorded"
+
+
+def event_placements(ids) -> dict[int, EventPlacement]:
+    """The placements of events, as plain values (one query)."""
+    from placements.choices import ReasonEnded
+
+    placements = {}
+    ids = sorted(set(ids))
+    for index in range(0, len(ids), 900):
+        for (pk, child_id, case_ref, given_name, family_name, team, category, provider_name, start, end,
+             reason_ended, came_from) in Placement.objects.filter(pk__in=ids[index:index + 900]).values_list(
+                "pk", "child_id", "child__case_ref", "child__given_name", "child__family_name", "child__team",
+                "category", "provider__name", "start", "end", "reason_ended", "came_from"):
+            placements[pk] = EventPlacement(
+                pk, child_id, case_ref, f"{given_name} {family_name}".strip() or case_ref, team, category,
+                provider_name, start, end, ReasonEnded(reason_ended).label if reason_ended else "",
+                CameFrom(came_from).label if came_from else "")
+    return placements
 
 
 def event_rows(events: list[Event]) -> dict[str, list[EventRow]]:
-    """Starts, ceases and moves with their placements and weekly costs (two queries), in date order."""
+    """Starts, ceases and moves with their placements and weekly costs, in date order."""
     ids = {e.placement_id for e in events} | {e.previous_placement_id for e in events if e.previous_placement_id}
-    placements = Placement.objects.select_related("child", "provider").in_bulk(ids)
-    lines: dict[int, list[CostLine]] = {}
-    for line in CostLine.objects.filter(placement_id__in={e.placement_id for e in events}).only(
-            "placement_id", "weekly_amount", "date_from", "date_to"):
-        lines.setdefault(line.placement_id, []).append(line)
+    placements = event_placements(ids)
+    lines: dict[int, list] = {}
+    wanted = sorted({e.placement_id for e in events})
+    for index in range(0, len(wanted), 900):
+        for line in CostLine.objects.filter(placement_id__in=wanted[index:index + 900]).values_list(
+                "placement_id", "weekly_amount", "date_from", "date_to", named=True):
+            lines.setdefault(line.placement_id, []).append(line)
     rows: dict[str, list[EventRow]] = {START: [], CEASE: [], MOVE: []}
     for event in sorted(events, key=lambda e: (e.day, e.child_id)):
         previous = placements.get(event.previous_placement_id) if event.previous_placement_id else None
@@ -173,20 +218,15 @@ def team_breakdown(week_ending: date, rows: dict[str, list[EventRow]]) -> list[T
         name = name or "Not recorded"
         return teams.setdefault(name, TeamRow(team=name))
 
-    # Rule C1 summed over the team's placements: the cost lines in force that Sunday, joined to them.
-    by_team = (
-        selectors.looked_after_placements(week_ending).alias(in_force=selectors.lines_in_force(week_ending))
-        .order_by().values_list("child__team")
-        .annotate(children=Count("child", distinct=True), total=Sum("in_force__weekly_amount"))
-    )
-    for team, children, total in by_team:
-        row = team_row(team)
-        row.looked_after += children
-        if total is not None:
-            row.weekly_cost += total.quantize(placement_rules.PENNY)  # SQLite sums in floating point
+    # Rule C1 summed over the team's looked-after placements that Sunday: the daily figures, by team.
+    for (team,), figures in daily.totals_on(week_ending, by=("team",)).items():
+        if figures.looked_after:
+            row = team_row(team)
+            row.looked_after += figures.looked_after
+            row.weekly_cost += figures.cost
     for kind, attribute in ((START, "starts"), (CEASE, "ceases"), (MOVE, "moves")):
         for event_row in rows[kind]:
-            row = team_row(event_row.placement.child.team)
+            row = team_row(event_row.placement.team)
             setattr(row, attribute, getattr(row, attribute) + 1)
     return sorted(teams.values(), key=lambda row: row.team)
 

@@ -78,12 +78,12 @@ class EventTable(tables.Table):
     """The week's starts, ceases or moves (rows are tracker.selectors.EventRow)."""
 
     day = DateColumn("Day", accessor="event__day")
-    case_ref = tables.Column("Child", accessor="placement__child__case_ref", attrs=NOWRAP,
-                             linkify=lambda record: record.placement.child.get_absolute_url())
-    name = tables.Column("Name", accessor="placement__child__full_name")
+    case_ref = tables.Column("Child", accessor="placement__case_ref", attrs=NOWRAP,
+                             linkify=lambda record: record.placement.child_url)
+    name = tables.Column("Name", accessor="placement__full_name")
     category = tables.Column("Placement", accessor="placement__category")
-    provider = tables.Column("Provider", accessor="placement__provider__name", default="No provider")
-    team = tables.Column("Originating team", accessor="placement__child__team")
+    provider = tables.Column("Provider", accessor="placement__provider_name", default="No provider")
+    team = tables.Column("Originating team", accessor="placement__team")
     weekly_cost = MoneyColumn("Weekly cost")
     reason = tables.Column("Reason")
 
@@ -101,7 +101,7 @@ class EventTable(tables.Table):
 
 class MoveTable(EventTable):
     moved_from = tables.Column("Moved from", accessor="previous__category")
-    previous_provider = tables.Column("Previous provider", accessor="previous__provider__name", default="No provider")
+    previous_provider = tables.Column("Previous provider", accessor="previous__provider_name", default="No provider")
 
     class Meta(EventTable.Meta):
         sequence = ("day", "case_ref", "name", "moved_from", "previous_provider", "category", "provider", "weekly_cost",

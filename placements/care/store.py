@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from django.db import transaction
 
 from placements import bulk_insert
+from placements.care import daily
 from placements.care.segments import PlacementFacts, StatusPeriod, care_segments, records_begin
 
 BATCH = 2000
@@ -32,13 +33,15 @@ def _deferred_ids() -> set[int] | None:
 
 
 def care_segments_rebuild(child_ids: Iterable[int] | None = None, *, apps=None) -> int:
-    """Rebuild the segments of these children (every child when None); returns how many segments now exist
-    for them. Reads and writes in batches of children, so a region's rebuild holds little in memory.
-    ``apps`` is a migration's model registry, when a migration calls this."""
+    """Rebuild the segments of these children (every child when None), and their daily figures
+    (``placements.care.daily``); returns how many segments now exist for them. Reads and writes in batches of
+    children, so a region's rebuild holds little in memory. A child id that no longer exists loses its
+    segments and figures. ``apps`` is a migration's model registry, when a migration calls this."""
     if apps is None:
         from django.apps import apps
     models = {name: apps.get_model("placements", name)
               for name in ("CareSegment", "Child", "Placement", "LegalStatusPeriod", "Episode")}
+    daily_kept = _has_daily_figures(apps)
     Child = models["Child"]
     if child_ids is None:
         ids = list(Child.objects.order_by("pk").values_list("pk", flat=True))
@@ -48,7 +51,22 @@ def care_segments_rebuild(child_ids: Iterable[int] | None = None, *, apps=None) 
     with transaction.atomic():
         for index in range(0, len(ids), BATCH):
             written += _rebuild_batch(ids[index:index + BATCH], **models)
+            if daily_kept and child_ids is not None:
+                daily.refresh(ids[index:index + BATCH], apps=apps)
+        if daily_kept and child_ids is None:
+            daily.rebuild_all(apps=apps)
+        elif daily_kept and len(ids) > BATCH:
+            daily.compact(apps=apps)
     return written
+
+
+def _has_daily_figures(apps) -> bool:
+    """False in a migration that runs before the daily figures' tables exist."""
+    try:
+        apps.get_model("placements", "DayChange")
+    except LookupError:
+        return False
+    return True
 
 
 def _rebuild_batch(ids: list[int], *, CareSegment, Child, Placement, LegalStatusPeriod, Episode) -> int:
@@ -86,6 +104,7 @@ def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFact
     what was just written. Returns how many were written."""
     from placements.models import CareSegment
 
+    children = list(children)
     rows = []
     for child_id, born, placements, periods, episodes in children:
         for segment in care_segments(date_of_birth=born, placements=placements, legal_status_periods=periods,
@@ -94,6 +113,12 @@ def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFact
                          segment.before_records))
     bulk_insert.insert_values(CareSegment, ["child", "placement", "start", "end", "legal_status", "before_records"],
                               rows, using=using)
+    # Their daily figures, read back with their placements and cost lines: one definition of what they count.
+    ids = sorted({child[0] for child in children})
+    for index in range(0, len(ids), BATCH):
+        daily.refresh(ids[index:index + BATCH])
+    if len(ids) > BATCH:
+        daily.compact()
     return len(rows)
 
 
@@ -118,11 +143,39 @@ def care_segments_deferred() -> Iterator[set[int]]:
 
 def child_changed(child_id: int) -> None:
     """A child's records changed: rebuild now, or at the end of the deferred block around this write."""
+    children_changed([child_id])
+
+
+def children_changed(child_ids: Iterable[int]) -> None:
+    """These children's records changed: rebuild them now (together), or at the end of the deferred block."""
     deferred = _deferred_ids()
     if deferred is not None:
-        deferred.add(child_id)
+        deferred.update(child_ids)
     else:
-        care_segments_rebuild([child_id])
+        care_segments_rebuild(child_ids)
+
+
+def children_of_placements(placement_ids: Iterable[int]) -> set[int]:
+    """The children of these placements (for writers that bypass signals)."""
+    from placements.models import Placement
+
+    ids = sorted(set(placement_ids))
+    children: set[int] = set()
+    for index in range(0, len(ids), 900):
+        children.update(Placement.objects.filter(pk__in=ids[index:index + 900]).values_list("child_id", flat=True))
+    return children
+
+
+def children_placed_with(provider_ids: Iterable[int]) -> set[int]:
+    """The children ever placed with these providers (for writers that bypass signals)."""
+    from placements.models import Placement
+
+    ids = sorted(set(provider_ids))
+    children: set[int] = set()
+    for index in range(0, len(ids), 900):
+        children.update(Placement.objects.filter(provider_id__in=ids[index:index + 900])
+                        .values_list("child_id", flat=True).distinct())
+    return children
 
 
 def _being_deleted() -> set[int]:
@@ -148,12 +201,43 @@ def _on_child_deleting(sender, instance, **kwargs) -> None:
 
 def _on_child_deleted(sender, instance, **kwargs) -> None:
     _being_deleted().discard(instance.pk)
+    child_changed(instance.pk)  # takes their daily figures away
+
+
+def _placements_being_deleted() -> set[int]:
+    if not hasattr(_pending, "placements_deleting"):
+        _pending.placements_deleting = set()
+    return _pending.placements_deleting
+
+
+def _on_placement_deleting(sender, instance, **kwargs) -> None:
+    _placements_being_deleted().add(instance.pk)
+
+
+def _on_placement_deleted(sender, instance, **kwargs) -> None:
+    _placements_being_deleted().discard(instance.pk)
+
+
+def _on_cost_line_changed(sender, instance, raw=False, **kwargs) -> None:
+    """A cost line changes the daily figures of its placement's child (not while its placement is being
+    deleted: the placement's own deletion rebuilds them)."""
+    if raw or instance.placement_id in _placements_being_deleted():
+        return
+    children_changed(children_of_placements([instance.placement_id]))
+
+
+def _on_provider_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
+    """A provider's ownership decides its placements' (internal or external): their children are counted again."""
+    if raw or created:
+        return
+
+    children_changed(children_placed_with([instance.pk]))
 
 
 def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save, pre_delete
 
-    from placements.models import Child, Episode, LegalStatusPeriod, Placement
+    from placements.models import Child, CostLine, Episode, LegalStatusPeriod, Placement, Provider
 
     for model in (Child, Placement, LegalStatusPeriod, Episode):
         post_save.connect(_on_record_saved, sender=model, dispatch_uid=f"care_segments_saved_{model.__name__}")
@@ -161,3 +245,8 @@ def connect_signals() -> None:
             post_delete.connect(_on_record_deleted, sender=model, dispatch_uid=f"care_segments_deleted_{model.__name__}")
     pre_delete.connect(_on_child_deleting, sender=Child, dispatch_uid="care_segments_child_deleting")
     post_delete.connect(_on_child_deleted, sender=Child, dispatch_uid="care_segments_child_deleted")
+    pre_delete.connect(_on_placement_deleting, sender=Placement, dispatch_uid="care_segments_placement_deleting")
+    post_delete.connect(_on_placement_deleted, sender=Placement, dispatch_uid="care_segments_placement_deleted")
+    post_save.connect(_on_cost_line_changed, sender=CostLine, dispatch_uid="daily_figures_cost_line_saved")
+    post_delete.connect(_on_cost_line_changed, sender=CostLine, dispatch_uid="daily_figures_cost_line_deleted")
+    post_save.connect(_on_provider_saved, sender=Provider, dispatch_uid="daily_figures_provider_saved")

@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from placements.care.store import care_segments_deferred, children_of_placements
 from placements.choices import CostKind
 from placements.imports.base import (
     CsvTable,
@@ -249,9 +250,12 @@ def costs_apply(plan: CostsPlan, *, progress: Progress = no_progress) -> ImportR
     """Write the plan in one transaction; refuse (writing nothing) if any row was bad."""
     refuse_if_bad(plan)
     journal = plan.journal
-    with transaction.atomic():
-        journal.bulk_create(CostLine, [line.cost_line() for line in plan.new_lines], batch_size=2000)
+    with transaction.atomic(), care_segments_deferred() as touched:
+        new_lines = [line.cost_line() for line in plan.new_lines]
+        journal.bulk_create(CostLine, new_lines, batch_size=2000)
         journal.bulk_update(CostLine, plan.changed_lines, ["date_to"], batch_size=2000)
+        # Bulk writes send no signals: the children whose placements' costs changed are counted again.
+        touched.update(children_of_placements({line.placement_id for line in [*new_lines, *plan.changed_lines]}))
         journal.seal()
     progress(f"Wrote {len(plan.new_lines):,} new and {len(plan.changed_lines):,} ended cost lines.")
     plan.result.applied = True

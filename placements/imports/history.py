@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db import IntegrityError, transaction
 
-from placements.care.store import care_segments_deferred
+from placements.care.store import care_segments_deferred, children_of_placements, children_placed_with
 from placements.imports.base import ImportPlan, SourceFile
 from placements.imports.journal import Journal, fingerprint, instance_from, rows_of
-from placements.models import CareSegment, Child, ImportRecord
+from placements.models import CareSegment, Child, CostLine, ImportRecord, Provider
 
 #: Tables that are rebuilt from others, never restored row by row.
 DERIVED = {CareSegment}
@@ -219,6 +219,18 @@ def _children_of(tables: dict[type, dict]) -> set[int]:
         if model is Child:
             ids.update(table["created"])
             ids.update(int(pk) for pk in table["before"])
+            continue
+        if model is CostLine or model is Provider:  # their placements' children (the daily figures)
+            rows = [*table["before"].values(), *table["deleted"].values()]
+            if model is CostLine:
+                placement_ids = {row["placement_id"] for row in rows}
+                created = table["created"]
+                for start in range(0, len(created), 900):
+                    placement_ids.update(model._base_manager.filter(pk__in=created[start:start + 900])
+                                         .values_list("placement_id", flat=True))
+                ids.update(children_of_placements(placement_ids))
+            else:
+                ids.update(children_placed_with([*(int(pk) for pk in table["before"]), *table["created"]]))
             continue
         if "child" not in {f.name for f in model._meta.concrete_fields}:
             continue

@@ -22,6 +22,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from placements.care.store import care_segments_deferred, children_placed_with
 from placements.choices import Ownership, ProvisionKind, RecordSource
 from placements.imports.base import (
     ImportPlan,
@@ -194,10 +195,12 @@ def providers_apply(plan: ProvidersPlan, *, progress: Progress = no_progress) ->
     """Write the plan in one transaction; refuse (writing nothing) if any row was bad."""
     refuse_if_bad(plan)
     journal = plan.journal
-    with transaction.atomic():
+    with transaction.atomic(), care_segments_deferred() as touched:
         journal.bulk_create(Framework, plan.new_frameworks, batch_size=2000)
         journal.bulk_create(Provider, plan.new_providers, batch_size=2000)
         journal.bulk_update(Provider, plan.changed_providers, PROVIDER_FIELDS, batch_size=2000)
+        # A provider's ownership makes its placements internal or external: their children are counted again.
+        touched.update(children_placed_with({provider.pk for provider in plan.changed_providers}))
         journal.bulk_create(FrameworkMembership, plan.new_memberships, batch_size=2000)
         journal.seal()
     progress(f"Wrote {len(plan.new_providers):,} new and {len(plan.changed_providers):,} changed providers.")

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from placements.care import daily
 from placements.care.store import care_segments_deferred, care_segments_rebuild
 from placements.choices import LegalStatus
 from placements.models import CareSegment, Child, LegalStatusPeriod, Placement
@@ -97,9 +98,22 @@ def test_the_command_finds_and_mends_a_table_out_of_step(capsys):
     make_placement(child, None, start=BASE)
     with connection.cursor() as cursor:  # a write that goes round the app
         cursor.execute("DELETE FROM placements_caresegment")
-    with pytest.raises(CommandError, match="1 segment\\(s\\) are out of step"):
+    with pytest.raises(CommandError, match="1 segment\\(s\\) and 0 daily figure\\(s\\) are out of step"):
         call_command("rebuild_care_segments", "--check")
     assert not CareSegment.objects.exists()
     call_command("rebuild_care_segments")
     assert "1 looked-after segments; 1 changed." in capsys.readouterr().out
     call_command("rebuild_care_segments", "--check")
+
+
+def test_the_command_finds_and_mends_daily_figures_out_of_step(capsys):
+    child = make_child()
+    make_placement(child, None, start=BASE)
+    with connection.cursor() as cursor:  # a write that goes round the app
+        cursor.execute("DELETE FROM placements_daychange")
+    with pytest.raises(CommandError, match="0 segment\\(s\\) and 2 daily figure\\(s\\) are out of step"):
+        call_command("rebuild_care_segments", "--check")
+    call_command("rebuild_care_segments")
+    assert "2 changed." in capsys.readouterr().out
+    call_command("rebuild_care_segments", "--check")
+    assert daily.totals_on(BASE)[()].looked_after == 1

@@ -76,3 +76,52 @@ def test_the_change_rows_are_cleared_and_the_version_still_moves(monkeypatch):
     from placements.models import DataChange
 
     assert DataChange.objects.count() <= 4
+
+
+def test_daily_figures_an_open_import_neither_holds_up_a_save_nor_a_compaction_and_nothing_is_counted_twice():
+    """The daily figures (placements.care.daily) are appended: a long writer that has counted children again and
+    keeps its transaction open holds up neither an officer's save of another child nor a reader's compaction,
+    and when all have committed the figures are what a recount from scratch gives."""
+    from datetime import date
+
+    from placements.care import daily
+    from tests.factories import make_cost_line, make_placement
+
+    importing = make_child(case_ref="IMPORTING", team="North")
+    saved = make_child(case_ref="SAVED", team="South")
+    placement = make_placement(saved, None, start=date(2024, 1, 1))
+    holding, done = threading.Event(), threading.Event()
+    errors = []
+
+    def long_writer():
+        try:
+            with transaction.atomic():
+                make_placement(Child.objects.get(pk=importing.pk), None, start=date(2024, 2, 1))
+                holding.set()
+                done.wait(HELD_FOR)
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=long_writer)
+    thread.start()
+    assert holding.wait(10)
+    started = time.monotonic()
+    with transaction.atomic():  # the officer's save: a cost line on another child's placement
+        make_cost_line(placement, "700.00", date(2024, 1, 1))
+    saved_in = time.monotonic() - started
+    started = time.monotonic()
+    daily.compact()  # a reader compacting meanwhile takes only the rows nobody holds
+    compacted_in = time.monotonic() - started
+    done.set()
+    thread.join(20)
+    assert not errors, errors
+    assert saved_in < 1.0, f"the save waited {saved_in:.1f} s for the other writer"
+    assert compacted_in < 1.0, f"the compaction waited {compacted_in:.1f} s for the other writer"
+    figures = daily.totals_on(date(2024, 2, 5), by=("team",))
+    assert {team: (f.looked_after, f.paid, f.cost) for (team,), f in figures.items()} == {
+        ("North"): (1, 0, 0), ("South"): (1, 1, 700)}
+    kept = daily.summed()
+    daily.rebuild_all()
+    assert daily.summed() == kept

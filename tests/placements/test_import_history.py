@@ -16,10 +16,11 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from placements import access
+from placements.care import daily
 from placements.imports import KINDS, SourceFile
 from placements.imports.journal import Journal
 from placements.imports.history import UndoRefused, can_undo, latest_import, record_import, undo
-from placements.models import CareSegment, Child, ImportRecord, Placement, ReturnYear
+from placements.models import CareSegment, Child, DayChange, ImportRecord, Placement, ReturnYear
 from tests.factories import make_child, make_cost_line, make_placement, make_provider
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,8 @@ NOT_RECORDS = {"placements.importrecord", "placements.importupload", "placements
 
 
 def dump() -> dict:
-    """Every row of every table of the domain apps (the derived segments without their keys, as they are rebuilt)."""
+    """Every row of every table of the domain apps (the derived segments without their keys, as they are rebuilt;
+    the daily figures as their sums)."""
     tables = {}
     for label in ("placements", "tracker", "panel"):
         for model in apps.get_app_config(label).get_models():
@@ -43,6 +45,8 @@ def dump() -> dict:
             names = [f.attname for f in model._meta.concrete_fields]
             if model is CareSegment:
                 tables[model._meta.label_lower] = sorted(model.objects.values_list(*names[1:]))
+            elif model is DayChange:  # appended changes: what they sum to is the figures
+                tables[model._meta.label_lower] = daily.summed()
             else:
                 tables[model._meta.label_lower] = list(model.objects.order_by("pk").values_list(*names))
     return tables

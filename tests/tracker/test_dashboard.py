@@ -58,6 +58,22 @@ def test_with_no_cost_lines_the_fostering_comparison_is_not_made_up():
     assert "cannot be compared yet: it needs cost lines" in summary
 
 
+def test_the_fostering_comparison_averages_the_placements_paid_for_that_day():
+    on = date(2024, 1, 31)
+    for number, (category, amount) in enumerate([(PlacementCategory.FOSTERING_IFA, "1000.00"),
+                                                 (PlacementCategory.FOSTERING_IFA, "0.00"),  # nothing paid: left out
+                                                 (PlacementCategory.FOSTERING_INTERNAL, "400.00"),
+                                                 (PlacementCategory.FOSTERING_INTERNAL, "600.00"),
+                                                 (PlacementCategory.RESIDENTIAL, "5000.00")]):
+        placement = make_placement(make_child(case_ref=f"G{number}"), None, category=category, start=date(2024, 1, 1))
+        make_cost_line(placement, amount, date(2024, 1, 1))
+    ended = make_placement(make_child(case_ref="GONE"), None, category=PlacementCategory.FOSTERING_IFA,
+                           start=date(2024, 1, 1), end=on)  # left that day: not counted
+    make_cost_line(ended, "9000.00", date(2024, 1, 1))
+    assert dashboard.fostering_cost_gap(on) == {
+        "internal_weekly": Decimal("500.00"), "external_weekly": Decimal("1000.00"), "annual_gap": Decimal("26000.00")}
+
+
 def test_the_framework_share_counts_external_placements_only():
     for i, route in enumerate(["framework", "framework", "spot", "spot", "spot"]):
         provider = make_provider(name=f"Home {i}", urn=f"H{i}")

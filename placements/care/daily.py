@@ -1,0 +1,391 @@
+"""Figures by day, kept as the data changes: on any day, how many children are looked after, how many of them
+are in paid placements, what their placements cost a week (rule C1), and what every placement covering the
+day costs a week (C1 for all placements, the daily rate of C2 spend), by originating team, placement category
+and ownership. A page reads a few thousand summed rows, whatever the size of the authority.
+
+**How.** Each child's figures are a step function of the day, so they are stored as the days they change
+(``changes_of``): looked after +1 on the first day of a care segment and -1 the day it ends; paid and the
+cost of the looked-after placement where a cost line begins or ends inside a segment; the cost of every
+placement covering the day (looked after or not: short breaks and over-18s staying put are paid for too)
+from each line's first to last day charged (rule C2). A day's figures are the sum of every change up to it.
+
+- ``ChildDayChanges`` holds each child's changes as they were last counted (one row a child).
+- ``DayChange`` holds the changes of all children summed, **appended, never updated**: when a child's
+  records change, ``refresh`` (called by ``placements.care.store`` in the same transaction as the segments'
+  rebuild) works out their changes again and appends the difference from what was counted. No row is shared
+  by two writers, so a long import does not hold up an officer's save and two saves cannot deadlock.
+- ``compact`` replaces the rows with their sums by day, team, category and ownership, taking only rows no
+  other transaction holds (PostgreSQL's ``SKIP LOCKED``); readers call it when many rows were appended.
+
+``rebuild_all`` works everything out from scratch; a test compares it with the maintained rows after a random
+sequence of writes. ``placements.selectors.day_counts`` and ``spend_between`` and the weekly tracker read
+these figures.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+
+from placements import bulk_insert, rules
+from placements.care.models import APPENDED, CHANGES, OPENING
+
+#: Appended rows a reader lets pass before it compacts.
+COMPACT_AT = 50_000
+#: The summed columns, in the order ``changes_of`` gives them.
+MEASURES = ("looked_after", "paid", "cost", "charged")
+DIMENSIONS = ("team", "category", "ownership")
+
+Key = tuple[date, str, str, str]  # day, team, category, ownership
+
+
+@dataclass(frozen=True)
+class Line:
+    """A cost line, as the figures need it: weekly amount in pence, both dates inclusive (no 'to': open)."""
+
+    pence: int
+    date_from: date
+    date_to: date | None
+
+    def in_force(self, on: date) -> bool:
+        return self.date_from <= on and (self.date_to is None or on <= self.date_to)
+
+
+@dataclass(frozen=True)
+class PlacementCosts:
+    start: date
+    end: date | None
+    category: str
+    ownership: str  # "" when neither internal nor external
+    lines: tuple[Line, ...]
+
+
+def pence(amount) -> int:
+    return int((Decimal(amount) * 100).to_integral_value())
+
+
+def changes_of(team: str, segments: Iterable[tuple[int, date, date | None]],
+               placements: dict[int, PlacementCosts]) -> dict[Key, list[int]]:
+    """One child's changes: for each (day, team, category, ownership) the change that day in looked after, paid,
+    cost of the looked-after placement (pence a week) and cost of every placement covering the day (pence a
+    week). ``segments`` are the child's care segments as (placement, start, end); ``placements`` every
+    placement of the child."""
+    changes: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+
+    def add(day: date | None, placement: PlacementCosts, measure: int, amount: int) -> None:
+        if day is not None and amount:
+            changes[(day, team, placement.category, placement.ownership)][measure] += amount
+
+    for placement_id, start, end in segments:
+        placement = placements[placement_id]
+        add(start, placement, 0, 1)
+        add(end, placement, 0, -1)
+        # Inside the segment the weekly cost changes only where a line begins or ends: judge each piece once.
+        days = {start}
+        for line in placement.lines:
+            for day in (line.date_from, line.date_to + timedelta(days=1) if line.date_to else None):
+                if day is not None and start < day and (end is None or day < end):
+                    days.add(day)
+        ordered = sorted(days)
+        for index, piece_start in enumerate(ordered):
+            piece_end = ordered[index + 1] if index + 1 < len(ordered) else end
+            weekly = sum(line.pence for line in placement.lines if line.in_force(piece_start))
+            if weekly:
+                add(piece_start, placement, 1, 1)
+                add(piece_end, placement, 1, -1)
+                add(piece_start, placement, 2, weekly)
+                add(piece_end, placement, 2, -weekly)
+    for placement in placements.values():
+        for line in placement.lines:  # rule C2's days charged: in force, and the placement covers the day
+            first = max(placement.start, line.date_from)
+            ends = [day for day in (line.date_to, placement.end - timedelta(days=1) if placement.end else None) if day]
+            last = min(ends) if ends else None
+            if last is not None and first > last:
+                continue
+            add(first, placement, 3, line.pence)
+            add(last + timedelta(days=1) if last is not None else None, placement, 3, -line.pence)
+    return {key: values for key, values in changes.items() if any(values)}
+
+
+# --- Keeping them -------------------------------------------------------------------------------
+
+
+def _models(apps=None):
+    if apps is None:
+        from django.apps import apps
+    return {name: apps.get_model("placements", name)
+            for name in ("Child", "Placement", "CostLine", "CareSegment", "DayChange", "ChildDayChanges")}
+
+
+def refresh(child_ids: Sequence[int], *, apps=None) -> None:
+    """Count these children's figures again (their segments already rebuilt) and append the difference from
+    what was counted before. A child who no longer exists takes their changes away."""
+    if not child_ids:
+        return
+    m = _models(apps)
+    ids = list(child_ids)
+    teams = dict(m["Child"].objects.filter(pk__in=ids).values_list("pk", "team"))
+    placements: dict[int, dict[int, PlacementCosts]] = defaultdict(dict)
+    lines: dict[int, list[Line]] = defaultdict(list)
+    for placement_id, amount, date_from, date_to in m["CostLine"].objects.filter(
+            placement__child_id__in=ids).values_list("placement_id", "weekly_amount", "date_from", "date_to"):
+        lines[placement_id].append(Line(pence(amount), date_from, date_to))
+    for pk, child_id, start, end, category, provider_ownership, place_provider in m["Placement"].objects.filter(
+            child_id__in=ids).values_list("pk", "child_id", "start", "end", "category", "provider__ownership",
+                                          "place_provider"):
+        ownership = rules.placement_ownership(provider_ownership, place_provider) or ""
+        placements[child_id][pk] = PlacementCosts(start, end, category or "", ownership, tuple(lines[pk]))
+    segments: dict[int, list] = defaultdict(list)
+    for child_id, placement_id, start, end in m["CareSegment"].objects.filter(child_id__in=ids).values_list(
+            "child_id", "placement_id", "start", "end"):
+        segments[child_id].append((placement_id, start, end))
+    new = {child_id: changes_of(team or "", segments[child_id], placements[child_id])
+           for child_id, team in teams.items()}
+    # Locked as read: a second writer refreshing the same child waits here, then reads what the first counted.
+    Kept = m["ChildDayChanges"]
+    old = {child_id: _decode(text) for child_id, text in
+           Kept.objects.select_for_update().filter(child_id__in=ids).values_list("child_id", "changes")}
+    difference: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for changes, sign in ((new, 1), (old, -1)):
+        for per_child in changes.values():
+            for key, values in per_child.items():
+                total = difference[key]
+                for index, value in enumerate(values):
+                    total[index] += sign * value
+    _append(m["DayChange"], difference)
+    # Changed in place (not deleted and inserted), so a writer waiting on the lock above reads the new row.
+    gone = [child_id for child_id in old if not new.get(child_id)]
+    if gone:
+        Kept.objects.filter(child_id__in=gone).delete()
+    Kept.objects.bulk_update([Kept(child_id=child_id, changes=_encode(changes)) for child_id, changes in new.items()
+                              if changes and child_id in old and changes != old[child_id]], ["changes"],
+                             batch_size=500)
+    bulk_insert.insert_values(Kept, ["child_id", "changes"],
+                              [(child_id, _encode(changes)) for child_id, changes in new.items()
+                               if changes and child_id not in old], using=Kept.objects.db)
+
+
+def _append(DayChange, changes: dict[Key, list[int]]) -> None:
+    rows = [(day, team, category, ownership, *values, APPENDED)
+            for (day, team, category, ownership), values in sorted(changes.items()) if any(values)]
+    bulk_insert.insert_values(DayChange, ["day", *DIMENSIONS, *MEASURES, "kind"], rows,
+                              using=DayChange.objects.db)
+
+
+def _encode(changes: dict[Key, list[int]]) -> str:
+    return json.dumps([[day.toordinal(), team, category, ownership, *values]
+                       for (day, team, category, ownership), values in sorted(changes.items())],
+                      separators=(",", ":"))
+
+
+def _decode(text: str) -> dict[Key, list[int]]:
+    return {(date.fromordinal(row[0]), row[1], row[2], row[3]): list(row[4:]) for row in json.loads(text)}
+
+
+def rebuild_all(*, apps=None) -> None:
+    """Forget every count and work every child's figures out from their segments and records."""
+    from placements.care.store import BATCH
+
+    m = _models(apps)
+    with transaction.atomic():
+        m["DayChange"].objects.all().delete()
+        m["ChildDayChanges"].objects.all().delete()
+        ids = list(m["Child"].objects.order_by("pk").values_list("pk", flat=True))
+        for index in range(0, len(ids), BATCH):
+            refresh(ids[index:index + BATCH], apps=apps)
+        compact(apps=apps)
+
+
+def compact(*, apps=None) -> None:
+    """Replace the rows with the day's changes by team, category and ownership, and the opening figures of each
+    month (the sum of every change before its first day). The sums are of exactly the rows taken: on PostgreSQL
+    those no other transaction holds (``SKIP LOCKED``), so compaction never waits on a writer and a writer never
+    waits on it (writers only append); one compaction at a time (an advisory lock; a second one skips)."""
+    DayChange = _models(apps)["DayChange"]
+    table = DayChange._meta.db_table
+    names = ["day", *DIMENSIONS, *MEASURES, "kind"]
+    columns = ", ".join(f'"{name}"' for name in names)
+    keys = ", ".join(f'"{name}"' for name in ("day", *DIMENSIONS))
+    # Opening figures are sums of the changes taken with them: only the changes are summed again.
+    sums = (f"SELECT {keys}, " + ", ".join(f'SUM("{name}")' for name in MEASURES) + f" FROM {{rows}} "
+            f"WHERE kind <> {OPENING} GROUP BY {keys} ORDER BY {keys}")
+    with transaction.atomic(using=DayChange.objects.db), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_COMPACTING])
+            if not cursor.fetchone()[0]:
+                return
+            cursor.execute(f'WITH gone AS (DELETE FROM "{table}" WHERE id IN (SELECT id FROM "{table}" '
+                           f"FOR UPDATE SKIP LOCKED) RETURNING {columns}) " + sums.format(rows="gone"))
+            summed = cursor.fetchall()
+        else:  # SQLite: one writer at a time, so nothing else can append meanwhile
+            cursor.execute(sums.format(rows=f'"{table}"'))
+            summed = cursor.fetchall()
+            cursor.execute(f'DELETE FROM "{table}"')
+        rows = [(_as_date(day), team, category, ownership, *(int(value) for value in values), CHANGES)
+                for day, team, category, ownership, *values in summed if any(values)]
+        rows += [(month, *group, *values, OPENING) for month, group, values in _openings(rows)]
+        bulk_insert.insert_values(DayChange, names, rows, using=DayChange.objects.db)
+
+
+#: The advisory lock compaction takes on PostgreSQL (any number no other lock of the app uses).
+_COMPACTING = 903_17
+
+
+def _openings(changes: list[tuple]) -> Iterable[tuple[date, tuple, list[int]]]:
+    """For the first of each month from the first change's month to the last one's: each group's sum of every
+    change before that day (groups whose sum is nothing left out). ``changes`` in day order."""
+    if not changes:
+        return
+    month = _month_of(changes[0][0])
+    last_month = _month_of(changes[-1][0])
+    yield month, ("", "", ""), [0, 0, 0, 0]  # the first month with opening figures (nothing before it)
+    running: dict[tuple, list[int]] = {}
+    index = 0
+    while month <= last_month:
+        while index < len(changes) and changes[index][0] < month:
+            day, team, category, ownership, *values, _ = changes[index]
+            total = running.setdefault((team, category, ownership), [0, 0, 0, 0])
+            for position, value in enumerate(values):
+                total[position] += value
+            index += 1
+        for group, values in running.items():
+            if any(values):
+                yield month, group, list(values)
+        month = rules.add_months(month, 1)
+
+
+def _month_of(day: date) -> date:
+    return date(day.year, day.month, 1)
+
+
+def summed() -> dict[Key, tuple[int, ...]]:
+    """Every (day, team, category, ownership) with its summed changes, left out where they sum to nothing: what
+    the table says, whatever its rows (for checks: the maintained rows against a rebuild from scratch)."""
+    from placements.models import DayChange
+
+    rows = (DayChange.objects.exclude(kind=OPENING).order_by().values_list("day", *DIMENSIONS)
+            .annotate(**{f"total_{name}": Sum(name) for name in MEASURES}))
+    return {(_as_date(day), team, category, ownership): tuple(int(value) for value in values)
+            for day, team, category, ownership, *values in rows if any(values)}
+
+
+# --- Reading them -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    looked_after: int = 0
+    paid: int = 0
+    cost: Decimal = Decimal("0.00")  # the looked-after children's placements, a week (rule C1)
+    charged: Decimal = Decimal("0.00")  # every placement covering the day, a week (rule C1)
+
+
+def _money(pence_total) -> Decimal:
+    return (Decimal(int(pence_total or 0)) / 100).quantize(rules.PENNY)
+
+
+def _rows_up_to(day: date, since: date | None = None) -> Q:
+    """The rows whose sum is the figures on ``day``: the opening figures of its month (or of the last month that
+    has them), the compacted changes from then to the day, and every change appended, up to the day. With
+    ``since``, the opening figures of ``since``'s month instead: every row then falls on or before ``since`` or
+    is a change between it and ``day``. Compaction writes opening figures from the month of the first change
+    (a row of nothing marks it), so a month before it has none and no changes before it."""
+    from django.db.models import DateField, Subquery, Value
+    from django.db.models.functions import Least
+
+    from placements.models import DayChange
+
+    last_opening = Subquery(DayChange.objects.filter(kind=OPENING).order_by("-day").values("day")[:1],
+                            output_field=DateField())
+    month = Least(Value(_month_of(since or day), DateField()), last_opening)
+    return (Q(kind=APPENDED, day__lte=day) | Q(kind=OPENING, day=month)
+            | (Q(kind=CHANGES, day__lte=day) & Q(day__gte=month)))
+
+
+def figures_on(days: Sequence[date], by: Sequence[str] = ()) -> dict[date, dict[tuple, DayFigures]]:
+    """Each day's figures, by the dimensions named in ``by`` (team, category, ownership; none: the totals,
+    under the key ``()``). One query whatever the days; groups with nothing that day are left out."""
+    from placements.models import DayChange
+
+    days = sorted(set(days))
+    if not days:
+        return {}
+    wanted = {day: _rows_up_to(day) for day in days}
+    aggregates = {"appended": Count("pk", filter=Q(kind=APPENDED))}
+    for index, day in enumerate(days):
+        for measure in MEASURES:
+            aggregates[f"{measure}_{index}"] = Sum(measure, filter=wanted[day])
+    any_day = Q()
+    for condition in wanted.values():
+        any_day |= condition
+    changes = DayChange.objects.filter(any_day).order_by()
+    rows = changes.values(*by).annotate(**aggregates) if by else [changes.aggregate(**aggregates)]
+    result: dict[date, dict[tuple, DayFigures]] = {day: {} for day in days}
+    appended = 0
+    for row in rows:
+        appended += row["appended"]
+        group = tuple(row[name] for name in by)
+        for index, day in enumerate(days):
+            looked_after, paid, cost, charged = (row[f"{measure}_{index}"] or 0 for measure in MEASURES)
+            if looked_after or paid or cost or charged:
+                result[day][group] = DayFigures(int(looked_after), int(paid), _money(cost), _money(charged))
+    if appended > COMPACT_AT:
+        compact()
+    return result
+
+
+def totals_on(on: date, by: Sequence[str] = ()) -> dict[tuple, DayFigures]:
+    return figures_on([on], by)[on]
+
+
+def charged_pence_days(first: date, last: date) -> int:
+    """Sum over the days ``first`` to ``last`` (inclusive) of the weekly cost of every placement covering each,
+    in pence: rule C2's spend over the period is this / 7 / 100. One query, a row a day."""
+    from django.db.models import DateField, Value
+    from django.db.models.functions import Greatest
+
+    from placements.models import DayChange
+
+    if last < first:
+        return 0
+    rows = (DayChange.objects.filter(_rows_up_to(last, since=first) & ~Q(charged=0)).order_by()
+            .annotate(from_day=Greatest("day", Value(first, DateField())))
+            .values("from_day").annotate(total=Sum("charged")))
+    by_day = {_as_date(row["from_day"]): int(row["total"] or 0) for row in rows}
+    rate = total = 0
+    day = first
+    while day <= last:
+        rate += by_day.get(day, 0)
+        total += rate
+        day += timedelta(days=1)
+    return total
+
+
+def charged_changes(first: date, last: date, category: str = "") -> list[tuple[date, str, int]]:
+    """The weekly cost of every placement covering a day, as the days it changes by category, in pence: each
+    (day, category, change) up to ``last``, those before ``first`` summed on one day no later than it. Running
+    sums of the changes give each day's weekly cost from ``first`` on (rule C2's daily rate). One query."""
+    from placements.models import DayChange
+
+    rows = DayChange.objects.filter(_rows_up_to(last, since=first) & ~Q(charged=0))
+    if category:
+        rows = rows.filter(category=category)
+    return [(_as_date(day), group, int(total)) for day, group, total in
+            rows.order_by().values_list("day", "category").annotate(total=Sum("charged")).order_by("day", "category")
+            if total]
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def spend(first: date, last: date) -> Decimal:
+    """Rule C2 over the inclusive period for every placement, exact: pence-days / 7."""
+    return (Decimal(charged_pence_days(first, last)) / 100).quantize(rules.PENNY) / 7
