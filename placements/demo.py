@@ -41,7 +41,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from placements import access, plausible, rules
-from placements.care.store import care_segments_rebuild
+from placements.care.store import care_segments_deferred, care_segments_rebuild
 from placements.choices import (
     CameFrom,
     CommissioningRoute,
@@ -712,7 +712,8 @@ def demo_remove() -> None:
     """Delete the demo authority: only records marked as demo data, and the demo users."""
     for module in other_demo_modules():
         module.demo_remove()
-    Child.objects.filter(source=DEMO).delete()
+    with care_segments_deferred():  # their daily figures taken away together at the end, not a child at a time
+        Child.objects.filter(source=DEMO).delete()
     kept = Placement.objects.exclude(child__source=DEMO).values("provider")
     gone = Provider.objects.filter(source=DEMO).exclude(pk__in=kept)
     # The demo's register entries were made for its providers (the same generated URNs) and the region's others

@@ -130,7 +130,11 @@ def refresh(child_ids: Sequence[int], *, apps=None) -> None:
     if not child_ids:
         return
     m = _models(apps)
-    ids = list(child_ids)
+    with transaction.atomic(using=m["DayChange"].objects.db):
+        _refresh(list(child_ids), m)
+
+
+def _refresh(ids: list[int], m: dict) -> None:
     teams = dict(m["Child"].objects.filter(pk__in=ids).values_list("pk", "team"))
     placements: dict[int, dict[int, PlacementCosts]] = defaultdict(dict)
     lines: dict[int, list[Line]] = defaultdict(list)

@@ -204,38 +204,39 @@ def _on_child_deleted(sender, instance, **kwargs) -> None:
     child_changed(instance.pk)  # takes their daily figures away
 
 
-def _placements_being_deleted() -> set[int]:
-    if not hasattr(_pending, "placements_deleting"):
-        _pending.placements_deleting = set()
-    return _pending.placements_deleting
+def _on_cost_line_saved(sender, instance, raw=False, **kwargs) -> None:
+    """A cost line changes the daily figures of its placement's child."""
+    if not raw:
+        children_changed(children_of_placements([instance.placement_id]))
 
 
-def _on_placement_deleting(sender, instance, **kwargs) -> None:
-    _placements_being_deleted().add(instance.pk)
+def _on_cost_line_deleted(sender, instance, origin=None, **kwargs) -> None:
+    """A cost line deleted on its own (or with others of its kind) changes its placement's child's figures; one
+    deleted with its placement or child is left to their own deletion, which rebuilds the child."""
+    from django.db.models import QuerySet
+
+    if isinstance(origin, sender) or (isinstance(origin, QuerySet) and origin.model is sender):
+        children_changed(children_of_placements([instance.placement_id]))
 
 
-def _on_placement_deleted(sender, instance, **kwargs) -> None:
-    _placements_being_deleted().discard(instance.pk)
-
-
-def _on_cost_line_changed(sender, instance, raw=False, **kwargs) -> None:
-    """A cost line changes the daily figures of its placement's child (not while its placement is being
-    deleted: the placement's own deletion rebuilds them)."""
-    if raw or instance.placement_id in _placements_being_deleted():
-        return
-    children_changed(children_of_placements([instance.placement_id]))
+def _on_provider_saving(sender, instance, raw=False, **kwargs) -> None:
+    """Note the ownership a provider had, so saving it counts children again only when that changes."""
+    if not raw and instance.pk is not None:
+        instance._ownership_before = (sender.objects.filter(pk=instance.pk).values_list("ownership", flat=True)
+                                      .first())
 
 
 def _on_provider_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
-    """A provider's ownership decides its placements' (internal or external): their children are counted again."""
-    if raw or created:
+    """A provider's ownership decides its placements' (internal or external): when it changes, their children
+    are counted again."""
+    if raw or created or getattr(instance, "_ownership_before", instance.ownership) == instance.ownership:
         return
 
     children_changed(children_placed_with([instance.pk]))
 
 
 def connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save, pre_delete
+    from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
     from placements.models import Child, CostLine, Episode, LegalStatusPeriod, Placement, Provider
 
@@ -245,8 +246,7 @@ def connect_signals() -> None:
             post_delete.connect(_on_record_deleted, sender=model, dispatch_uid=f"care_segments_deleted_{model.__name__}")
     pre_delete.connect(_on_child_deleting, sender=Child, dispatch_uid="care_segments_child_deleting")
     post_delete.connect(_on_child_deleted, sender=Child, dispatch_uid="care_segments_child_deleted")
-    pre_delete.connect(_on_placement_deleting, sender=Placement, dispatch_uid="care_segments_placement_deleting")
-    post_delete.connect(_on_placement_deleted, sender=Placement, dispatch_uid="care_segments_placement_deleted")
-    post_save.connect(_on_cost_line_changed, sender=CostLine, dispatch_uid="daily_figures_cost_line_saved")
-    post_delete.connect(_on_cost_line_changed, sender=CostLine, dispatch_uid="daily_figures_cost_line_deleted")
+    post_save.connect(_on_cost_line_saved, sender=CostLine, dispatch_uid="daily_figures_cost_line_saved")
+    post_delete.connect(_on_cost_line_deleted, sender=CostLine, dispatch_uid="daily_figures_cost_line_deleted")
+    pre_save.connect(_on_provider_saving, sender=Provider, dispatch_uid="daily_figures_provider_saving")
     post_save.connect(_on_provider_saved, sender=Provider, dispatch_uid="daily_figures_provider_saved")
