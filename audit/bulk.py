@@ -23,12 +23,13 @@ keep their own record of each change (the import and its history), logged as one
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import DateTimeField, JSONField, Model, QuerySet, prefetch_related_objects
+from django.db.models import DateTimeField, Field, JSONField, Model, QuerySet, prefetch_related_objects
 from django.db.models.signals import pre_save
 from django.utils.encoding import smart_str
 
@@ -44,8 +45,8 @@ from placements import bulk_insert
 
 class _CreateDiff:
     """``model_instance_diff(None, record)`` for many records of one model: the fields compared and their
-    "before" worked out once, then each record's value of a plain column read directly (auditlog's own
-    ``get_field_value`` for the rest: dates and times, JSON, reverse relations, masked fields)."""
+    "before" worked out once, then each record's value of a plain or JSON column read directly as auditlog
+    reads it (its own ``get_field_value`` for the rest: dates and times, reverse relations, masked fields)."""
 
     def __init__(self, model: type[Model], sample: Model):
         fields = set(get_fields_in_model(sample))
@@ -59,7 +60,10 @@ class _CreateDiff:
         self.fields = []
         for field in fields:
             old = get_field_value(None, field)
-            if field.name in self.masked or isinstance(field, (DateTimeField, JSONField)) or not field.concrete:
+            if (field.name not in self.masked and isinstance(field, JSONField)
+                    and type(field).to_python is Field.to_python):
+                kind = "json"  # auditlog's value: the JSON text with sorted keys (the value if it has none)
+            elif field.name in self.masked or isinstance(field, (DateTimeField, JSONField)) or not field.concrete:
                 kind = "auditlog"
             elif fk_as_key and (field.one_to_one or field.many_to_one) and hasattr(field, "rel_class"):
                 kind = "key"
@@ -78,6 +82,12 @@ class _CreateDiff:
                 new = get_field_value(record, field)
             elif kind == "key":
                 new = smart_str(values[attribute], strings_only=True)
+            elif kind == "json":
+                new = values[attribute]
+                try:
+                    new = json.dumps(new, sort_keys=True, cls=field.encoder)
+                except TypeError:
+                    pass
             else:
                 new = values[attribute]
                 if type(new) is not str:

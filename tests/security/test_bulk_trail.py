@@ -34,7 +34,9 @@ def records():
                                       child=child)
     action = PanelAction.objects.create(review=review, description="Send the plan", owner="Social worker",
                                         due=date(2024, 3, 21))
-    return [line, review, bare, action]
+    odd = PanelReview.objects.create(meeting=PanelMeeting.objects.create(date=date(2024, 4, 11), chair="A"),
+                                     child=child, reasons={"b": [1, None, 2.5], "a": "£5\tweekly"}, reason_texts=[])
+    return [line, review, bare, action, odd]
 
 
 def as_stored(changes):
