@@ -16,6 +16,7 @@ from audit import bulk as audited
 from panel import selectors
 from panel.choices import Decision, MeetingStatus, Rule
 from panel.models import PanelAction, PanelMeeting, PanelReview
+from placements import bulk_insert
 from placements.choices import CostAvoidanceSource
 from placements.cost_avoidance import cost_avoidance_record
 from placements.cost_lines import cost_lines_replace
@@ -158,7 +159,8 @@ def agenda_build(*, meeting: PanelMeeting) -> int:
         position += 1
         review.position = position
         updated.append(review)
-    audited.bulk_create(PanelReview, [PanelReview(meeting=meeting, **item) for item in new_items])
+    # Made with every value at once (bulk_insert.new): thousands of items, each quicker than PanelReview(...).
+    audited.bulk_create(PanelReview, [bulk_insert.new(PanelReview, meeting=meeting, **item) for item in new_items])
     audited.bulk_update(updated, ["reasons", "reason_texts", "weekly_cost", "placement", "position",
                                               "carried"])
     # The meeting's items are now the new ones and those kept: counted here rather than read back.

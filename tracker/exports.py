@@ -67,9 +67,10 @@ def workbook_about(title: str, named_tables: list[NamedTable], filters: list[tup
     return about
 
 
-def unregulated_tables(on) -> list[NamedTable]:
+def unregulated_tables(on, keys=None) -> list[NamedTable]:
+    """``keys``: the placements listed, if known (``selectors.UnregulatedCounts.keys``)."""
     return [NamedTable("unregulated", "Children in unregulated provision",
-                       UnregulatedTable(selectors.unregulated_placements(on), on=on))]
+                       UnregulatedTable(selectors.unregulated_placements(on, keys), on=on))]
 
 
 def residential_tables(tracker: selectors.ResidentialTracker) -> list[NamedTable]:

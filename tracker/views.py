@@ -122,9 +122,10 @@ class UnregulatedReportView(TrackerPage):
         form = WeekForm(self.request.GET or None)
         coverage = data_coverage(timezone.localdate())
         week_ending = form.week_ending_or(coverage.last_complete_week_ending())
-        named_tables = exports.unregulated_tables(week_ending)
-        paginate(self.request, named_tables)
         counts = freshness.remembered("unregulated counts", selectors.unregulated_counts, week_ending)
+        # The table lists the placements the counts counted (kept with them): not found or counted again.
+        named_tables = exports.unregulated_tables(week_ending, counts.keys)
+        paginate(self.request, named_tables, counts={"unregulated": counts.total})
         context.update(
             title=f"Weekly unregulated report, week ending {week_ending:%-d %B %Y}",
             coverage=coverage,
@@ -154,7 +155,8 @@ class ResidentialTrackerView(TrackerPage):
         year, month = form.month_or(coverage.last_complete_month())  # never a month with one day in it
         tracker = selectors.residential_tracker(year, month, as_at)
         named_tables = exports.residential_tables(tracker)
-        paginate(self.request, named_tables[:1])
+        # The children in residential are the ones the costs counted (kept with them): not counted again.
+        paginate(self.request, named_tables[:1], counts={"residential": tracker.costs.placements})
         previous = placement_rules.add_months(tracker.month_start, -1)
         following = placement_rules.add_months(tracker.month_start, 1)
         context.update(
