@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from placements import freshness, selectors
 from placements import rules as placement_rules
@@ -474,12 +474,10 @@ class ResidentialCosts:
 
 
 def residential_costs(on: date) -> ResidentialCosts:
-    """``ResidentialCosts`` on ``on``: one query, each placement's weekly cost read once and added up here
-    (an aggregate in SQL worked out the correlated sum twice a placement, for the count and the total)."""
-    costs = list(in_residential(on).annotate(weekly_cost=selectors.weekly_cost_subquery(on))
-                 .order_by().values_list("weekly_cost", flat=True))
-    total = sum(costs, Decimal("0")).quantize(placement_rules.PENNY)  # SQLite sums in floating point
-    return ResidentialCosts(len(costs), sum(1 for cost in costs if cost > 0), total)
+    """``ResidentialCosts`` on ``on``: the children looked after in residential, those in paid placements and
+    their placements' weekly cost (rule C1), from the daily figures (``placements.care.daily``), one query."""
+    figures = daily.totals_on(on, by=("category",)).get((PlacementCategory.RESIDENTIAL,), daily.DayFigures())
+    return ResidentialCosts(figures.looked_after, figures.paid, figures.cost)
 
 
 @dataclass
