@@ -151,11 +151,12 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
     for child_id, start in (DeprivationOfLiberty.objects.filter(placement_selectors.dol_in_force(on))
                             .order_by("start").values_list("child_id", "start")):
         dol_since.setdefault(child_id, start)
+    # The histories of the providers ever rated inadequate, kept for those the rule itself finds inadequate on
+    # the day (rules.rating_on): a few hundred providers, not a latest-rating subquery for each of a region's.
     ever_inadequate = OfstedInspection.objects.filter(overall=OfstedRating.INADEQUATE, inspection_date__lte=on)
-    inadequate_now = (Provider.objects.filter(urn__in=ever_inadequate.values("entry_id"))
-                      .alias(rating=placement_selectors.latest_rating_subquery(on))
-                      .filter(rating=OfstedRating.INADEQUATE))
-    inspections = ratings.histories(inadequate_now, on)
+    inspections = {provider_id: history for provider_id, history in
+                   ratings.histories(Provider.objects.filter(urn__in=ever_inadequate.values("entry_id")), on).items()
+                   if (rules.rating_on(tuple(history), on) or (None, None))[1] == OfstedRating.INADEQUATE}
     additional: dict[int, list[tuple[str, Decimal]]] = {}
     for placement_id, description, amount in (
             CostLine.objects.filter(placement_selectors.in_force(on), kind=CostKind.ADDITIONAL)
