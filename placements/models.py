@@ -437,8 +437,9 @@ class CareSegment(models.Model):
     reads this table (``placements.care``'s docstring); segments of one child never overlap.
     """
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="care_segments")
-    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="care_segments")
+    # No index of their own: (child, start) serves a child's segments and segment_placement_idx a placement's.
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="care_segments", db_index=False)
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="care_segments", db_index=False)
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
     legal_status = models.CharField(max_length=2, choices=LegalStatus.choices)
