@@ -406,13 +406,19 @@ def distinct_urns(paths) -> set[str]:
     return urns
 
 
-def record_counts() -> dict[str, int]:
-    """How many rows each table of the records holds (what ``dumpdata`` would write, counted)."""
+def record_counts() -> dict:
+    """How many rows each table of the records holds (what ``dumpdata`` would write, counted); the daily
+    figures' appended changes by what they sum to (``placements.care.daily``: an undo appends the difference)."""
     from django.apps import apps
 
-    return {model._meta.label: model.objects.count() for label in ("placements", "tracker", "panel")
-            for model in apps.get_app_config(label).get_models()
-            if model._meta.label not in ("placements.ImportRecord", "placements.ImportUpload", "placements.DataVersion")}
+    from placements.care import daily
+
+    counts = {model._meta.label: model.objects.count() for label in ("placements", "tracker", "panel")
+              for model in apps.get_app_config(label).get_models()
+              if model._meta.label not in ("placements.ImportRecord", "placements.ImportUpload",
+                                           "placements.DataVersion", "placements.DayChange")}
+    counts["daily figures"] = daily.summed()
+    return counts
 
 
 def upload_files(tab, kind_label: str, paths) -> None:
