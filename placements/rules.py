@@ -178,13 +178,19 @@ def days_charged(
     period_end: date,
 ) -> int:
     """Days in [period_start, period_end] (inclusive) when the line is in force and its placement covers the day."""
-    first = max(placement_start, date_from, period_start)
-    last = period_end
-    if date_to is not None:
-        last = min(last, date_to)
-    if placement_end is not None:
-        last = min(last, placement_end - timedelta(days=1))
+    first, last = charged_from_to(placement_start=placement_start, placement_end=placement_end,
+                                  date_from=date_from, date_to=date_to)
+    first, last = max(first, period_start), period_end if last is None else min(last, period_end)
     return max((last - first).days + 1, 0)
+
+
+def charged_from_to(*, placement_start: date, placement_end: date | None, date_from: date,
+                    date_to: date | None) -> tuple[date, date | None]:
+    """A line's first and last day charged (rule C2): from the later of its 'from' and its placement's start to
+    the earlier of its 'to' and the day before the child left (None: charged on, with no end). The first may
+    fall after the last: then it is never charged."""
+    ends = [day for day in (date_to, placement_end - timedelta(days=1) if placement_end else None) if day]
+    return max(placement_start, date_from), (min(ends) if ends else None)
 
 
 def spend(

@@ -104,9 +104,8 @@ def changes_of(team: str, segments: Iterable[tuple[int, date, date | None]],
                 add(piece_end, placement, 2, -weekly)
     for placement in placements.values():
         for line in placement.lines:  # rule C2's days charged: in force, and the placement covers the day
-            first = max(placement.start, line.date_from)
-            ends = [day for day in (line.date_to, placement.end - timedelta(days=1) if placement.end else None) if day]
-            last = min(ends) if ends else None
+            first, last = rules.charged_from_to(placement_start=placement.start, placement_end=placement.end,
+                                                date_from=line.date_from, date_to=line.date_to)
             if last is not None and first > last:
                 continue
             add(first, placement, 3, line.pence)
