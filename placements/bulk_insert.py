@@ -1,9 +1,9 @@
 """One bulk path for writing many new rows: keys taken first, then the rows in as few statements as possible.
 
-``insert(model, objs)`` writes unsaved model instances, as ``bulk_create`` would (the same rows, the same keys
-in the same order), without Django's per-value preparation: it takes the keys from the table's own counter in
-one query, gives each instance its key (and each foreign key whose record was written just before, its key),
-then writes the rows:
+``insert(model, objs)`` writes new records, as ``bulk_create`` would (the same rows, the same keys in the same
+order), without Django's per-value preparation: it takes the keys from the table's own counter in one query,
+gives each record its key (and each foreign key whose record was written just before, its key), then writes
+the rows:
 
 - **PostgreSQL**: ``COPY ... FROM STDIN`` (text format), one statement for all the rows; the keys come from the
   table's sequence (``nextval`` once a row, in one query), so a writer at the same time never takes the same.
@@ -11,15 +11,16 @@ then writes the rows:
   the keys follow the largest ever used (``sqlite_sequence``, which ``AUTOINCREMENT`` keeps, so a key of a row
   deleted is not used again). SQLite's transactions here are ``IMMEDIATE``: no other writer can come between.
 
-Both fire the tables' triggers as any insert does (``placements.freshness``). It writes what the instances hold:
+Both fire the tables' triggers as any insert does (``placements.freshness``). It writes what the records hold:
 fields that Django fills at save (``auto_now``) or whose values need converting for the database (JSON) are not
-handled, and such a model goes through ``bulk_create`` instead (``can_insert``). Each row is returned as
-``{column: value}`` as read back from the database would give it, for a caller that keeps what it wrote
-(``placements.imports.journal``).
+handled, and such a model goes through ``bulk_create`` instead (``can_insert``). Each row is returned as its line
+of COPY text (``copy_lines``), the same text the row read back from the database gives, for a caller that keeps
+a fingerprint of what it wrote (``placements.imports.journal``).
 
-``new(model, **values)`` makes the unsaved instance ``model(**values)`` makes (every column set, defaults
-where not given, a record given for a foreign key kept as the instance's related record) without the work
-``Model.__init__`` does for each keyword, for a writer that makes hundreds of thousands of them.
+The records written are unsaved model instances (any writer), or, for a writer that makes hundreds of thousands
+of them, the plain records ``new(model, **values)`` makes: an object with the model's columns as attributes (the
+values ``model(**values)`` would hold: every column set, defaults where not given, a record given for a foreign
+key kept under the relation's name and its key read from it when written), without a model instance's weight.
 """
 
 from __future__ import annotations
@@ -27,12 +28,11 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import date, datetime
+from operator import attrgetter
 
 from django.db import connections, models, router
-from django.db.models.base import ModelState
-from django.db.models.signals import post_init, pre_init
 
-#: The field types written as the instance holds them (a foreign key as its target's key).
+#: The field types written as the record holds them (a foreign key as its target's key).
 SIMPLE = (models.AutoField, models.BigAutoField, models.CharField, models.TextField, models.DateField,
           models.IntegerField, models.BooleanField, models.ForeignKey)
 #: COPY's text format: a backslash, tab, newline and carriage return are written escaped.
@@ -40,7 +40,7 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 
 
 def can_insert(model) -> bool:
-    """Whether every column of ``model`` can be written as its instances hold it."""
+    """Whether every column of ``model`` can be written as its records hold it."""
     for field in model._meta.concrete_fields:
         if isinstance(field, models.DateTimeField) or not isinstance(field, SIMPLE):
             return False
@@ -52,87 +52,65 @@ def can_insert(model) -> bool:
     return True
 
 
-_templates: dict[type, tuple[dict, dict, list]] = {}
+# --- Plain records -------------------------------------------------------------------
 
 
-def _template(model) -> tuple[dict, dict, list]:
-    """Per model: each column's default (fixed ones), the foreign keys by name, the fields whose default is
-    worked out for each instance."""
-    if model not in _templates:
-        fixed, called = {}, []
-        for field in model._meta.concrete_fields:
+class Record:
+    """A new row of ``model``, as ``new`` makes it: the model's columns (attnames) as attributes, and for each
+    foreign key the record it refers to under the relation's name (or None)."""
+
+    __slots__ = ()
+    _model: type
+    #: The columns' attnames in the model's column order (``concrete_fields``).
+    _names: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"<new {self._model.__name__} {', '.join(f'{n}={getattr(self, n)!r}' for n in self._names)}>"
+
+
+_classes: dict[type, type] = {}
+_MISSING = object()
+
+
+def record_class(model) -> type:
+    """The class of ``model``'s plain records, made once: a constructor taking each column (by attname, or a
+    foreign key by the relation's name given a record) with the model's defaults."""
+    if model not in _classes:
+        fields = list(model._meta.concrete_fields)
+        relations = [field for field in fields if field.is_relation]
+        names = tuple(field.attname for field in fields)
+        namespace = {"_MISSING": _MISSING, "_fields": {field.attname: field for field in fields}}
+        parameters, body = [], []
+        for field in fields:
             if field.has_default() and callable(field.default):
-                called.append(field)
+                parameters.append(f"{field.attname}=_MISSING")
+                body.append(f"self.{field.attname} = _fields[{field.attname!r}].get_default() "
+                            f"if {field.attname} is _MISSING else {field.attname}")
+                continue
+            namespace[f"_default_{field.attname}"] = field.get_default()
+            parameters.append(f"{field.attname}=_default_{field.attname}")
+            if field.is_relation:
+                parameters.append(f"{field.name}=None")
+                body.append(f"self.{field.name} = {field.name}")
+                body.append(f"self.{field.attname} = {field.attname} if {field.name} is None else {field.name}.pk")
             else:
-                fixed[field.attname] = field.get_default()
-        relations = {field.name: field for field in model._meta.concrete_fields if field.is_relation}
-        _templates[model] = (fixed, relations, called)
-    return _templates[model]
+                body.append(f"self.{field.attname} = {field.attname}")
+        source = f"def __init__(self, *, {', '.join(parameters)}):\n    " + "\n    ".join(body) + "\n"
+        exec(source, namespace)  # noqa: S102 (generated from the model's own field names)
+        pk_name = model._meta.pk.attname
+        _classes[model] = type(f"New{model.__name__}", (Record,), {
+            "__slots__": names + tuple(field.name for field in relations), "__init__": namespace["__init__"],
+            "_model": model, "_names": names, "__module__": __name__,
+            "pk": property(attrgetter(pk_name), lambda self, value: setattr(self, pk_name, value))})
+    return _classes[model]
 
 
-def new(model, **values) -> models.Model:
-    """``model(**values)``, made quickly: see the module's docstring."""
-    if pre_init.has_listeners(model) or post_init.has_listeners(model):
-        return model(**values)
-    fixed, relations, called = _template(model)
-    row = dict(fixed)
-    for field in called:
-        if field.attname not in values and field.name not in values:
-            row[field.attname] = field.get_default()
-    obj = model.__new__(model)
-    state = obj._state = ModelState()
-    for name, value in values.items():
-        field = relations.get(name)
-        if field is not None and name != field.attname:
-            row[field.attname] = None if value is None else value.pk
-            state.fields_cache[name] = value
-        elif name in row:
-            row[name] = value
-        else:
-            raise TypeError(f"{model.__name__}() got an unexpected keyword argument '{name}'")
-    obj.__dict__.update(row)
-    return obj
+def new(model, **values) -> Record:
+    """A plain record of a new row of ``model``: see the module's docstring."""
+    return record_class(model)(**values)
 
 
-def take_keys(model, count: int, using: str) -> list[int]:
-    """``count`` new keys for ``model``'s table, in ascending order."""
-    if count == 0:
-        return []
-    connection = connections[using]
-    table = model._meta.db_table
-    column = model._meta.pk.column
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [connection.ops.quote_name(table), column, count])
-            return sorted(row[0] for row in cursor.fetchall())
-        cursor.execute(f"SELECT MAX({connection.ops.quote_name(column)}) FROM {connection.ops.quote_name(table)}")
-        largest = cursor.fetchone()[0] or 0
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-            row = cursor.fetchone()
-            largest = max(largest, row[0] if row and row[0] else 0)
-    return list(range(largest + 1, largest + 1 + count))
-
-
-def _values(model, objs: Sequence[models.Model], fields: list) -> list[tuple]:
-    """Each instance's column values, a foreign key read from the record it holds when only that is set."""
-    rows = []
-    relations = [(index, field) for index, field in enumerate(fields) if field.is_relation]
-    attnames = [field.attname for field in fields]
-    for obj in objs:
-        values = obj.__dict__
-        row = [values[name] for name in attnames]
-        for index, field in relations:
-            if row[index] is None and field.is_cached(obj):
-                related = field.get_cached_value(obj)
-                if related is not None:
-                    if related.pk is None:
-                        raise ValueError(f"{model.__name__}.{field.name}: the {field.related_model.__name__} it "
-                                         "refers to has not been written yet.")
-                    row[index] = values[field.attname] = related.pk
-        rows.append(tuple(row))
-    return rows
+# --- COPY text -----------------------------------------------------------------------
 
 
 def _copy_value(value) -> str:
@@ -149,61 +127,163 @@ def _copy_value(value) -> str:
     return str(value)
 
 
-def _copy_text(rows: list[tuple], fields: list | None = None) -> str:
-    """The rows in COPY's text format. With the fields, each column is written by a function chosen once for
-    its type (most columns of most rows are text, a date or a key), the same text."""
-    def column(field):
-        if isinstance(field, (models.CharField, models.TextField)) and not field.null:
-            return lambda value: value.translate(_COPY_ESCAPES) if type(value) is str else _copy_value(value)
-        if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
-            return lambda value: "\\N" if value is None else (value.isoformat() if type(value) is date
-                                                               else _copy_value(value))
-        if isinstance(field, (models.IntegerField, models.AutoField, models.ForeignKey)) and not isinstance(
-                field, models.BooleanField):
-            return lambda value: "\\N" if value is None else (int.__repr__(value) if type(value) is int
-                                                               else _copy_value(value))
-        return _copy_value
-
-    if fields is None:
-        return "".join("\t".join([_copy_value(value) for value in row]) + "\n" for row in rows)
-    writers = [column(field) for field in fields]
-    return "".join("\t".join([write(value) for write, value in zip(writers, row)]) + "\n" for row in rows)
+def _generic_line(row: tuple) -> str:
+    return "\t".join([_copy_value(value) for value in row]) + "\n"
 
 
-def insert_values(model, names: list[str], rows: list[tuple], *, using: str | None = None) -> None:
-    """Write rows given as plain values of the columns ``names`` (attnames; the key left to the database), in
-    one statement on PostgreSQL: for a derived table that needs no instances and no keys back."""
-    if not rows:
-        return
-    using = using or router.db_for_write(model)
+_line_writers: dict[tuple, object] = {}
+
+
+def _line_writer(fields: list):
+    """A function giving a row's line of COPY text, made once for these columns: each column written by an
+    expression chosen for its type (text, a date, a key), the same text as ``_copy_value``; a row holding a value
+    of another type than its column's is written by ``_copy_value`` throughout."""
+    key = tuple(fields)
+    if key not in _line_writers:
+        parts = []
+        for index, field in enumerate(fields):
+            value = f"v{index}"
+            if isinstance(field, models.BooleanField):
+                parts.append(f"(N if {value} is None else 't' if {value} is True else 'f' if {value} is False "
+                             f"else _copy_value({value}))")
+            elif isinstance(field, (models.CharField, models.TextField)):
+                parts.append(f"{value}.translate(E)" if not field.null
+                             else f"(N if {value} is None else {value}.translate(E))")
+            elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+                parts.append(f"(N if {value} is None else D[{value}.__class__]({value}))")
+            elif isinstance(field, (models.IntegerField, models.AutoField, models.ForeignKey)):
+                parts.append(f"(N if {value} is None else I[{value}.__class__]({value}))")
+            else:
+                parts.append(f"_copy_value({value})")
+        values = ", ".join(f"v{index}" for index in range(len(fields)))
+        source = (f"def line(row):\n    {values}{',' if len(fields) == 1 else ''} = row\n"
+                  f"    return " + " + '\\t' + ".join(parts) + " + '\\n'\n")
+        namespace = {"N": "\\N", "E": _COPY_ESCAPES, "_copy_value": _copy_value,
+                     # A date written by isoformat only when it is a date (a datetime would be written in full).
+                     "D": {date: date.isoformat}, "I": {int: int.__repr__}}
+        exec(source, namespace)  # noqa: S102 (generated from the columns' types)
+        fast = namespace["line"]
+
+        def line(row, fast=fast):
+            try:
+                return fast(row)
+            except (AttributeError, KeyError, TypeError):  # a value not of its column's type
+                return _generic_line(row)
+
+        _line_writers[key] = line
+    return _line_writers[key]
+
+
+def copy_lines(model, rows: Sequence[tuple], names: list[str] | None = None) -> list[str]:
+    """Each row (values of the columns ``names``, attnames, by default every column of ``model`` in order) as its
+    line of COPY text: the same text for a row as written and as read back from the database."""
+    fields = ([model._meta.get_field(name) for name in names] if names is not None
+              else list(model._meta.concrete_fields))
+    line = _line_writer(fields)
+    return [line(row) for row in rows]
+
+
+# --- Writing -------------------------------------------------------------------------
+
+
+def take_keys(model, count: int, using: str) -> list[int]:
+    """``count`` new keys for ``model``'s table, in ascending order."""
+    if count == 0:
+        return []
     connection = connections[using]
-    fields = [model._meta.get_field(name) for name in names]
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Taken one a row from the sequence (another writer's keys may come between), given back as runs of
+            # consecutive keys: a few rows rather than one a key.
+            cursor.execute(
+                "SELECT MIN(key), MAX(key) FROM (SELECT key, key - ROW_NUMBER() OVER (ORDER BY key) AS run "
+                "FROM (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS key FROM generate_series(1, %s)) AS taken"
+                ") AS numbered GROUP BY run ORDER BY 1",
+                [connection.ops.quote_name(table), column, count])
+            return [key for first, last in cursor.fetchall() for key in range(first, last + 1)]
+        cursor.execute(f"SELECT MAX({connection.ops.quote_name(column)}) FROM {connection.ops.quote_name(table)}")
+        largest = cursor.fetchone()[0] or 0
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            largest = max(largest, row[0] if row and row[0] else 0)
+    return list(range(largest + 1, largest + 1 + count))
+
+
+def _values(model, objs: Sequence, fields: list) -> list[tuple]:
+    """Each record's column values, a foreign key read from the record it refers to when that is given."""
+    relations = [(index, field) for index, field in enumerate(fields) if field.is_relation]
+    if objs and all(isinstance(obj, Record) for obj in objs):
+        for index, field in relations:
+            name, attname = field.name, field.attname
+            for obj in objs:
+                related = getattr(obj, name)
+                if related is not None:
+                    if related.pk is None:
+                        raise ValueError(f"{model.__name__}.{name}: the {field.related_model.__name__} it refers to "
+                                         "has not been written yet.")
+                    setattr(obj, attname, related.pk)
+        values = attrgetter(*[field.attname for field in fields])
+        return [values(obj) for obj in objs] if len(fields) > 1 else [(values(obj),) for obj in objs]
+    rows = []
+    attnames = [field.attname for field in fields]
+    for obj in objs:
+        values = obj.__dict__
+        row = [values[name] for name in attnames]
+        for index, field in relations:
+            if row[index] is None and field.is_cached(obj):
+                related = field.get_cached_value(obj)
+                if related is not None:
+                    if related.pk is None:
+                        raise ValueError(f"{model.__name__}.{field.name}: the {field.related_model.__name__} it "
+                                         "refers to has not been written yet.")
+                    row[index] = values[field.attname] = related.pk
+        rows.append(tuple(row))
+    return rows
+
+
+def _write(model, fields: list, rows: list[tuple], lines: list[str] | None, using: str) -> None:
+    connection = connections[using]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN",
-                                      io.StringIO(_copy_text(rows, fields)))
+            if lines is None:
+                lines = [_line_writer(fields)(row) for row in rows]
+            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.StringIO("".join(lines)))
         else:
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
-def insert(model, objs: Sequence[models.Model], *, using: str | None = None) -> list[tuple]:
-    """Write these new instances of ``model`` (as ``bulk_create`` would: same rows, keys in the same order) and
-    give each its key. Returns each row's values in ``model``'s column order (``concrete_fields``)."""
+def insert_values(model, names: list[str], rows: list[tuple], *, using: str | None = None) -> None:
+    """Write rows given as plain values of the columns ``names`` (attnames; the key left to the database), in
+    one statement on PostgreSQL: for a derived table that needs no records and no keys back."""
+    if not rows:
+        return
+    _write(model, [model._meta.get_field(name) for name in names], rows, None,
+           using or router.db_for_write(model))
+
+
+def insert(model, objs: Sequence, *, using: str | None = None) -> list[str]:
+    """Write these new records of ``model`` (as ``bulk_create`` would: same rows, keys in the same order) and give
+    each its key. Returns each row's line of COPY text (``copy_lines``), in the order given."""
     objs = list(objs)
     if not objs:
         return []
     using = using or router.db_for_write(model)
     fields = list(model._meta.concrete_fields)
     pk_attname = model._meta.pk.attname
-    missing = [obj for obj in objs if obj.pk is None]
+    missing = [obj for obj in objs if getattr(obj, pk_attname) is None]
     for obj, key in zip(missing, take_keys(model, len(missing), using)):
         setattr(obj, pk_attname, key)
     rows = _values(model, objs, fields)
-    insert_values(model, [field.attname for field in fields], rows, using=using)
+    lines = [_line_writer(fields)(row) for row in rows]
+    _write(model, fields, rows, lines, using)
     for obj in objs:
-        obj._state.adding = False
-        obj._state.db = using
-    return rows
+        if not isinstance(obj, Record):
+            obj._state.adding = False
+            obj._state.db = using
+    return lines
