@@ -131,37 +131,56 @@ def _generic_line(row: tuple) -> str:
     return "\t".join([_copy_value(value) for value in row]) + "\n"
 
 
+class _DateText(dict):
+    """A date's ISO text, remembered (a return writes the same few thousand days over and over); only a date: a
+    datetime (or anything else) is not one of its keys, and the row is written by ``_copy_value``."""
+
+    def __missing__(self, day):
+        if day.__class__ is not date:
+            raise KeyError(day)
+        if len(self) > 100_000:
+            self.clear()
+        text = self[day] = day.isoformat()
+        return text
+
+
 _line_writers: dict[tuple, object] = {}
 
 
 def _line_writer(fields: list):
-    """A function giving a row's line of COPY text, made once for these columns: each column written by an
-    expression chosen for its type (text, a date, a key), the same text as ``_copy_value``; a row holding a value
-    of another type than its column's is written by ``_copy_value`` throughout."""
+    """A function giving a row's line of COPY text, made once for these columns: the line as one f-string, each
+    column by an expression chosen for its type (a key or number, a date, a flag, text), the same text as
+    ``_copy_value`` gives; text is escaped only when it holds a character COPY escapes. A row holding a value of
+    another type than its column's is written by ``_copy_value`` throughout."""
     key = tuple(fields)
     if key not in _line_writers:
-        parts = []
+        parts, texts, prepare = [], [], []
         for index, field in enumerate(fields):
             value = f"v{index}"
             if isinstance(field, models.BooleanField):
-                parts.append(f"(N if {value} is None else 't' if {value} is True else 'f' if {value} is False "
-                             f"else _copy_value({value}))")
+                parts.append(f"{{N if {value} is None else 't' if {value} is True else 'f' if {value} is False "
+                             f"else C({value})}}")
             elif isinstance(field, (models.CharField, models.TextField)):
-                parts.append(f"{value}.translate(E)" if not field.null
-                             else f"(N if {value} is None else {value}.translate(E))")
+                # Text as it is when it is a str (escaped below if need be); anything else (None, a choice) by C.
+                prepare.append(f"{value} = {value} if {value}.__class__ is str else C({value})")
+                texts.append(value)
+                parts.append(f"{{{value}}}")
             elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
-                parts.append(f"(N if {value} is None else D[{value}.__class__]({value}))")
+                parts.append(f"{{N if {value} is None else D[{value}]}}")
             elif isinstance(field, (models.IntegerField, models.AutoField, models.ForeignKey)):
-                parts.append(f"(N if {value} is None else I[{value}.__class__]({value}))")
+                parts.append(f"{{N if {value} is None else I({value})}}")
             else:
-                parts.append(f"_copy_value({value})")
+                parts.append(f"{{C({value})}}")
         values = ", ".join(f"v{index}" for index in range(len(fields)))
-        source = (f"def line(row):\n    {values}{',' if len(fields) == 1 else ''} = row\n"
-                  f"    return " + " + '\\t' + ".join(parts) + " + '\\n'\n")
-        namespace = {"N": "\\N", "E": _COPY_ESCAPES, "_copy_value": _copy_value,
-                     # A date written by isoformat only when it is a date (a datetime would be written in full).
-                     "D": {date: date.isoformat}, "I": {int: int.__repr__}}
-        exec(source, namespace)  # noqa: S102 (generated from the columns' types)
+        lines = ["def line(row):", f"    {values}{',' if len(fields) == 1 else ''} = row", *[f"    {p}" for p in prepare]]
+        if texts:
+            # A backslash, tab, newline or carriage return in any text: the row escaped value by value.
+            lines += [f"    t = {' + '.join(texts)}",
+                      "    if '\\\\' in t or '\\t' in t or '\\n' in t or '\\r' in t:",
+                      "        return slow(row)"]
+        lines.append('    return f"' + "\\t".join(parts) + '\\n"')
+        namespace = {"N": "\\N", "C": _copy_value, "D": _DateText(), "I": int.__repr__, "slow": _generic_line}
+        exec("\n".join(lines) + "\n", namespace)  # noqa: S102 (generated from the columns' types)
         fast = namespace["line"]
 
         def line(row, fast=fast):
@@ -195,13 +214,15 @@ def take_keys(model, count: int, using: str) -> list[int]:
     column = model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Taken one a row from the sequence (another writer's keys may come between), given back as runs of
-            # consecutive keys: a few rows rather than one a key.
+            # The sequence named once (worked out for each row, its name costs more than the key), then taken one a
+            # row (another writer's keys may come between), given back as runs of consecutive keys: a few rows rather
+            # than one a key.
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [connection.ops.quote_name(table), column])
+            sequence = cursor.fetchone()[0]
             cursor.execute(
                 "SELECT MIN(key), MAX(key) FROM (SELECT key, key - ROW_NUMBER() OVER (ORDER BY key) AS run "
-                "FROM (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS key FROM generate_series(1, %s)) AS taken"
-                ") AS numbered GROUP BY run ORDER BY 1",
-                [connection.ops.quote_name(table), column, count])
+                "FROM (SELECT nextval(%s::regclass) AS key FROM generate_series(1, %s)) AS taken"
+                ") AS numbered GROUP BY run ORDER BY 1", [sequence, count])
             return [key for first, last in cursor.fetchall() for key in range(first, last + 1)]
         cursor.execute(f"SELECT MAX({connection.ops.quote_name(column)}) FROM {connection.ops.quote_name(table)}")
         largest = cursor.fetchone()[0] or 0
@@ -251,7 +272,8 @@ def _write(model, fields: list, rows: list[tuple], lines: list[str] | None, usin
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             if lines is None:
-                lines = [_line_writer(fields)(row) for row in rows]
+                line = _line_writer(fields)
+                lines = [line(row) for row in rows]
             cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.StringIO("".join(lines)))
         else:
             marks = ", ".join(["%s"] * len(fields))
@@ -280,7 +302,8 @@ def insert(model, objs: Sequence, *, using: str | None = None) -> list[str]:
     for obj, key in zip(missing, take_keys(model, len(missing), using)):
         setattr(obj, pk_attname, key)
     rows = _values(model, objs, fields)
-    lines = [_line_writer(fields)(row) for row in rows]
+    line = _line_writer(fields)
+    lines = [line(row) for row in rows]
     _write(model, fields, rows, lines, using)
     for obj in objs:
         if not isinstance(obj, Record):
