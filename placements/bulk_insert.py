@@ -11,6 +11,13 @@ the rows:
   the keys follow the largest ever used (``sqlite_sequence``, which ``AUTOINCREMENT`` keeps, so a key of a row
   deleted is not used again). SQLite's transactions here are ``IMMEDIATE``: no other writer can come between.
 
+Inside ``writing_behind()`` (an import's apply), the COPY statements run one after another on a thread of their own,
+on the same connection and so in the same transaction, while the writer goes on working out the next table's rows;
+any other statement of the writer's waits until they are done (``execute_wrapper``), so the statements run in the
+order written, and the foreign keys are checked as each COPY ends (``SET CONSTRAINTS ALL IMMEDIATE``: on that thread
+too) rather than all at the commit. A COPY that fails is raised to the writer at its next statement, or at the end
+of the block.
+
 Both fire the tables' triggers as any insert does (``placements.freshness``). It writes what the records hold:
 fields that Django fills at save (``auto_now``) or whose values need converting for the database (JSON) are not
 handled, and such a model goes through ``bulk_create`` instead (``can_insert``). Each row is returned as its line
@@ -26,11 +33,14 @@ key kept under the relation's name and its key read from it when written), witho
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date, datetime
 from operator import attrgetter
 
-from django.db import connections, models, router
+from django.db import DEFAULT_DB_ALIAS, connections, models, router
 
 #: The field types written as the record holds them (a foreign key as its target's key).
 SIMPLE = (models.AutoField, models.BigAutoField, models.CharField, models.TextField, models.DateField,
@@ -265,6 +275,73 @@ def _values(model, objs: Sequence, fields: list) -> list[tuple]:
     return rows
 
 
+class _Behind:
+    """The COPY statements of one connection, run in order on a thread of their own."""
+
+    def __init__(self, connection):
+        self.raw = connection.connection
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-insert")
+        self.pending: list[Future] = []
+
+    def copy(self, sql: str, text: str) -> None:
+        def run():
+            with self.raw.cursor() as cursor:
+                cursor.copy_expert(sql, io.StringIO(text))
+        self.pending.append(self.pool.submit(run))
+
+    def wait(self) -> None:
+        """Until every COPY given is done; the first that failed is raised."""
+        pending, self.pending = self.pending, []
+        for future in pending:
+            future.exception()  # every one finished before any is raised
+        for future in pending:
+            future.result()
+
+    def before_statement(self, execute, sql, params, many, context):
+        self.wait()
+        return execute(sql, params, many, context)
+
+
+_behind = threading.local()
+
+
+def _behind_for(using: str) -> _Behind | None:
+    return getattr(_behind, "writers", {}).get(using)
+
+
+@contextmanager
+def writing_behind(using: str | None = None) -> Iterator[None]:
+    """COPY statements written inside the block run on a thread of their own (see the module's docstring); on
+    PostgreSQL only (elsewhere, and inside another such block, nothing changes). Call inside a transaction."""
+    using = using or DEFAULT_DB_ALIAS
+    connection = connections[using]
+    if connection.vendor != "postgresql" or _behind_for(using) is not None:
+        yield
+        return
+    connection.ensure_connection()
+    writer = _Behind(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    writers = _behind.__dict__.setdefault("writers", {})
+    writers[using] = writer
+    try:
+        with connection.execute_wrapper(writer.before_statement):
+            try:
+                yield
+            except BaseException as error:
+                try:
+                    writer.wait()
+                except Exception as failed:  # the COPY's failure is what the writer's error followed from
+                    raise failed from error
+                raise
+            writer.wait()
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares its foreign keys
+    finally:
+        del writers[using]
+        writer.pool.shutdown(wait=True)
+
+
 def _write(model, fields: list, rows: list[tuple], lines: list[str] | None, using: str) -> None:
     connection = connections[using]
     table = connection.ops.quote_name(model._meta.db_table)
@@ -274,7 +351,12 @@ def _write(model, fields: list, rows: list[tuple], lines: list[str] | None, usin
             if lines is None:
                 line = _line_writer(fields)
                 lines = [line(row) for row in rows]
-            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.StringIO("".join(lines)))
+            sql, text = f"COPY {table} ({columns}) FROM STDIN", "".join(lines)
+            behind = _behind_for(using)
+            if behind is not None:
+                behind.copy(sql, text)
+            else:
+                cursor.cursor.copy_expert(sql, io.StringIO(text))
         else:
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
@@ -289,6 +371,16 @@ def insert_values(model, names: list[str], rows: list[tuple], *, using: str | No
            using or router.db_for_write(model))
 
 
+def give_keys(model, objs: Sequence, *, using: str | None = None) -> None:
+    """Give each record that has none a new key (as ``insert`` does first): a writer of several tables takes every
+    table's keys before writing any, so that the writing is not held up by a query."""
+    using = using or router.db_for_write(model)
+    pk_attname = model._meta.pk.attname
+    missing = [obj for obj in objs if getattr(obj, pk_attname) is None]
+    for obj, key in zip(missing, take_keys(model, len(missing), using)):
+        setattr(obj, pk_attname, key)
+
+
 def insert(model, objs: Sequence, *, using: str | None = None) -> list[str]:
     """Write these new records of ``model`` (as ``bulk_create`` would: same rows, keys in the same order) and give
     each its key. Returns each row's line of COPY text (``copy_lines``), in the order given."""
@@ -297,10 +389,7 @@ def insert(model, objs: Sequence, *, using: str | None = None) -> list[str]:
         return []
     using = using or router.db_for_write(model)
     fields = list(model._meta.concrete_fields)
-    pk_attname = model._meta.pk.attname
-    missing = [obj for obj in objs if getattr(obj, pk_attname) is None]
-    for obj, key in zip(missing, take_keys(model, len(missing), using)):
-        setattr(obj, pk_attname, key)
+    give_keys(model, objs, using=using)
     rows = _values(model, objs, fields)
     line = _line_writer(fields)
     lines = [line(row) for row in rows]

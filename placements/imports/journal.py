@@ -144,6 +144,16 @@ class Journal:
         written.update(zip([obj.pk for obj in objs], map(digest, lines)))
         return objs
 
+    def bulk_create_all(self, writes: list[tuple[type, list]]) -> None:
+        """Several tables' new rows, in the order given (each may refer to those before it): every table's keys
+        taken first, then each table written as ``bulk_create`` writes it, so that on PostgreSQL, inside
+        ``bulk_insert.writing_behind``, a table's rows are worked out while the one before is written."""
+        for model, objs in writes:
+            if bulk_insert.can_insert(model):
+                bulk_insert.give_keys(model, objs)
+        for model, objs in writes:
+            self.bulk_create(model, objs)
+
     def created(self, model, objs: Iterable) -> None:
         pks = [obj.pk for obj in objs]
         if pks:
