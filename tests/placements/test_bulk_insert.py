@@ -139,3 +139,29 @@ def test_an_imports_new_children_get_the_segments_a_rebuild_from_scratch_gives(t
     care_segments_rebuild()
     assert sorted(CareSegment.objects.values_list("child_id", "placement_id", "start", "end", "legal_status",
                                                   "before_records")) == written
+
+
+def test_rows_written_behind_are_there_for_the_next_statement_and_a_failed_copy_is_raised_writing_nothing():
+    """Inside ``writing_behind`` (PostgreSQL: the COPYs on a thread of their own) the next statement sees every row
+    written before it; a COPY that fails there is raised to the writer, and the block writes nothing."""
+    from django.db import transaction
+
+    make_child(case_ref="TAKEN")
+    with transaction.atomic(), bulk_insert.writing_behind():
+        children = [bulk_insert.new(Child, case_ref=f"BEHIND-{n}", sex="1", date_of_birth=date(2012, 1, 1))
+                    for n in range(300)]
+        bulk_insert.insert(Child, children)
+        placements = [bulk_insert.new(Placement, child=child, category="residential", start=date(2020, 1, 1))
+                      for child in children]
+        bulk_insert.insert(Placement, placements)
+        assert Placement.objects.filter(child__case_ref__startswith="BEHIND-").count() == 300
+    with pytest.raises(Exception, match="(?i)unique|duplicate"):
+        with transaction.atomic(), bulk_insert.writing_behind():
+            bulk_insert.insert(Child, [bulk_insert.new(Child, case_ref=ref, sex="1", date_of_birth=date(2012, 1, 1))
+                                       for ref in ("FRESH", "TAKEN")])
+            Child.objects.count()  # the next statement: the COPY's failure, not a failed transaction
+    assert not Child.objects.filter(case_ref="FRESH").exists()
+    with pytest.raises(Exception, match="(?i)unique|duplicate"):
+        with transaction.atomic(), bulk_insert.writing_behind():
+            bulk_insert.insert(Child, [bulk_insert.new(Child, case_ref="TAKEN", sex="1", date_of_birth=date(2012, 1, 1))])
+    assert Child.objects.filter(case_ref="TAKEN").count() == 1
