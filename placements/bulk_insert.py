@@ -171,8 +171,9 @@ def _line_writer(fields: list):
                 parts.append(f"{{N if {value} is None else 't' if {value} is True else 'f' if {value} is False "
                              f"else C({value})}}")
             elif isinstance(field, (models.CharField, models.TextField)):
-                # Text as it is when it is a str (escaped below if need be); anything else (None, a choice) by C.
-                prepare.append(f"{value} = {value} if {value}.__class__ is str else C({value})")
+                # Text as it is when it is a str (escaped below if need be), a choice's value as its str (T); anything
+                # else (None, a number) is not a str, and the row is written by _copy_value.
+                prepare.append(f"{value} = {value} if {value}.__class__ is str else T({value})")
                 texts.append(value)
                 parts.append(f"{{{value}}}")
             elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
@@ -189,7 +190,8 @@ def _line_writer(fields: list):
                       "    if '\\\\' in t or '\\t' in t or '\\n' in t or '\\r' in t:",
                       "        return slow(row)"]
         lines.append('    return f"' + "\\t".join(parts) + '\\n"')
-        namespace = {"N": "\\N", "C": _copy_value, "D": _DateText(), "I": int.__repr__, "slow": _generic_line}
+        namespace = {"N": "\\N", "C": _copy_value, "T": str.__str__, "D": _DateText(), "I": int.__repr__,
+                     "slow": _generic_line}
         exec("\n".join(lines) + "\n", namespace)  # noqa: S102 (generated from the columns' types)
         fast = namespace["line"]
 
