@@ -92,10 +92,10 @@ def _amount(text: str) -> Decimal:
         raise ValueError("is not an amount of money")
     if amount < 0:
         raise ValueError("is negative")
+    if amount > MAX_AMOUNT:  # first: a 30-digit amount has no two-decimal form in Decimal's 28 digits
+        raise ValueError(f"is more than £{MAX_AMOUNT:,.0f} a week: check the figure")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError("has more than two decimal places")
-    if amount > MAX_AMOUNT:
-        raise ValueError(f"is more than £{MAX_AMOUNT:,.0f} a week: check the figure")
     return amount.quantize(Decimal("0.01"))
 
 

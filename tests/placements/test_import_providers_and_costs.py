@@ -166,6 +166,7 @@ def test_a_cost_line_whose_amount_differs_from_the_one_recorded_is_refused(place
     ("C1,01/01/2024,core,Fee,-5,01/01/2024,", "WEEKLY_AMOUNT", "is negative"),
     ("C1,01/01/2024,core,Fee,12.345,01/01/2024,", "WEEKLY_AMOUNT", "more than two decimal places"),
     ("C1,01/01/2024,core,Fee,lots,01/01/2024,", "WEEKLY_AMOUNT", "is not an amount of money"),
+    ("C1,01/01/2024,core,Fee,999999999999999999999999999999,01/01/2024,", "WEEKLY_AMOUNT", "a week: check the figure"),
     ("C1,01/01/2024,core,Fee,100,30/02/2024,", "FROM", "is not a real date"),
 ])
 def test_a_bad_cost_line_is_refused_and_nothing_is_written(placement, row, column, reason):
