@@ -159,8 +159,8 @@ def agenda_build(*, meeting: PanelMeeting) -> int:
         position += 1
         review.position = position
         updated.append(review)
-    # Made with every value at once (bulk_insert.new): thousands of items, each quicker than PanelReview(...).
-    audited.bulk_create(PanelReview, [bulk_insert.new(PanelReview, meeting=meeting, **item) for item in new_items])
+    # Made with every value at once (bulk_insert.instance): thousands of items, each quicker than PanelReview(...).
+    audited.bulk_create(PanelReview, [bulk_insert.instance(PanelReview, meeting=meeting, **item) for item in new_items])
     audited.bulk_update(updated, ["reasons", "reason_texts", "weekly_cost", "placement", "position",
                                               "carried"])
     # The meeting's items are now the new ones and those kept: counted here rather than read back.

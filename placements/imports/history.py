@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 
 from placements.care.store import care_segments_deferred, children_of_placements, children_placed_with
 from placements.imports.base import ImportPlan, SourceFile
-from placements.imports.journal import Journal, fingerprint, instance_from, rows_of
+from placements.imports.journal import Journal, fingerprint, instance_from, rows_of, written_changed
 from placements.models import CareSegment, Child, CostLine, ImportRecord, Provider
 
 #: Tables that are rebuilt from others, never restored row by row.
@@ -129,6 +129,11 @@ def _changed_since(tables: dict[type, dict]) -> list[str]:
         for pk in table["deleted"]:
             if int(pk) in now:
                 problems.append(f"{_describe(model, now[int(pk)])} has been added again since this import.")
+        changed, gone = written_changed(model, table.get("written", []))
+        label = model._meta.verbose_name.capitalize()
+        problems += [f"{label} has been deleted since this import." for _pk in gone]
+        problems += [f"{_describe(model, row)} has been changed since this import."
+                     for row in rows_of(model, changed).values()]
     return problems
 
 

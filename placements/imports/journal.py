@@ -4,10 +4,21 @@ Every apply writes through its plan's ``Journal``: ``bulk_create``, ``bulk_updat
 do the write and note, per table, the rows created, each changed row as it was before, and each
 deleted row whole. ``seal()`` then notes a fingerprint of every row the import left behind, so an
 undo can tell a row a person (or anything else) changed afterwards from one still as the import
-wrote it. A row written through ``placements.bulk_insert`` (every table whose columns it can write) is
-fingerprinted from the values written, which are the values the database gives back, rather than read
-back; any other row the import created or changed is read back when sealing. The journal is plain JSON (``as_json`` / ``from_json``), stored on the import's
+wrote it. The journal is plain JSON (``as_json`` / ``from_json``), stored on the import's
 ``ImportRecord``; ``placements.imports.history`` reads it to undo.
+
+Two forms of fingerprint, both read by the undo (``from_json`` reads journals written before the second):
+
+- ``after``: ``{key: fingerprint}``, the row read back as JSON and hashed (``fingerprint``): every row created
+  or changed by a write other than the bulk path, and, in journals written before 2 December 2026, every row.
+- ``written``: the rows created through ``placements.bulk_insert`` (every table whose columns it can write), as
+  runs of consecutive keys ``[first, last, digests]``: ``digests`` holds, for each key of the run in order,
+  ``DIGEST`` bytes of the SHA-256 of the row's line of COPY text (``bulk_insert.copy_lines``, the same text as
+  written and as read back), base64. Nothing is read back to make them, and a region's import keeps a few
+  megabytes rather than a JSON object of 270,000 keys.
+
+The keys created are kept as runs too (``created_ranges``: ``[first, last]``; ``created``, a list of keys, in
+journals written before), and ``from_json`` gives them back as a list either way.
 
 Values are written so that they read back exactly: dates and times in full ISO form (microseconds
 kept), decimals as text, and each field's ``to_python`` turns them back.
@@ -15,9 +26,9 @@ kept), decimals as text, and each field's ``to_python`` turns them back.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
-from json.encoder import encode_basestring_ascii
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -29,6 +40,8 @@ from placements import bulk_insert
 
 #: Rows read per query when a journal reads rows by key (within every database's limit on parameters).
 CHUNK = 900
+#: Bytes of a row's SHA-256 kept in ``written`` (48 bits: a changed row goes unnoticed once in 2**48).
+DIGEST = 6
 
 
 def _plain(value):
@@ -62,53 +75,45 @@ def fingerprint(row: dict) -> str:
     return hashlib.sha256(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()[:20]
 
 
-def _json_value(value) -> str:
-    """``json.dumps(_plain(value), default=str)`` for one column's value, without the general encoder."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, str):
-        return encode_basestring_ascii(value)
-    if isinstance(value, int):
-        return int.__repr__(value)
-    if isinstance(value, (datetime, date, time)):
-        return f'"{value.isoformat()}"'
-    return json.dumps(_plain(value), default=str)
-
-
-class Fingerprints:
-    """``fingerprint`` of many rows of one table given as values in column order (``fields_of``), the same
-    text hashed: the keys sorted once, each value written as ``json.dumps`` writes it."""
-
-    def __init__(self, model):
-        fields = fields_of(model)
-        names = [f.attname for f in fields]
-        order = sorted(range(len(names)), key=names.__getitem__)
-        self.columns = [(json.dumps(names[index]) + ": ", index, self._writer(fields[index])) for index in order]
-
-    @staticmethod
-    def _writer(field):
-        """How a column's value is written, chosen once for its type (text and keys most often)."""
-        if isinstance(field, (models.CharField, models.TextField)) and not field.null:
-            return lambda value: encode_basestring_ascii(value) if type(value) is str else _json_value(value)
-        if isinstance(field, (models.IntegerField, models.AutoField, models.ForeignKey)) and not isinstance(
-                field, models.BooleanField):
-            return lambda value: "null" if value is None else (int.__repr__(value) if type(value) is int
-                                                               else _json_value(value))
-        return _json_value
-
-    def __call__(self, values: tuple) -> str:
-        text = "{" + ", ".join([key + write(values[index]) for key, index, write in self.columns]) + "}"
-        return hashlib.sha256(text.encode()).hexdigest()[:20]
-
-
 def instance_from(model, row: dict) -> models.Model:
     """A model instance holding a row as the journal kept it (each value read back by its field)."""
     return model(**{f.attname: f.to_python(row[f.attname]) if row[f.attname] is not None else None
                     for f in fields_of(model) if f.attname in row})
+
+
+def digest(line: str) -> bytes:
+    """The ``DIGEST`` bytes kept for a row written through the bulk path, from its line of COPY text."""
+    return hashlib.sha256(line.encode()).digest()[:DIGEST]
+
+
+def runs(keys: Iterable[int]) -> list[list[int]]:
+    """Keys as runs of consecutive keys, ``[first, last]``, in the order given."""
+    found: list[list[int]] = []
+    for key in keys:
+        if found and found[-1][1] + 1 == key:
+            found[-1][1] = key
+        else:
+            found.append([key, key])
+    return found
+
+
+def written_changed(model, written: list) -> tuple[list[int], list[int]]:
+    """Of the rows kept in ``written`` form: those no longer as the import wrote them, and those gone."""
+    names = [f.attname for f in fields_of(model)]
+    changed, gone = [], []
+    for first, last, packed in written:
+        prints = base64.b64decode(packed)
+        rows = model._base_manager.filter(pk__gte=first, pk__lte=last).order_by("pk").values_list(*names)
+        rows = list(rows)
+        found = set()
+        for row, line in zip(rows, bulk_insert.copy_lines(model, rows)):
+            key = row[0]
+            found.add(key)
+            at = (key - first) * DIGEST
+            if digest(line) != prints[at:at + DIGEST]:
+                changed.append(key)
+        gone += [key for key in range(first, last + 1) if key not in found]
+    return changed, gone
 
 
 class Journal:
@@ -117,8 +122,8 @@ class Journal:
 
     def __init__(self, tables: dict | None = None):
         self.tables: dict[str, dict] = tables or {}
-        #: Per table, the fingerprints of rows created through the bulk path, as written (kept until ``seal``).
-        self._written: dict[str, dict[str, str]] = {}
+        #: Per table, the digests of rows created through the bulk path, as written (kept until ``seal``).
+        self._written: dict[str, dict[int, bytes]] = {}
 
     def _table(self, model) -> dict:
         return self.tables.setdefault(model._meta.label_lower,
@@ -133,14 +138,21 @@ class Journal:
             created = model.objects.bulk_create(objs, **kwargs)
             self.created(model, created)
             return created
-        rows = bulk_insert.insert(model, objs)
+        lines = bulk_insert.insert(model, objs)
         self.created(model, objs)
         written = self._written.setdefault(model._meta.label_lower, {})
-        pk_index = [f.attname for f in fields_of(model)].index(model._meta.pk.attname)
-        print_of = Fingerprints(model)
-        for values in rows:
-            written[str(values[pk_index])] = print_of(values)
+        written.update(zip([obj.pk for obj in objs], map(digest, lines)))
         return objs
+
+    def bulk_create_all(self, writes: list[tuple[type, list]]) -> None:
+        """Several tables' new rows, in the order given (each may refer to those before it): every table's keys
+        taken first, then each table written as ``bulk_create`` writes it, so that on PostgreSQL, inside
+        ``bulk_insert.writing_behind``, a table's rows are worked out while the one before is written."""
+        for model, objs in writes:
+            if bulk_insert.can_insert(model):
+                bulk_insert.give_keys(model, objs)
+        for model, objs in writes:
+            self.bulk_create(model, objs)
 
     def created(self, model, objs: Iterable) -> None:
         pks = [obj.pk for obj in objs]
@@ -160,7 +172,7 @@ class Journal:
         fresh = set(table["created"])
         written = self._written.get(model._meta.label_lower, {})
         for pk in pks:  # created here and changed again: read back when sealing
-            written.pop(str(pk), None)
+            written.pop(pk, None)
         wanted = [pk for pk in pks if pk not in fresh and str(pk) not in table["before"]]
         table["before"].update({str(pk): row for pk, row in rows_of(model, wanted).items()})
 
@@ -171,7 +183,7 @@ class Journal:
         table = self._table(model)
         written = self._written.get(model._meta.label_lower, {})
         for pk in pks:
-            written.pop(str(pk), None)
+            written.pop(pk, None)
         table["deleted"].update({str(pk): row for pk, row in rows_of(model, pks).items()})
         model._base_manager.filter(pk__in=pks).delete()
 
@@ -180,10 +192,14 @@ class Journal:
         for label, table in self.tables.items():
             model = apps.get_model(label)
             written = self._written.pop(label, {})
-            touched = {pk for pk in table["created"] if str(pk) not in written} | {int(pk) for pk in table["before"]}
+            touched = {pk for pk in table["created"] if pk not in written} | {int(pk) for pk in table["before"]}
             after = {str(pk): fingerprint(row) for pk, row in rows_of(model, touched).items()}
-            after.update(written)
             table["after"] = {pk: after[pk] for pk in sorted(after, key=int)}
+            keys = sorted(written)
+            table["written"] = []
+            for first, last in runs(keys):
+                packed = b"".join([written[key] for key in range(first, last + 1)])
+                table["written"].append([first, last, base64.b64encode(packed).decode()])
 
     # --- Reading ------------------------------------------------------------------------
 
@@ -192,8 +208,24 @@ class Journal:
         return not any(t["created"] or t["before"] or t["deleted"] for t in self.tables.values())
 
     def as_json(self) -> dict:
-        return self.tables
+        """The journal as stored: the keys created as runs (``created_ranges``)."""
+        stored = {}
+        for label, table in self.tables.items():
+            table = dict(table)
+            table["created_ranges"] = runs(table.pop("created"))
+            stored[label] = table
+        return stored
 
     @classmethod
     def from_json(cls, data: dict) -> Journal:
-        return cls(data or {})
+        """A journal as stored, in either form (see the module's docstring): ``created`` a list of keys, each
+        table with ``written`` (empty in the old form)."""
+        tables = {}
+        for label, table in (data or {}).items():
+            table = dict(table)
+            ranges = table.pop("created_ranges", None)
+            if ranges is not None:
+                table["created"] = [key for first, last in ranges for key in range(first, last + 1)]
+            table.setdefault("written", [])
+            tables[label] = table
+        return cls(tables)

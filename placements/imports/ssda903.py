@@ -34,7 +34,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from placements import rules
+from placements import bulk_insert, rules
 from placements.bulk_insert import new
 from placements.care.segments import PlacementFacts as SegmentPlacement
 from placements.care.segments import StatusPeriod
@@ -711,23 +711,24 @@ def ssda903_apply(plan: Ssda903Plan, *, progress: Progress = no_progress) -> Imp
     """Write the plan in one transaction; refuse (writing nothing) if any row was bad."""
     refuse_if_bad(plan)
     journal = plan.journal
-    with transaction.atomic(), care_segments_deferred() as touched:
+    # Every new row first, each table's keys taken before any is written (on PostgreSQL a table's rows are worked
+    # out while the one before is written: bulk_insert.writing_behind), then the rows already here that change.
+    with transaction.atomic(), bulk_insert.writing_behind(), care_segments_deferred() as touched:
         touched.update(LegalStatusPeriod.objects.filter(pk__in=plan.removed_period_ids)
                        .values_list("child_id", flat=True))
-        journal.bulk_create(Child, plan.new_children, batch_size=BATCH)
+        journal.bulk_create_all([(Child, plan.new_children), (Placement, plan.new_placements),
+                                 (Episode, plan.new_episodes), (LegalStatusPeriod, plan.new_periods),
+                                 (DeprivationOfLiberty, plan.new_dol_orders)])
+        progress(f"Wrote {len(plan.new_children):,} new children, {len(plan.new_placements):,} placements, "
+                 f"{len(plan.new_episodes):,} episodes and {len(plan.new_periods):,} legal status periods.")
         journal.bulk_update(Child, plan.changed_children, CHILD_FIELDS, batch_size=BATCH)
-        progress(f"Wrote {len(plan.new_children):,} new and {len(plan.changed_children):,} changed children.")
-        journal.bulk_create(Placement, plan.new_placements, batch_size=BATCH)
         journal.bulk_update(Placement, plan.changed_placements, PLACEMENT_FIELDS, batch_size=BATCH)
-        progress(f"Wrote {len(plan.new_placements):,} new and {len(plan.changed_placements):,} changed placements.")
-        journal.bulk_create(Episode, plan.new_episodes, batch_size=BATCH)
         journal.bulk_update(Episode, plan.changed_episodes, EPISODE_FIELDS, batch_size=BATCH)
-        progress(f"Wrote {len(plan.new_episodes):,} new and {len(plan.changed_episodes):,} changed episodes.")
         journal.delete(LegalStatusPeriod, plan.removed_period_ids)
-        journal.bulk_create(LegalStatusPeriod, plan.new_periods, batch_size=BATCH)
         journal.bulk_update(LegalStatusPeriod, plan.changed_periods, ["end", "legal_status"], batch_size=BATCH)
-        journal.bulk_create(DeprivationOfLiberty, plan.new_dol_orders, batch_size=BATCH)
         journal.bulk_update(DeprivationOfLiberty, plan.changed_dol_orders, ["end"], batch_size=BATCH)
+        progress(f"Wrote {len(plan.changed_children):,} changed children, {len(plan.changed_placements):,} "
+                 f"placements and {len(plan.changed_episodes):,} episodes.")
         held = dict(ReturnYear.objects.filter(return_year__in=plan.year_end_children).values_list("return_year", "pk"))
         journal.changing(ReturnYear, held.values())
         for year, refs in plan.year_end_children.items():

@@ -1,5 +1,5 @@
 """The one bulk path (``placements.bulk_insert``): COPY on PostgreSQL, ``executemany`` elsewhere, the same rows
-and keys as ``bulk_create``, and the journal's fingerprints of what it wrote equal to those of the rows read back.
+and keys as ``bulk_create``, and the journal's digests of what it wrote equal to those of the rows read back.
 Run on SQLite by default and on PostgreSQL in CI (``DATABASE_URL``): both paths are tested."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from placements import bulk_insert
 from placements.choices import RecordSource
-from placements.imports.journal import Fingerprints, Journal, fields_of, fingerprint, rows_of
+from placements.imports.journal import Journal, fields_of, written_changed
 from placements.models import CareSegment, Child, Episode, Placement
 from tests.factories import make_child
 
@@ -21,11 +21,11 @@ pytestmark = pytest.mark.django_db
 AWKWARD = ["tab\there", "new\nline", "back\\slash", "carriage\rreturn", 'quote"s', "Zoë Ødegård", "\\N", ""]
 
 
-def columns(obj) -> dict:
-    return {f.attname: getattr(obj, f.attname) for f in fields_of(type(obj)) if not f.primary_key}
+def columns(obj, model=None) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in fields_of(model or type(obj)) if not f.primary_key}
 
 
-def test_new_makes_the_instance_the_constructor_makes():
+def test_new_makes_a_record_holding_what_the_constructor_gives():
     child = make_child(case_ref="NEW-1")
     for model, values in [
         (Child, dict(case_ref="N2", given_name="", family_name="", sex="1", date_of_birth=date(2012, 1, 2))),
@@ -33,7 +33,8 @@ def test_new_makes_the_instance_the_constructor_makes():
         (Placement, dict(child=child, provider_id=None, category="residential", start=date(2020, 1, 1))),
     ]:
         made, expected = bulk_insert.new(model, **values), model(**values)
-        assert columns(made) == columns(expected), model.__name__
+        assert columns(made, model) == columns(expected), model.__name__
+        assert made.pk is None
         if "child" in values:
             assert made.child is child
     with pytest.raises(TypeError):
@@ -53,8 +54,7 @@ def test_insert_writes_what_bulk_create_writes_with_keys_after_every_key_used():
     assert keys == sorted(keys) and keys[0] > max(before.pk, gone_pk)
     for child in children:
         stored = Child.objects.get(pk=child.pk)
-        assert columns(stored) == columns(child)
-        assert not child._state.adding
+        assert columns(stored) == columns(child, Child)
     # A record that refers to one written just before gets its key.
     placements = [bulk_insert.new(Placement, child=child, category="residential", start=date(2020, 1, 1),
                                   place_code="K2") for child in children]
@@ -74,7 +74,19 @@ def test_insert_values_writes_plain_rows():
                 ) == [(date(2020, 1, 1), date(2021, 1, 1), "C2", True)]
 
 
-def test_the_journal_fingerprints_what_it_wrote_as_the_rows_read_back_would_be():
+def test_insert_writes_model_instances_as_well():
+    """The other imports write model instances through the same path."""
+    children = [Child(case_ref=f"INST-{n}", given_name=name, family_name="", sex="1", date_of_birth=date(2012, 1, 2))
+                for n, name in enumerate(AWKWARD)]
+    lines = bulk_insert.insert(Child, children)
+    assert all(not child._state.adding and child.pk for child in children)
+    stored = list(Child.objects.filter(pk__in=[c.pk for c in children]).order_by("pk")
+                  .values_list(*[f.attname for f in fields_of(Child)]))
+    assert [columns(Child.objects.get(pk=c.pk)) for c in children] == [columns(c) for c in children]
+    assert bulk_insert.copy_lines(Child, stored) == lines  # the text written is the text read back
+
+
+def test_the_journal_tells_rows_as_written_from_rows_changed_or_deleted_since():
     journal = Journal()
     children = [bulk_insert.new(Child, case_ref=f"FP-{n}", given_name=name, family_name="Ñ", sex="1",
                                 date_of_birth=date(2010, 5, n + 1), uasc=n % 2 == 0) for n, name in enumerate(AWKWARD)]
@@ -84,13 +96,16 @@ def test_the_journal_fingerprints_what_it_wrote_as_the_rows_read_back_would_be()
                 for n, child in enumerate(children)]
     journal.bulk_create(Episode, episodes)
     journal.seal()
-    for model, objs in ((Child, children), (Episode, episodes)):
-        stored = rows_of(model, [obj.pk for obj in objs])
-        after = journal.tables[model._meta.label_lower]["after"]
-        assert after == {str(pk): fingerprint(row) for pk, row in stored.items()}
-        prints = Fingerprints(model)
-        names = [f.attname for f in fields_of(model)]
-        assert all(prints(tuple(getattr(obj, name) for name in names)) == after[str(obj.pk)] for obj in objs)
+    stored = Journal.from_json(journal.as_json())
+    child_rows, episode_rows = (stored.tables[m._meta.label_lower]["written"] for m in (Child, Episode))
+    assert stored.tables["placements.child"]["created"] == [child.pk for child in children]
+    assert stored.tables["placements.child"]["after"] == {}  # nothing read back
+    assert written_changed(Child, child_rows) == ([], []) and written_changed(Episode, episode_rows) == ([], [])
+    Child.objects.filter(pk=children[2].pk).update(given_name="tab\there")  # the text read back differs by one byte
+    Episode.objects.filter(pk=episodes[3].pk).update(dec=date(2021, 5, 2))
+    Episode.objects.filter(pk=episodes[4].pk).delete()
+    assert written_changed(Child, child_rows) == ([children[2].pk], [])
+    assert written_changed(Episode, episode_rows) == ([episodes[3].pk], [episodes[4].pk])
 
 
 def test_the_statements_are_as_many_for_500_rows_as_for_5():
@@ -184,3 +199,29 @@ def test_converted_columns_are_written_only_when_asked():
     for model in (PanelReview, ChangeEntry, CostLine, ReturnYear):
         assert not bulk_insert.can_insert(model), model.__name__
         assert bulk_insert.can_insert(model, converted=True), model.__name__
+
+
+def test_rows_written_behind_are_there_for_the_next_statement_and_a_failed_copy_is_raised_writing_nothing():
+    """Inside ``writing_behind`` (PostgreSQL: the COPYs on a thread of their own) the next statement sees every row
+    written before it; a COPY that fails there is raised to the writer, and the block writes nothing."""
+    from django.db import transaction
+
+    make_child(case_ref="TAKEN")
+    with transaction.atomic(), bulk_insert.writing_behind():
+        children = [bulk_insert.new(Child, case_ref=f"BEHIND-{n}", sex="1", date_of_birth=date(2012, 1, 1))
+                    for n in range(300)]
+        bulk_insert.insert(Child, children)
+        placements = [bulk_insert.new(Placement, child=child, category="residential", start=date(2020, 1, 1))
+                      for child in children]
+        bulk_insert.insert(Placement, placements)
+        assert Placement.objects.filter(child__case_ref__startswith="BEHIND-").count() == 300
+    with pytest.raises(Exception, match="(?i)unique|duplicate"):
+        with transaction.atomic(), bulk_insert.writing_behind():
+            bulk_insert.insert(Child, [bulk_insert.new(Child, case_ref=ref, sex="1", date_of_birth=date(2012, 1, 1))
+                                       for ref in ("FRESH", "TAKEN")])
+            Child.objects.count()  # the next statement: the COPY's failure, not a failed transaction
+    assert not Child.objects.filter(case_ref="FRESH").exists()
+    with pytest.raises(Exception, match="(?i)unique|duplicate"):
+        with transaction.atomic(), bulk_insert.writing_behind():
+            bulk_insert.insert(Child, [bulk_insert.new(Child, case_ref="TAKEN", sex="1", date_of_birth=date(2012, 1, 1))])
+    assert Child.objects.filter(case_ref="TAKEN").count() == 1

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from placements import access
 from placements.care import daily
 from placements.imports import KINDS, SourceFile
-from placements.imports.journal import Journal
+from placements.imports.journal import Journal, fingerprint, rows_of
 from placements.imports.history import UndoRefused, can_undo, latest_import, record_import, undo
 from placements.models import CareSegment, Child, DayChange, ImportRecord, Placement, ReturnYear
 from tests.factories import make_child, make_cost_line, make_placement, make_provider
@@ -151,6 +151,38 @@ def test_a_sample_year_imported_and_undone_leaves_every_table_as_it_was():
     before = dump()
     record = import_files("ssda903", [SourceFile.from_path(p) for p in sorted((sample / "2018").glob("*.csv"))])
     assert dict(record.counts)["Episodes"]["changed"] > 0 and record.return_years == [2018]
+    undo(record)
+    connection.check_constraints()
+    assert dump() == before
+
+
+def as_first_written(journal: dict) -> dict:
+    """A journal as imports recorded it before 2 December 2026: every key created in a list, every row's
+    fingerprint read back in ``after``."""
+    old = {}
+    for label, table in journal.items():
+        model = apps.get_model(label)
+        created = [key for first, last in table["created_ranges"] for key in range(first, last + 1)]
+        touched = created + [int(pk) for pk in table["before"]]
+        old[label] = {"created": created, "before": table["before"], "deleted": table["deleted"],
+                      "after": {str(pk): fingerprint(row) for pk, row in sorted(rows_of(model, touched).items())}}
+    return old
+
+
+def test_an_import_recorded_in_the_first_form_of_the_journal_is_undone_exactly_and_refused_alike():
+    first = import_files("ssda903", one_child_return("K1"))
+    before = dump()
+    record = import_files("ssda903", [*one_child_return("K2"), ][:1] + [csv_file("episodes.csv", EPISODES, [
+        "K1,01/05/2020,S,V2,N1,U4,PR1,,,,,,", "K2,01/06/2020,S,C2,N1,U4,PR1,01/07/2020,E11,,,,"])])
+    assert record.journal["placements.episode"]["written"] and first.pk != record.pk
+    record.journal = as_first_written(record.journal)
+    record.save()
+    child = Child.objects.get(case_ref="K2")
+    child.social_worker = "A. Worker"
+    child.save()
+    assert refused(record).reasons == ["CHILD K2 has been changed since this import."]
+    child.social_worker = ""
+    child.save()
     undo(record)
     connection.check_constraints()
     assert dump() == before
