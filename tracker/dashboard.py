@@ -337,7 +337,8 @@ def forecast(on: date, lines: pd.DataFrame, frame: pd.DataFrame) -> list[Forecas
                                & (by_placement["start"] == by_placement["placement_start"])]
     ended = by_placement.loc[(by_placement["looked_after_until"] > twelve_weeks_ago)
                              & (by_placement["looked_after_until"] <= pd.Timestamp(on))]
-    new_cost = _average_new_weekly_cost(started["pk"].tolist())
+    new_cost = _average_new_weekly_cost(dict(zip(started["pk"].tolist(), zip(
+        started["category"].tolist(), [day.date() for day in started["placement_start"]]))))
     remaining = (fy_end - on).days
     demand_by: dict[str, float] = {}
     for category in PlacementCategory.values:
@@ -360,12 +361,15 @@ def forecast(on: date, lines: pd.DataFrame, frame: pd.DataFrame) -> list[Forecas
     return rows
 
 
-def _average_new_weekly_cost(placement_ids: list[int]) -> dict[str, float]:
-    """Average weekly cost (C1 on its first day) of the given placements, by category. One query."""
-    lines = CostLine.objects.filter(placement_id__in=placement_ids).values_list(
-        "placement_id", "placement__category", "placement__start", "weekly_amount", "date_from", "date_to")
+def _average_new_weekly_cost(placements: dict[int, tuple[str, date]]) -> dict[str, float]:
+    """Average weekly cost (C1 on its first day) of the given placements (key: category and start, as the
+    frame has them), by category. One query, of the cost lines alone (joining the placements again took a
+    region's dashboard 0.7 s)."""
+    lines = CostLine.objects.filter(placement_id__in=list(placements)).values_list(
+        "placement_id", "weekly_amount", "date_from", "date_to")
     first_day_cost: dict[int, tuple[str, float]] = {}
-    for pk, category, start, amount, date_from, date_to in lines:
+    for pk, amount, date_from, date_to in lines:
+        category, start = placements[pk]
         if rules.cost_line_in_force(date_from, date_to, start):
             previous = first_day_cost.get(pk, (category, 0.0))[1]
             first_day_cost[pk] = (category, previous + float(amount))

@@ -34,9 +34,10 @@ def placement_frame(period_start: date, period_end: date, category: str = "") ->
     """The looked-after segments (``placements.care``) overlapping the period (inclusive), one row each, with
     their placement's facts: ``pk`` is the placement, ``start``/``end`` the segment's days [start, end),
     ``placement_start`` the placement's own start. A child has at most one row covering any day, so counting
-    rows on a day counts children."""
+    rows on a day counts children. Rows are in (child key, start) order, put in order here: the segments' own
+    order (by the child's name) made PostgreSQL sort a region's 300,000 rows on disk, over half the read."""
     query = (CareSegment.objects.filter(start__lte=period_end).filter(Q(end__isnull=True) | Q(end__gt=period_start))
-             .annotate(ownership=selectors.placement_ownership("placement__")))
+             .order_by().annotate(ownership=selectors.placement_ownership("placement__")))
     if category:
         query = query.filter(placement__category=category)
     rows = query.values_list("placement_id", "child_id", "child__date_of_birth", "start", "end", "legal_status",
@@ -52,7 +53,7 @@ def placement_frame(period_start: date, period_end: date, category: str = "") ->
     frame["before_records"] = frame["before_records"].astype(bool)
     frame["looked_after_until"] = frame["end"]
     frame["counts"] = True  # every segment is a day looked after
-    return frame
+    return frame.sort_values(["child_id", "start"], kind="stable", ignore_index=True)
 
 
 def looked_after_mask(frame: pd.DataFrame, on: date) -> pd.Series:

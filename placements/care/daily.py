@@ -155,6 +155,26 @@ def _refresh(ids: list[int], m: dict) -> None:
     Kept = m["ChildDayChanges"]
     old = {child_id: _decode(text) for child_id, text in
            Kept.objects.select_for_update().filter(child_id__in=ids).values_list("child_id", "changes")}
+    _keep(m, new, old)
+
+
+def count_new(children: Iterable[tuple[int, str, list[tuple[int, date, date | None]], dict[int, PlacementCosts]]],
+              *, using: str | None = None) -> None:
+    """Count the figures of children a bulk writer has just created and whose every record it holds (an import's
+    new children), as (child, team, care segments as (placement, start, end), every placement of theirs): what
+    ``refresh`` would read back, without reading back what was just written. Nothing was counted for them
+    before (a child's key is never used again); were it, the writing of their counts would fail, not add."""
+    new = {child_id: changes_of(team or "", segments, placements) for child_id, team, segments, placements in children}
+    if new:
+        m = _models()
+        with transaction.atomic(using=using or m["DayChange"].objects.db):
+            _keep(m, new, {})
+
+
+def _keep(m: dict, new: dict[int, dict[Key, list[int]]], old: dict[int, dict[Key, list[int]]]) -> None:
+    """Append the difference between the children's changes counted now (``new``) and before (``old``), and
+    keep the new ones as theirs."""
+    Kept = m["ChildDayChanges"]
     difference: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for changes, sign in ((new, 1), (old, -1)):
         for per_child in changes.values():

@@ -97,11 +97,15 @@ def _rebuild_batch(ids: list[int], *, CareSegment, Child, Placement, LegalStatus
 
 
 def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFacts], list[StatusPeriod], list]],
-                        *, using: str | None = None) -> int:
+                        *, costs: dict[int, tuple[str, dict[int, daily.PlacementCosts]]] | None = None,
+                        using: str | None = None) -> int:
     """Write the segments of children whose every record is given here and who have no segments yet: children
     a bulk writer has just created (an import's new children), as (child, date of birth, placements,
     legal-status periods, episodes' (DECOM, RNE)). The same segments a rebuild gives, without reading back
-    what was just written. Returns how many were written."""
+    what was just written. Returns how many were written.
+
+    Their daily figures are counted too: from ``costs`` when the writer gives it (each child's team and what the
+    figures need of each placement of theirs, ``daily.count_new``), else read back (``daily.refresh``)."""
     from placements.models import CareSegment
 
     children = list(children)
@@ -113,10 +117,16 @@ def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFact
                          segment.before_records))
     bulk_insert.insert_values(CareSegment, ["child", "placement", "start", "end", "legal_status", "before_records"],
                               rows, using=using)
-    # Their daily figures, read back with their placements and cost lines: one definition of what they count.
     ids = sorted({child[0] for child in children})
-    for index in range(0, len(ids), BATCH):
-        daily.refresh(ids[index:index + BATCH])
+    if costs is not None:
+        segments: dict[int, list] = defaultdict(list)
+        for child_id, placement_id, start, end, *_rest in rows:
+            segments[child_id].append((placement_id, start, end))
+        daily.count_new([(child_id, costs[child_id][0], segments[child_id], costs[child_id][1]) for child_id in ids],
+                        using=using)
+    else:
+        for index in range(0, len(ids), BATCH):
+            daily.refresh(ids[index:index + BATCH])
     if len(ids) > BATCH:
         daily.compact()
     return len(rows)

@@ -216,3 +216,31 @@ def test_the_weekly_trackers_counts_are_the_kept_figures(client, django_user_mod
 
     care_segments_rebuild([child.pk])
     assert selectors.day_counts(date(2024, 1, 7)).looked_after == 0
+
+
+def test_an_ssda903_imports_new_children_are_counted_as_a_rebuild_counts_them():
+    """The import counts its new children's figures from what it wrote (``daily.count_new``), and refreshes the
+    children it changed: five years of a third party's return imported in turn (the first year all new children,
+    later ones mostly changes), with providers whose ownership is the opposite of the return's PLACE_PROVIDER
+    (the provider's record wins), give the rows a rebuild from scratch gives, and the looked-after count of a
+    day in each year is a plain count of the segments."""
+    from pathlib import Path
+
+    from placements.imports import SourceFile
+    from placements.imports.ssda903 import ssda903_apply, ssda903_plan
+
+    returns = Path(__file__).parent.parent / "data" / "ssda903" / "demand-model-v1"
+    make_provider(name="Home taken as ours", urn="7709113", ownership=Ownership.EXTERNAL)  # PR1 in the return
+    make_provider(name="Agency taken as ours", urn="9756063", ownership=Ownership.INTERNAL)  # PR4 in the return
+    for year in sorted(p for p in returns.iterdir() if p.is_dir()):
+        files = [SourceFile(f"{year.name}/{path.name}", path.read_bytes()) for path in sorted(year.glob("*.csv"))]
+        result = ssda903_apply(ssda903_plan(files, today=date(2026, 12, 1)))
+        assert result.applied, result.errors
+    assert DayChange.objects.exists()
+    assert daily.summed() == from_scratch()
+    for on in (date(2017, 9, 30), date(2019, 3, 31), date(2021, 12, 31)):
+        counted = CareSegment.objects.filter(start__lte=on).exclude(end__lte=on).count()
+        assert sum(f.looked_after for f in daily.totals_on(on, by=("team",)).values()) == counted > 0
+    ours = Placement.objects.filter(provider__urn="9756063").first()
+    assert ours is not None
+    assert daily.totals_on(ours.start, by=("ownership",)).get((Ownership.INTERNAL,)) is not None
