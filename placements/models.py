@@ -89,7 +89,12 @@ class Child(models.Model):
     @property
     def full_name(self) -> str:
         """The child's name, or the case reference for a child imported without one (SSDA903 has no names)."""
-        return f"{self.given_name} {self.family_name}".strip() or self.case_ref
+        return self.name_of(self.given_name, self.family_name, self.case_ref)
+
+    @staticmethod
+    def name_of(given_name: str, family_name: str, case_ref: str) -> str:
+        """``full_name`` from the three columns, for a page that reads them as plain values."""
+        return f"{given_name} {family_name}".strip() or case_ref
 
     def get_absolute_url(self) -> str:
         return reverse("child_detail", args=[self.pk])

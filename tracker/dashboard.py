@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from django.db.models import Avg, Count, DateField, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
+from django.urls import reverse
 
 from placements import rules
 from placements import selectors as placement_selectors
@@ -469,13 +470,28 @@ def new_placements_by_team(months: list[date], category: str = "") -> pd.DataFra
 # --- The page ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Unsettled:
+    """A child with 2 or more moves in the last 12 months, as the dashboard lists them: plain values, not the
+    child's record (a region has thousands, kept in the cache with the figures and read back at each view)."""
+
+    pk: int
+    name: str
+    case_ref: str
+    moves: int
+
+    @property
+    def url(self) -> str:
+        return reverse("child_detail", args=[self.pk])
+
+
 @dataclass
 class DashboardFigures:
     """Everything the dashboard shows for one period and category (kept whole by placements.freshness)."""
 
     charts: list
     measures: list[StabilityMeasure]
-    unsettled: list  # (child, moves in the last 12 months), most moves first
+    unsettled: list[Unsettled]  # most moves first
 
 
 def dashboard_figures(first: date, last: date, category: str = "") -> DashboardFigures:
@@ -522,6 +538,8 @@ def dashboard_figures(first: date, last: date, category: str = "") -> DashboardF
     year_ago = rules.add_months(on, -12)
     moves = moves_in_window(everyone, year_ago + timedelta(days=1), on)
     unsettled_ids = [child_id for child_id, count in moves.items() if count >= 2]
-    unsettled = [(child, int(moves[child.pk])) for child in Child.objects.filter(pk__in=unsettled_ids)]
-    unsettled.sort(key=lambda pair: (-pair[1], pair[0].family_name))
+    rows = Child.objects.filter(pk__in=unsettled_ids).values_list("pk", "given_name", "family_name", "case_ref")
+    # Most moves first, then as children are listed (family name, given name, case reference).
+    unsettled = [Unsettled(pk, Child.name_of(given, family, case_ref), case_ref, int(moves[pk]))
+                 for pk, given, family, case_ref in sorted(rows, key=lambda row: (-moves[row[0]], *row[2:0:-1], row[3]))]
     return DashboardFigures(charts=chart_list, measures=measures, unsettled=unsettled)
