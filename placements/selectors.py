@@ -83,7 +83,14 @@ def care_segments_on(on: date) -> QuerySet[CareSegment]:
 def looked_after_placements(on: date) -> QuerySet[Placement]:
     """The placement each child looked after on ``on`` is in: one per child (``placements.care``: short
     breaks left out, over-18s left out, the latest start where records overlap)."""
-    return Placement.objects.filter(pk__in=care_segments_on(on).values("placement_id"))
+    return Placement.objects.filter(pk__in=looked_after_placement_keys(on))
+
+
+def looked_after_placement_keys(on: date) -> QuerySet:
+    """The keys of ``looked_after_placements(on)``, for rows of another table filtered by their placement
+    (``placement_id__in``): ``placement__in=looked_after_placements(on)`` puts the placements table between
+    them, which PostgreSQL reads whole (a region's forecast: 0.9 s to 0.46 s)."""
+    return care_segments_on(on).values("placement_id")
 
 
 def weekly_cost_subquery(on: date, placement: str = "pk") -> Subquery:

@@ -135,7 +135,9 @@ def fees_and_framework_share(on: date, categories: list[str] | None = None) -> p
         if row["ownership"] == Ownership.EXTERNAL
     }
     fees = (
-        CostLine.objects.filter(placement_selectors.in_force(on), kind=CostKind.CORE, placement__in=open_now)
+        CostLine.objects.filter(placement_selectors.in_force(on), kind=CostKind.CORE,
+                                placement_id__in=placement_selectors.looked_after_placement_keys(on),
+                                placement__category__in=categories)
         .annotate(ownership=placement_selectors.placement_ownership("placement__")).order_by()
         .values_list("placement__category", "placement__route", "ownership").annotate(average=Avg("weekly_amount"))
     )
@@ -323,7 +325,7 @@ def forecast(on: date, lines: pd.DataFrame, frame: pd.DataFrame) -> list[Forecas
     days = Greatest(placement_selectors.DayDifference(last, Value(on, DateField())), Value(0))
     committed = (
         CostLine.objects.filter(placement_selectors.in_force(on),
-                                placement__in=placement_selectors.looked_after_placements(on))
+                                placement_id__in=placement_selectors.looked_after_placement_keys(on))
         .order_by().values_list("placement__category")
         .annotate(total=Sum(F("weekly_amount") * days, output_field=DecimalField(max_digits=20, decimal_places=2)))
     )
