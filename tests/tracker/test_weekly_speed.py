@@ -9,9 +9,13 @@ from datetime import date
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
+from django_tables2 import RequestConfig
 
 from placements.demo import demo_authority_build
+from placements.keyset import KeysetPaginator
+from tests.factories import make_child, make_placement, make_provider
 from tracker import exports, selectors
+from tracker.tables import WeeklyPlacementTable
 from tracker.views import paginate
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +77,113 @@ def test_hidden_columns_and_empty_tables_are_written_as_django_tables2_writes_th
     html = placements.rendered_rows()
     assert "£" not in html
     assert squeezed(html) == squeezed(as_django_tables2_writes_them(placements))
+
+
+# --- Pages in name order found by key (item 3) -----------------------------------------------------------
+
+ON = date(2024, 3, 10)
+
+
+def name_world(children: int, seed: int = 7):
+    """Children with few names among them (many share a family name, some a whole name), some of them placed
+    twice before the day (one open placement each that day), one with no name at all."""
+    import random
+
+    chance = random.Random(seed)
+    home = make_provider()
+    for number in range(children):
+        child = make_child(case_ref=f"N{number:03}", family_name=chance.choice(["Adams", "Brown", "Cole", "Ng", ""]),
+                           given_name=chance.choice(["Ann", "Bo", "Cy"]), team=f"Team {number % 3}")
+        if chance.random() < 0.3:
+            make_placement(child, home, start=date(2023, 1, 1), end=date(2024, 1, 1), reason_ended="moved")
+            make_placement(child, home, start=date(2024, 1, 1))
+        else:
+            make_placement(child, home, start=date(2023, 6, 1))
+
+
+def paged(query: str, per_page: int, queryset=None) -> tuple[list[list[int]], object]:
+    """Every page's placements, as the tracker's table pages them by key."""
+    pages, number = [], 1
+    while True:
+        table = WeeklyPlacementTable(queryset if queryset is not None else selectors.open_placements(ON), on=ON)
+        request = RequestFactory().get(f"/tracker/weekly/?{query}&page={number}")
+        RequestConfig(request, paginate={"per_page": per_page, "paginator_class": KeysetPaginator,
+                                         "key": selectors.OPEN_PLACEMENTS_KEY}).configure(table)
+        pages.append([row.record.pk for row in table.page.object_list])
+        if not table.page.has_next():
+            return pages, table
+        number += 1
+
+
+@pytest.mark.parametrize("per_page", [1, 4, 7, 100])
+def test_pages_by_key_hold_the_rows_offsets_gave_in_the_same_order(per_page):
+    name_world(31)
+    everything = list(selectors.open_placements(ON).values_list("pk", flat=True))
+    assert len(everything) == 31
+    pages, table = paged("", per_page)
+    assert table.paginator.direction == "asc"
+    assert [pk for page in pages for pk in page] == everything
+    assert pages == [everything[i:i + per_page] for i in range(0, len(everything), per_page)]
+    assert table.paginator.count == 31
+    # Sorted by name by the user, either way: the same rows, ties in a name broken by the placement's id.
+    descending = list(selectors.open_placements(ON).order_by("-child__family_name", "-child__given_name", "-pk")
+                      .values_list("pk", flat=True))
+    pages, table = paged("sort=-name", per_page)
+    assert table.paginator.direction == "desc"
+    assert [pk for page in pages for pk in page] == descending
+    pages, _ = paged("sort=name", per_page)
+    assert [pk for page in pages for pk in page] == everything
+
+
+def test_a_filtered_list_is_paged_and_counted_by_key():
+    name_world(31)
+    filtered = selectors.open_placements(ON).filter(child__team__icontains="team 1")
+    expected = list(filtered.values_list("pk", flat=True))
+    pages, table = paged("", 4, queryset=filtered)
+    assert [pk for page in pages for pk in page] == expected
+    assert table.paginator.count == len(expected) == 10
+
+
+def test_another_order_is_paged_by_offset():
+    name_world(12)
+    pages, table = paged("sort=-age", 5)
+    assert table.paginator.direction is None
+    expected = list(selectors.open_placements(ON).order_by("child__date_of_birth").values_list("pk", flat=True))
+    assert sorted(pk for page in pages for pk in page) == sorted(expected)
+
+
+def test_a_page_past_the_end_shows_the_last_page_as_before():
+    name_world(9)
+    table = WeeklyPlacementTable(selectors.open_placements(ON), on=ON)
+    RequestConfig(RequestFactory().get("/?page=99"), paginate={
+        "per_page": 4, "paginator_class": KeysetPaginator, "key": selectors.OPEN_PLACEMENTS_KEY}).configure(table)
+    assert table.page.number == 3
+    assert len(table.page.object_list) == 1
+
+
+def test_pages_starts_are_remembered_until_the_data_changes(django_assert_max_num_queries):
+    name_world(9)
+    paged("", 4)
+    with django_assert_max_num_queries(3):  # the data version, the page and the count
+        table = WeeklyPlacementTable(selectors.open_placements(ON), on=ON)
+        RequestConfig(RequestFactory().get("/?page=2&team=x"), paginate={
+            "per_page": 4, "paginator_class": KeysetPaginator, "key": selectors.OPEN_PLACEMENTS_KEY}).configure(table)
+        assert len(table.page.object_list) == 4
+    child = make_child(case_ref="LATE", family_name="Aaron", given_name="Al")
+    make_placement(child, make_provider(name="Other", urn="SC9"), start=date(2024, 2, 1))
+    pages, _ = paged("", 4)
+    assert pages[0][0] == selectors.open_placements(ON).first().pk
+    assert sum(len(page) for page in pages) == 10
+
+
+def test_the_weekly_page_pages_by_key(client, director, django_assert_max_num_queries):
+    name_world(105)
+    client.force_login(director)
+    everything = list(selectors.open_placements(ON).values_list("child__case_ref", flat=True))
+    response = client.get("/tracker/weekly/", {"week_ending": "2024-03-10", "page": 2})
+    page = response.content.decode()
+    assert "page 2 of 2" in page
+    shown = re.findall(r'href="/children/\d+/">(N\d+)</a>', page)
+    assert shown == everything[100:]
+    with django_assert_max_num_queries(25):
+        client.get("/tracker/weekly/", {"week_ending": "2024-03-10", "page": 2, "sort": "-name"})
