@@ -16,7 +16,7 @@ from placements import freshness
 from placements import rules as placement_rules
 from placements.keyset import CountedPaginator, KeysetPaginator
 from placements.coverage import data_coverage
-from tracker import dashboard, exports, selectors
+from tracker import dashboard, exports, selectors, weekly_page
 from tracker.filtersets import WeeklyPlacementFilter
 from tracker.forms import BudgetForm, DashboardForm, MonthForm, WeekForm
 from tracker.models import Budget
@@ -78,14 +78,14 @@ class WeeklyTrackerView(TrackerPage):
         form = WeekForm(self.request.GET or None)
         coverage = data_coverage(timezone.localdate())
         week_ending = form.week_ending_or(coverage.last_complete_week_ending())
-        tracker = freshness.remembered("weekly tracker", selectors.weekly_tracker, week_ending)
-        placement_filter = WeeklyPlacementFilter(self.request.GET, queryset=selectors.open_placements(week_ending))
-        named_tables = exports.weekly_tables(tracker, placement_filter.qs)
-        # Unfiltered, the open placements are the placements the week's figures counted on the Sunday.
-        unfiltered = placement_filter.form.is_valid() and not exports.active_filters(placement_filter)
-        paginate(self.request, named_tables[:4],
-                 counts={"placements": tracker.figures.placements if unfiltered else None},
-                 keys={"placements": selectors.OPEN_PLACEMENTS_KEY})
+        if self.request.GET.get("_export"):  # a download: the tables themselves, every row
+            named_tables, placement_filter = weekly_page.weekly_tables(self.request, week_ending)
+            tracker = None
+        else:  # the page: its tables written, remembered until the data changes
+            tracker = weekly_page.weekly_page(self.request, week_ending)
+            placement_filter = WeeklyPlacementFilter(self.request.GET,
+                                                     queryset=selectors.open_placements(week_ending))
+            named_tables = []
         context.update(
             title=f"Weekly placement tracker, week ending {week_ending:%-d %B %Y}",
             coverage=coverage, costs_recorded=coverage.costs_recorded,
