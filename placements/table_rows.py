@@ -16,11 +16,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import django_tables2.utils as tables_utils
+from django.db import models
 from django.template import Context, Template
 from django.template.base import render_value_in_context
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django_tables2.columns import TemplateColumn
+from django_tables2.columns import ManyToManyColumn, TemplateColumn
+from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.utils import call_with_appropriate
 
 
@@ -53,6 +56,35 @@ def _td_opening(td_class) -> str:
     return f'<td class="govuk-table__cell{" " + td_class if td_class else ""}">'
 
 
+def _fast_cell(bound_column, render):
+    """For a record that is not a model instance (django-tables2 looks for ``get_FOO_display`` only on models),
+    the cell as ``BoundRow.get_cell`` gives it, with fewer steps: the value read once, and a render method that
+    takes only the value called with it. None where the column needs django-tables2's own way."""
+    column = bound_column.column
+    if isinstance(column, (BaseLinkColumn, ManyToManyColumn)):
+        return None
+    accessor, empty_values, default, link = bound_column.accessor, column.empty_values, bound_column.default, \
+        bound_column.link
+    names, catch_all = tables_utils.signature(render)
+    value_only = tuple(names) == ("value",) and catch_all is None
+
+    def cell(row):
+        record = row.record
+        try:
+            value = accessor.resolve(record)
+        except Exception:
+            value = None
+        if value in empty_values:
+            return default
+        if value_only and not link:
+            return render(value)
+        kwargs = row._optional_cell_arguments(bound_column, value)
+        content = render(value) if value_only else call_with_appropriate(render, kwargs)
+        return link(content, **kwargs) if link else content
+
+    return cell
+
+
 def rendered_rows(table) -> str:
     """The ``<tr>`` rows of the table's current page (or of all its rows, unpaginated), or its empty text's row."""
     columns = list(table.columns)
@@ -66,19 +98,24 @@ def rendered_rows(table) -> str:
             render = _template_render(column)
         per_cell = _computed_per_cell(bound_column)
         opening = None if per_cell else _td_opening(bound_column.attrs["td"].get("class"))
-        plans.append((bound_column, render, opening))
+        plans.append((bound_column, render, opening, _fast_cell(bound_column, render)))
 
     out = []
     for row in table.paginated_rows:
         cells = []
-        for bound_column, render, opening in plans:
+        is_model = isinstance(row.record, models.Model)
+        for bound_column, render, opening, fast in plans:
+            if fast is not None and not is_model:
+                cell = fast(row)
+            else:
 
-            def call_render(bound_column, value=None, row=row, render=render):
-                kwargs = row._optional_cell_arguments(bound_column, value)
-                content = call_with_appropriate(render, kwargs)
-                return bound_column.link(content, **kwargs) if bound_column.link else content
+                def call_render(bound_column, value=None, row=row, render=render):
+                    kwargs = row._optional_cell_arguments(bound_column, value)
+                    content = call_with_appropriate(render, kwargs)
+                    return bound_column.link(content, **kwargs) if bound_column.link else content
 
-            cell = row._get_and_render_with(bound_column, render_func=call_render, default=bound_column.default)
+                cell = row._get_and_render_with(bound_column, render_func=call_render,
+                                                default=bound_column.default)
             if opening is None:  # attributes computed from the cell, as BoundRow.items() lets them be
                 bound_column.current_value, bound_column.current_record = cell, row.record
                 td_opening = _td_opening(bound_column.attrs["td"].get("class"))
