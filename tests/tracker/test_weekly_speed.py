@@ -192,6 +192,10 @@ def test_the_weekly_page_pages_by_key(client, director, django_assert_max_num_qu
 # --- The page's tables written once and remembered (item 5) ----------------------------------------------
 
 
+def without_tokens(page: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
+
+
 def test_the_page_viewed_again_is_the_same_page_from_fewer_queries_and_shows_a_change(
         client, director, django_assert_max_num_queries):
     from placements.models import Child
@@ -212,10 +216,6 @@ def test_the_page_viewed_again_is_the_same_page_from_fewer_queries_and_shows_a_c
     third = client.get(url).content.decode()
     assert "Ida Newcombe" not in third
     assert third.count("Ida Oldcastle") == 2
-
-
-def without_tokens(page: str) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
 
 
 def test_each_address_has_its_own_page(client, director):
