@@ -101,14 +101,15 @@ def name_world(children: int, seed: int = 7):
             make_placement(child, home, start=date(2023, 6, 1))
 
 
-def paged(query: str, per_page: int, queryset=None) -> tuple[list[list[int]], object]:
-    """Every page's placements, as the tracker's table pages them by key."""
+def paged(query: str, per_page: int, queryset=None, walked_pages: int = 0) -> tuple[list[list[int]], object]:
+    """Every page's placements, as the tracker's table pages them by key (after the first ``walked_pages``)."""
     pages, number = [], 1
     while True:
         table = WeeklyPlacementTable(queryset if queryset is not None else selectors.open_placements(ON), on=ON)
         request = RequestFactory().get(f"/tracker/weekly/?{query}&page={number}")
         RequestConfig(request, paginate={"per_page": per_page, "paginator_class": KeysetPaginator,
-                                         "key": selectors.OPEN_PLACEMENTS_KEY}).configure(table)
+                                         "key": selectors.OPEN_PLACEMENTS_KEY,
+                                         "walked_pages": walked_pages}).configure(table)
         pages.append([row.record.pk for row in table.page.object_list])
         if not table.page.has_next():
             return pages, table
@@ -133,9 +134,12 @@ def test_pages_by_key_hold_the_rows_offsets_gave_in_the_same_order(per_page):
     assert [pk for page in pages for pk in page] == descending
     pages, _ = paged("sort=name", per_page)
     assert [pk for page in pages for pk in page] == everything
+    # The first pages walked from the start, the rest found by key: the same pages.
+    assert paged("", per_page, walked_pages=2)[0] == paged("", per_page)[0]
+    assert paged("sort=-name", per_page, walked_pages=3)[0] == paged("sort=-name", per_page)[0]
 
 
-def test_a_filtered_list_is_paged_and_counted_by_key():
+def test_a_filtered_list_is_paged_by_key_and_counted():
     name_world(31)
     filtered = selectors.open_placements(ON).filter(child__team__icontains="team 1")
     expected = list(filtered.values_list("pk", flat=True))
@@ -164,10 +168,11 @@ def test_a_page_past_the_end_shows_the_last_page_as_before():
 def test_pages_starts_are_remembered_until_the_data_changes(django_assert_max_num_queries):
     name_world(9)
     paged("", 4)
-    with django_assert_max_num_queries(3):  # the data version, the page and the count
+    with django_assert_max_num_queries(3):  # the data version, the count and the page
         table = WeeklyPlacementTable(selectors.open_placements(ON), on=ON)
         RequestConfig(RequestFactory().get("/?page=2&team=x"), paginate={
-            "per_page": 4, "paginator_class": KeysetPaginator, "key": selectors.OPEN_PLACEMENTS_KEY}).configure(table)
+            "per_page": 4, "paginator_class": KeysetPaginator, "key": selectors.OPEN_PLACEMENTS_KEY,
+            "walked_pages": 0}).configure(table)
         assert len(table.page.object_list) == 4
     child = make_child(case_ref="LATE", family_name="Aaron", given_name="Al")
     make_placement(child, make_provider(name="Other", urn="SC9"), start=date(2024, 2, 1))
