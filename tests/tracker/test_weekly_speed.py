@@ -181,7 +181,7 @@ def test_pages_starts_are_remembered_until_the_data_changes(django_assert_max_nu
     assert sum(len(page) for page in pages) == 10
 
 
-def test_the_weekly_page_pages_by_key(client, director, django_assert_max_num_queries):
+def test_the_weekly_pages_second_page_continues_the_name_order(client, director, django_assert_max_num_queries):
     name_world(105)
     client.force_login(director)
     everything = list(selectors.open_placements(ON).values_list("child__case_ref", flat=True))
