@@ -99,13 +99,18 @@ def week_figures(week_ending: date, events: list[Event] | None = None) -> WeekFi
     )
 
 
+#: The open placements' order: by name (``child_name_idx``), the placement's id breaking ties. Their pages in
+#: this order are found by key (``placements.keyset``).
+OPEN_PLACEMENTS_KEY = ("child__family_name", "child__given_name", "pk")
+
+
 def open_placements(on: date) -> QuerySet[Placement]:
     """Every placement that makes a child looked after on ``on``, with what the tracker shows."""
     return (
         selectors.looked_after_placements(on)
         .select_related("child", "provider")
         .annotate(weekly_cost=selectors.weekly_cost_subquery(on), ownership=selectors.placement_ownership())
-        .order_by("child__family_name", "child__given_name", "pk")
+        .order_by(*OPEN_PLACEMENTS_KEY)
     )
 
 

@@ -5,6 +5,7 @@ import django_tables2 as tables
 from placements import rules
 from placements.choices import Ownership, PlacementCategory
 from placements.models import Placement
+from placements.table_rows import DirectRows
 from placements.tables import DateColumn, MoneyColumn
 
 NUMERIC = {"th": {"class": "govuk-table__header--numeric"}, "td": {"class": "govuk-table__cell--numeric"}}
@@ -27,7 +28,7 @@ class OnDateTable(tables.Table):
         return placement.child.age_on(self.on)
 
 
-class WeeklyPlacementTable(OnDateTable):
+class WeeklyPlacementTable(DirectRows, OnDateTable):
     case_ref = tables.Column("Child", accessor="child__case_ref", attrs=NOWRAP,
                              linkify=("child_detail", {"pk": tables.A("child_id")}))
     name = tables.Column("Name", accessor="child__family_name", order_by=("child__family_name", "child__given_name"),
@@ -74,7 +75,7 @@ class WeeklyPlacementTable(OnDateTable):
         return (self.on - record.start).days // 7
 
 
-class EventTable(tables.Table):
+class EventTable(DirectRows, tables.Table):
     """The week's starts, ceases or moves (rows are tracker.selectors.EventRow)."""
 
     day = DateColumn("Day", accessor="event__day")
@@ -114,7 +115,7 @@ class MoveTable(EventTable):
         return PlacementCategory(value).label
 
 
-class TeamTable(tables.Table):
+class TeamTable(DirectRows, tables.Table):
     team = tables.Column("Originating team")
     looked_after = tables.Column("Looked after", attrs=NUMERIC)
     starts = tables.Column("Starts", attrs=NUMERIC)

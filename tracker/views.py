@@ -5,48 +5,38 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse_lazy
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.views.generic import CreateView, TemplateView, UpdateView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from placements import exports as files
 from placements import freshness
 from placements import rules as placement_rules
+from placements.keyset import CountedPaginator, KeysetPaginator
 from placements.coverage import data_coverage
-from tracker import dashboard, exports, selectors
+from tracker import dashboard, exports, selectors, weekly_page
 from tracker.filtersets import WeeklyPlacementFilter
 from tracker.forms import BudgetForm, DashboardForm, MonthForm, WeekForm
 from tracker.models import Budget
 from tracker.tables import BudgetTable
 
 
-class CountedPaginator(Paginator):
-    """A paginator told how many rows there are (a count remembered under the data's versions), so a page
-    of a region's 100,000 open placements does not count them all again; without one it counts as usual."""
-
-    def __init__(self, object_list, per_page, known_count: int | None = None, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.known_count = known_count
-
-    @cached_property
-    def count(self) -> int:
-        return super().count if self.known_count is None else self.known_count
-
-
-def paginate(request, named_tables, counts: dict[str, int | None] | None = None) -> None:
+def paginate(request, named_tables, counts: dict[str, int | None] | None = None,
+             keys: dict[str, tuple[str, ...]] | None = None) -> None:
     """A page of 100 rows of each table on the page (downloads keep every row); each table has its own
     page number in the address (``starts-page=2``), so paging one leaves the others where they are.
-    ``counts``: the number of rows of a table, where it is known already."""
+    ``counts``: the number of rows of a table, where it is known already; ``keys``: the key whose order an
+    index serves, for a table whose pages in that order are found by key (``placements.keyset``)."""
     for index, named in enumerate(named_tables):
         if index:
             named.table.prefix = f"{named.name}-"
-        known = (counts or {}).get(named.name)
-        RequestConfig(request, paginate={"per_page": 100, "paginator_class": CountedPaginator,
-                                         "known_count": known}).configure(named.table)
+        options = {"per_page": 100, "paginator_class": CountedPaginator,
+                   "known_count": (counts or {}).get(named.name)}
+        if named.name in (keys or {}):
+            options.update(paginator_class=KeysetPaginator, key=keys[named.name])
+        RequestConfig(request, paginate=options).configure(named.table)
 
 
 class TrackerPage(PermissionRequiredMixin, TemplateView):
@@ -88,13 +78,14 @@ class WeeklyTrackerView(TrackerPage):
         form = WeekForm(self.request.GET or None)
         coverage = data_coverage(timezone.localdate())
         week_ending = form.week_ending_or(coverage.last_complete_week_ending())
-        tracker = freshness.remembered("weekly tracker", selectors.weekly_tracker, week_ending)
-        placement_filter = WeeklyPlacementFilter(self.request.GET, queryset=selectors.open_placements(week_ending))
-        named_tables = exports.weekly_tables(tracker, placement_filter.qs)
-        # Unfiltered, the open placements are the placements the week's figures counted on the Sunday.
-        unfiltered = placement_filter.form.is_valid() and not exports.active_filters(placement_filter)
-        paginate(self.request, named_tables[:4],
-                 counts={"placements": tracker.figures.placements if unfiltered else None})
+        if self.request.GET.get("_export"):  # a download: the tables themselves, every row
+            named_tables, placement_filter = weekly_page.weekly_tables(self.request, week_ending)
+            tracker = None
+        else:  # the page: its tables written, remembered until the data changes
+            tracker = weekly_page.weekly_page(self.request, week_ending)
+            placement_filter = WeeklyPlacementFilter(self.request.GET,
+                                                     queryset=selectors.open_placements(week_ending))
+            named_tables = []
         context.update(
             title=f"Weekly placement tracker, week ending {week_ending:%-d %B %Y}",
             coverage=coverage, costs_recorded=coverage.costs_recorded,

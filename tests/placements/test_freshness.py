@@ -99,7 +99,11 @@ def test_the_weekly_tracker_shows_a_placement_bulk_inserted_after_it_was_first_r
         assert client.get(url).context["tracker"].figures.looked_after == 1
     with CaptureQueriesContext(connection) as fresh_view:
         client.get(url + "&fresh=1")  # same figures (the filter form ignores it), so also remembered
-    assert len(again) == len(fresh_view)
+    # Only the tables are written again for the new address (tracker.weekly_page): the figures are not counted.
+    assert not [query for query in fresh_view.captured_queries if "placements_daychange" in query["sql"]]
+    with CaptureQueriesContext(connection) as fresh_again:
+        client.get(url + "&fresh=1")
+    assert len(again) == len(fresh_again)
 
     # As an import writes: bulk inserts, no model signals.
     child = Child.objects.bulk_create([Child(case_ref="W002", date_of_birth=date(2012, 1, 1))])[0]
