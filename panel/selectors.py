@@ -151,11 +151,11 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
     for child_id, start in (DeprivationOfLiberty.objects.filter(placement_selectors.dol_in_force(on))
                             .order_by("start").values_list("child_id", "start")):
         dol_since.setdefault(child_id, start)
-    # The histories of the providers ever rated inadequate, kept for those the rule itself finds inadequate on
-    # the day (rules.rating_on): a few hundred providers, not a latest-rating subquery for each of a region's.
-    ever_inadequate = OfstedInspection.objects.filter(overall=OfstedRating.INADEQUATE, inspection_date__lte=on)
+    # The histories of the providers rated inadequate on the day (the register's latest rating, found among those
+    # ever rated inadequate), kept for those the rule itself finds inadequate then (rules.rating_on): a few
+    # hundred providers' histories, not every inspection of the thousands ever rated inadequate.
     inspections = {provider_id: history for provider_id, history in
-                   ratings.histories(Provider.objects.filter(urn__in=ever_inadequate.values("entry_id")), on).items()
+                   ratings.histories_by_urn(ratings.rated_on(OfstedRating.INADEQUATE, on), on).items()
                    if (rules.rating_on(tuple(history), on) or (None, None))[1] == OfstedRating.INADEQUATE}
     additional: dict[int, list[tuple[str, Decimal]]] = {}
     for placement_id, description, amount in (
@@ -200,9 +200,13 @@ def _as_the_panel_left_them(candidates: list[tuple[rules.AgendaCandidate, int | 
     the next review it set falls due, or earlier only with a change it has not seen (the reason says which); a
     child never reviewed comes at once. ``last`` is each child's last minuted review (``_last_reviews``); two
     queries more: the providers of the placements reviewed, and the inspections of the providers then and now."""
-    reviewed = {review[4] for review in last.values() if review[4]}
+    # Ratings are compared only for a candidate the panel has reviewed whose next review is not yet due.
+    compared = [(candidate, provider) for candidate, provider in candidates
+                if candidate.child_id in last and not (last[candidate.child_id][1] is not None
+                                                       and last[candidate.child_id][1] <= on)]
+    reviewed = {last[candidate.child_id][4] for candidate, _provider in compared if last[candidate.child_id][4]}
     provider_of = dict(Placement.objects.filter(pk__in=reviewed).values_list("pk", "provider_id")) if reviewed else {}
-    providers = {provider for _candidate, provider in candidates if provider}
+    providers = {provider for _candidate, provider in compared if provider}
     providers |= {provider for provider in provider_of.values() if provider}
     inspections = ratings.histories(providers, on)
 
