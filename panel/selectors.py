@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from placements import rules as placement_rules
 from placements import selectors as placement_selectors
 from placements.choices import CostKind, OfstedRating, Ownership, PlacementCategory
-from placements.models import AuthoritySettings, CostLine, DeprivationOfLiberty, OfstedInspection, Placement, Provider
+from placements.models import AuthoritySettings, CostLine, DeprivationOfLiberty, OfstedInspection, Placement
 from placements.register import ratings
 from panel import rules
 from panel.choices import ConsolidationOutcome, MeetingStatus
