@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from placements import rules as placement_rules
 from placements import selectors as placement_selectors
 from placements.choices import CostKind, OfstedRating, Ownership, PlacementCategory
-from placements.models import AuthoritySettings, CostLine, DeprivationOfLiberty, OfstedInspection, Placement
+from placements.models import AuthoritySettings, Child, CostLine, DeprivationOfLiberty, OfstedInspection, Placement
 from placements.register import ratings
 from panel import rules
 from panel.choices import ConsolidationOutcome, MeetingStatus
@@ -51,38 +51,32 @@ def review_not_due(on: date) -> QuerySet:
     return not_due.filter(_the_latest(on)).values("child_id")
 
 
-def could_come_to_panel(on: date, threshold: Decimal, *, movers: frozenset[int] = frozenset(),
-                        outside_area: str = "", prefix: str = "") -> Q:
-    """In SQL, a condition every placement that meets a rule P on ``on`` meets (and a few that do not):
-    the rules (``panel.rules.panel_reasons``) still decide, on far fewer rows than every open placement.
+def could_come_to_panel(on: date, threshold: Decimal, *, inadequate: frozenset[int] = frozenset(),
+                        movers: frozenset[int] = frozenset(), outside_area: str = "") -> Q:
+    """In SQL, on the day's care segments and what they carry of their placement and child
+    (``placements.care.facts``), a condition every child who meets a rule P on ``on`` meets (and a few who do
+    not): the rules (``panel.rules.panel_reasons``) still decide, on far fewer rows than every child looked after.
 
-    ``prefix`` leads from the rows queried to the placement (``"placement__"`` from a ``CareSegment``); the rows
-    have the child's ``child`` themselves (a placement and a segment both do). Needs the annotations
-    ``weekly_cost`` (``placement_selectors.weekly_cost_subquery``) and ``ownership``
-    (``placement_selectors.placement_ownership``).
+    ``inadequate``: the providers rated inadequate on ``on``. Needs the annotation ``weekly_cost``
+    (``placement_selectors.weekly_cost_subquery``).
     """
-    p = prefix
-    external = Q(ownership=Ownership.EXTERNAL)  # the annotation selectors.placement_ownership
-    unregulated = Q(**{f"{p}category": PlacementCategory.UNREGULATED}) | Q(**{f"{p}provider__regulated": False})
-    residential = Q(**{f"{p}category": PlacementCategory.RESIDENTIAL})
+    external = Q(ownership=Ownership.EXTERNAL)
+    residential = Q(category=PlacementCategory.RESIDENTIAL)
     margin = timedelta(days=2)  # either side of a birthday: the rules decide the day itself
-    born = "child__date_of_birth"
-    aged_12_or_under = Q(**{f"{born}__gt": placement_rules.born_on_or_before_to_be(13, on) - margin})
-    turns_18_within_6_months = Q(**{
-        f"{born}__gt": placement_rules.born_on_or_before_to_be(18, on) - margin,
-        f"{born}__lte": placement_rules.born_on_or_before_to_be(18, placement_rules.add_months(on, 6)) + margin,
-    })
-    inadequate_since_start = Exists(ratings.rated_by(on, f"{p}provider__urn").filter(
-        overall=OfstedRating.INADEQUATE, inspection_date__gt=OuterRef(f"{p}start")))
-    additional = Q(**{f"{p}pk__in": CostLine.objects.filter(kind=CostKind.ADDITIONAL)
-                      .filter(placement_selectors.in_force(on)).values("placement_id")})
+    aged_12_or_under = Q(date_of_birth__gt=placement_rules.born_on_or_before_to_be(13, on) - margin)
+    turns_18_within_6_months = Q(
+        date_of_birth__gt=placement_rules.born_on_or_before_to_be(18, on) - margin,
+        date_of_birth__lte=placement_rules.born_on_or_before_to_be(18, placement_rules.add_months(on, 6)) + margin,
+    )
+    additional = Q(placement_id__in=CostLine.objects.filter(kind=CostKind.ADDITIONAL)
+                   .filter(placement_selectors.in_force(on)).values("placement_id"))
     # Never reviewed or due by ``on``: not among the children whose last review set a later date (one set).
     review_due = ~Q(child_id__in=review_not_due(on))
     # Cheapest tests first: PostgreSQL evaluates an OR from the left and stops at the first true.
     condition = (
-        Q(**{f"{p}desired_not_met_market": True})
-        | unregulated
-        | (residential & (aged_12_or_under | inadequate_since_start))
+        Q(desired_not_met_market=True)
+        | Q(unregulated=True)
+        | (residential & (aged_12_or_under | Q(provider_id__in=sorted(inadequate))))
         | (external & (turns_18_within_6_months | review_due | Q(weekly_cost__gt=threshold)))
         | additional
     )
@@ -90,8 +84,8 @@ def could_come_to_panel(on: date, threshold: Decimal, *, movers: frozenset[int] 
     if movers:
         condition |= Q(child_id__in=movers)
     if outside_area:
-        condition |= (Q(**{f"{p}provider__isnull": False}) & ~Q(**{f"{p}provider__local_authority": ""})
-                      & ~Q(**{f"{p}provider__local_authority__iexact": outside_area}))
+        condition |= (Q(provider__isnull=False) & ~Q(provider__local_authority="")
+                      & ~Q(provider__local_authority__iexact=outside_area))
     return condition
 
 
@@ -131,32 +125,32 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
             if event.kind == MOVE:
                 moves[event.child_id] = moves.get(event.child_id, 0) + 1
     area = authority.authority_area.strip() if authority.panel_rule_out_of_area else ""
-    rows = list(
-        placement_selectors.care_segments_on(on)
-        .annotate(weekly_cost=placement_selectors.weekly_cost_subquery(on, "placement_id"),
-                  ownership=placement_selectors.placement_ownership("placement__"))
-        .filter(could_come_to_panel(on, threshold, outside_area=area, prefix="placement__",
-                                    movers=frozenset(child for child, count in moves.items() if count >= 2)))
-        .order_by()
-        .values_list("placement_id", "child_id", "child__date_of_birth", "placement__category", "placement__start",
-                     "placement__provider_id", "ownership", "placement__provider__regulated", "weekly_cost",
-                     "placement__desired_category", "placement__desired_not_met_market", "child__social_worker",
-                     "child__team_manager", "child__iro", "placement__provider__local_authority")
-    )
-    last = _last_reviews(sorted({row[1] for row in rows}), on)
-    # What the rules read besides the placement, each only where it can matter: a DoL order for
-    # unregulated provision, the inspections of providers rated inadequate on the day (the only residential
-    # rule that reads them needs the latest rating inadequate), additional cost lines in force.
-    dol_since: dict[int, date] = {}
-    for child_id, start in (DeprivationOfLiberty.objects.filter(placement_selectors.dol_in_force(on))
-                            .order_by("start").values_list("child_id", "start")):
-        dol_since.setdefault(child_id, start)
     # The histories of the providers rated inadequate on the day (the register's latest rating, found among those
     # ever rated inadequate), kept for those the rule itself finds inadequate then (rules.rating_on): a few
     # hundred providers' histories, not every inspection of the thousands ever rated inadequate.
     inspections = {provider_id: history for provider_id, history in
                    ratings.histories_by_urn(ratings.rated_on(OfstedRating.INADEQUATE, on), on).items()
                    if (rules.rating_on(tuple(history), on) or (None, None))[1] == OfstedRating.INADEQUATE}
+    # One read of the day's segments, with what they carry of their placement and child: no join.
+    rows = list(
+        placement_selectors.care_segments_on(on)
+        .annotate(weekly_cost=placement_selectors.weekly_cost_subquery(on, "placement_id"))
+        .filter(could_come_to_panel(on, threshold, inadequate=frozenset(inspections), outside_area=area,
+                                    movers=frozenset(child for child, count in moves.items() if count >= 2)))
+        .order_by()
+        .values_list("placement_id", "child_id", "date_of_birth", "category", "placement_start", "provider_id",
+                     "ownership", "unregulated", "weekly_cost", "desired_not_met_market",
+                     *(["provider__local_authority"] if area else []))
+    )
+    last = _last_reviews(sorted({row[1] for row in rows}), on)
+    # What the rules read besides the segment, each only where it can matter: a DoL order for
+    # unregulated provision, the type wanted where the market did not have it, additional cost lines in force.
+    dol_since: dict[int, date] = {}
+    for child_id, start in (DeprivationOfLiberty.objects.filter(placement_selectors.dol_in_force(on))
+                            .order_by("start").values_list("child_id", "start")):
+        dol_since.setdefault(child_id, start)
+    wanted = [row[0] for row in rows if row[9]]
+    desired = dict(Placement.objects.filter(pk__in=wanted).values_list("pk", "desired_category")) if wanted else {}
     additional: dict[int, list[tuple[str, Decimal]]] = {}
     for placement_id, description, amount in (
             CostLine.objects.filter(placement_selectors.in_force(on), kind=CostKind.ADDITIONAL)
@@ -165,17 +159,17 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
         additional.setdefault(placement_id, []).append((description, amount))
 
     candidates = []
-    for (pk, child_id, born, category, start, provider_id, ownership, regulated, weekly_cost, desired_category,
-         desired_not_met_market, social_worker, team_manager, iro, provider_area) in rows:
+    for (pk, child_id, born, category, start, provider_id, ownership, unregulated, weekly_cost,
+         desired_not_met_market, *provider_area) in rows:
         review = last.get(child_id)
         facts = rules.PlacementFacts(
             date_of_birth=born,
             category=category,
             placement_start=start,
             external=ownership == Ownership.EXTERNAL,
-            unregulated=placement_rules.is_unregulated(category, regulated),
+            unregulated=unregulated,
             weekly_cost=weekly_cost,
-            desired_category=desired_category,
+            desired_category=desired.get(pk, ""),
             desired_not_met_market=desired_not_met_market,
             inspections=tuple(inspections.get(provider_id, ())),
             dol_since=dol_since.get(child_id),
@@ -183,14 +177,20 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
             next_review=review[1] if review else None,
             reviewed_before=review is not None,
             moves_last_12_months=moves.get(child_id, 0) if authority.panel_rule_two_moves else None,
-            provider_area=(provider_area or "") if area else None,
+            provider_area=(provider_area[0] or "") if area else None,
             authority_area=area,
         )
         reasons = rules.panel_reasons(facts, on, threshold)
         if reasons:
             candidates.append((rules.AgendaCandidate(
-                placement_id=pk, child_id=child_id, weekly_cost=weekly_cost, reasons=reasons,
-                attendees={"social_worker": social_worker, "team_manager": team_manager, "iro": iro}), provider_id))
+                placement_id=pk, child_id=child_id, weekly_cost=weekly_cost, reasons=reasons), provider_id))
+    # Who attends for each child brought (social worker, team manager, IRO): read for them alone.
+    attending = {child_id: {"social_worker": social_worker, "team_manager": team_manager, "iro": iro}
+                 for child_id, social_worker, team_manager, iro in Child.objects.filter(
+                     pk__in=[candidate.child_id for candidate, _provider in candidates]).order_by()
+                 .values_list("pk", "social_worker", "team_manager", "iro")} if candidates else {}
+    for candidate, _provider in candidates:
+        candidate.attendees = attending[candidate.child_id]
     return sorted(_as_the_panel_left_them(candidates, on, last))
 
 

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from django.db import transaction
 
 from placements import bulk_insert
-from placements.care import daily
+from placements.care import daily, facts
 from placements.care.segments import PlacementFacts, StatusPeriod, care_segments, records_begin
 
 BATCH = 2000
@@ -90,10 +90,23 @@ def _rebuild_batch(ids: list[int], *, CareSegment, Child, Placement, LegalStatus
             rows.append((child_id, segment.placement_id, segment.start, segment.end, segment.legal_status,
                          segment.before_records))
     CareSegment.objects.filter(child_id__in=ids).delete()
-    # Plain rows in one statement (placements.bulk_insert): a segment is derived, nothing needs its instance.
-    bulk_insert.insert_values(CareSegment, ["child", "placement", "start", "end", "legal_status", "before_records"],
-                              rows, using=CareSegment.objects.db)
+    _insert(CareSegment, rows, births, Placement, child_ids=ids)
     return len(rows)
+
+
+COLUMNS = ["child", "placement", "start", "end", "legal_status", "before_records"]
+
+
+def _insert(CareSegment, rows: list[tuple], births: dict, Placement, *, using: str | None = None, **which) -> None:
+    """Plain rows in one statement (placements.bulk_insert): a segment is derived, nothing needs its instance.
+    With what each segment carries of its child and placement (``placements.care.facts``; ``which`` says whose
+    placements to read), once the model has those columns."""
+    columns = COLUMNS
+    if rows and facts.carries_facts(CareSegment):
+        carried = facts.of_placements(Placement, **which)
+        rows = [(*row, births[row[0]], *carried[row[1]]) for row in rows]
+        columns = [*COLUMNS, *facts.FIELDS]
+    bulk_insert.insert_values(CareSegment, columns, rows, using=using or CareSegment.objects.db)
 
 
 def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFacts], list[StatusPeriod], list]],
@@ -104,6 +117,8 @@ def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFact
     what was just written. Returns how many were written."""
     from placements.models import CareSegment
 
+    from placements.models import Placement
+
     children = list(children)
     rows = []
     for child_id, born, placements, periods, episodes in children:
@@ -111,8 +126,10 @@ def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFact
                                      records_began=records_begin(episodes)):
             rows.append((child_id, segment.placement_id, segment.start, segment.end, segment.legal_status,
                          segment.before_records))
-    bulk_insert.insert_values(CareSegment, ["child", "placement", "start", "end", "legal_status", "before_records"],
-                              rows, using=using)
+    births = {child[0]: child[1] for child in children}
+    for index in range(0, len(rows), BATCH):  # the carried facts read a batch of placements at a time
+        batch = rows[index:index + BATCH]
+        _insert(CareSegment, batch, births, Placement, using=using, placement_ids={row[1] for row in batch})
     # Their daily figures, read back with their placements and cost lines: one definition of what they count.
     ids = sorted({child[0] for child in children})
     for index in range(0, len(ids), BATCH):
@@ -220,16 +237,19 @@ def _on_cost_line_deleted(sender, instance, origin=None, **kwargs) -> None:
 
 
 def _on_provider_saving(sender, instance, raw=False, **kwargs) -> None:
-    """Note the ownership a provider had, so saving it counts children again only when that changes."""
+    """Note the ownership and regulation a provider had, so saving it counts children again only when they
+    change."""
     if not raw and instance.pk is not None:
-        instance._ownership_before = (sender.objects.filter(pk=instance.pk).values_list("ownership", flat=True)
-                                      .first())
+        instance._carried_before = (sender.objects.filter(pk=instance.pk).values_list("ownership", "regulated")
+                                    .first())
 
 
 def _on_provider_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
-    """A provider's ownership decides its placements' (internal or external): when it changes, their children
-    are counted again."""
-    if raw or created or getattr(instance, "_ownership_before", instance.ownership) == instance.ownership:
+    """A provider's ownership decides its placements' (internal or external), and its regulation whether they
+    are unregulated provision (both carried by the segments, ``placements.care.facts``): when either changes,
+    their children's segments and figures are written again."""
+    now = (instance.ownership, instance.regulated)
+    if raw or created or getattr(instance, "_carried_before", now) == now:
         return
 
     children_changed(children_placed_with([instance.pk]))
