@@ -184,14 +184,15 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
         if reasons:
             candidates.append((rules.AgendaCandidate(
                 placement_id=pk, child_id=child_id, weekly_cost=weekly_cost, reasons=reasons), provider_id))
+    brought = sorted(_as_the_panel_left_them(candidates, on, last))
     # Who attends for each child brought (social worker, team manager, IRO): read for them alone.
     attending = {child_id: {"social_worker": social_worker, "team_manager": team_manager, "iro": iro}
                  for child_id, social_worker, team_manager, iro in Child.objects.filter(
-                     pk__in=[candidate.child_id for candidate, _provider in candidates]).order_by()
-                 .values_list("pk", "social_worker", "team_manager", "iro")} if candidates else {}
-    for candidate, _provider in candidates:
+                     pk__in=[candidate.child_id for candidate in brought]).order_by()
+                 .values_list("pk", "social_worker", "team_manager", "iro")} if brought else {}
+    for candidate in brought:
         candidate.attendees = attending[candidate.child_id]
-    return sorted(_as_the_panel_left_them(candidates, on, last))
+    return brought
 
 
 def _as_the_panel_left_them(candidates: list[tuple[rules.AgendaCandidate, int | None]], on: date,
@@ -200,15 +201,20 @@ def _as_the_panel_left_them(candidates: list[tuple[rules.AgendaCandidate, int | 
     the next review it set falls due, or earlier only with a change it has not seen (the reason says which); a
     child never reviewed comes at once. ``last`` is each child's last minuted review (``_last_reviews``); two
     queries more: the providers of the placements reviewed, and the inspections of the providers then and now."""
-    # Ratings are compared only for a candidate the panel has reviewed whose next review is not yet due.
+    # Ratings are compared only for a candidate the panel has reviewed whose next review is not yet due: the
+    # provider now of the placement the child is in (carried by the segment), the provider then of the
+    # placement reviewed (the same placement's, unless the child has moved since), each on its day.
     compared = [(candidate, provider) for candidate, provider in candidates
                 if candidate.child_id in last and not (last[candidate.child_id][1] is not None
                                                        and last[candidate.child_id][1] <= on)]
-    reviewed = {last[candidate.child_id][4] for candidate, _provider in compared if last[candidate.child_id][4]}
-    provider_of = dict(Placement.objects.filter(pk__in=reviewed).values_list("pk", "provider_id")) if reviewed else {}
-    providers = {provider for _candidate, provider in compared if provider}
-    providers |= {provider for provider in provider_of.values() if provider}
-    inspections = ratings.histories(providers, on)
+    provider_of = {candidate.placement_id: provider for candidate, provider in compared}
+    moved = {last[candidate.child_id][4] for candidate, _provider in compared
+             if last[candidate.child_id][4] and last[candidate.child_id][4] not in provider_of}
+    if moved:
+        provider_of.update(Placement.objects.filter(pk__in=moved).values_list("pk", "provider_id"))
+    providers = {provider for provider in provider_of.values() if provider}
+    since = min((last[candidate.child_id][0] for candidate, _provider in compared), default=on)
+    inspections = ratings.histories_since(providers, since, on)
 
     def rating(provider_id, day):
         found = rules.rating_on(tuple(inspections.get(provider_id, ())), day) if provider_id else None

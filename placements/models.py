@@ -314,7 +314,8 @@ class CostLine(models.Model):
     Costs change over a placement's life: never overwrite a line, end it and start another.
     """
 
-    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="cost_lines")
+    # No index of its own: costline_placement_idx begins with it.
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="cost_lines", db_index=False)
     kind = models.CharField(max_length=10, choices=CostKind.choices)
     description = models.CharField(max_length=200)
     weekly_amount = models.DecimalField("weekly amount (£)", **MONEY)
@@ -334,7 +335,10 @@ class CostLine(models.Model):
         ]
         indexes = [
             models.Index(fields=["date_from", "date_to"]),
-            models.Index(fields=["placement", "date_from"]),
+            # A placement's lines, holding every column rule C1's weekly cost reads (``weekly_cost_subquery``), so
+            # that a placement's cost on a day is read from the index alone (the agenda's candidates read it for
+            # 35,000 placements at a region's size).
+            models.Index(fields=["placement", "date_from", "date_to", "weekly_amount"], name="costline_placement_idx"),
             # "In force on a day" and "in force during a period" are one range on COALESCE(to, 9999-12-31)
             # (placements.selectors.in_force): this index finds the lines still running on a day among ten
             # years of them, and holds every column the sums read, so PostgreSQL never visits the table

@@ -91,6 +91,30 @@ def histories_by_urn(urns: dict[str, int], on: date) -> dict[int, list[tuple[dat
     return found
 
 
+def histories_since(providers: Iterable[int], since: date, on: date) -> dict[int, list[tuple[date, str]]]:
+    """``histories(providers, on)`` cut to what decides a rating on any day from ``since`` to ``on``: each
+    provider's latest inspection on or before ``since``, then every one after it up to ``on``, oldest first (the
+    latest on or before a day from ``since`` on is among them). Two queries."""
+    from placements.models import Provider
+
+    then = inspections_for(OuterRef("urn"), since)
+    found: dict[int, list[tuple[date, str]]] = {}
+    urns = {}
+    for pk, urn, when, overall in (Provider.objects.filter(pk__in=list(providers)).exclude(urn=None).order_by()
+                                   .annotate(then_date=Subquery(then.values("inspection_date")[:1]),
+                                             then_overall=Subquery(then.values("overall")[:1]))
+                                   .values_list("pk", "urn", "then_date", "then_overall")):
+        urns[urn] = pk
+        if when is not None:
+            found[pk] = [(when, overall)]
+    if urns:
+        for urn, when, overall in (OfstedInspection.objects.filter(entry_id__in=list(urns), inspection_date__gt=since,
+                                                                   inspection_date__lte=on)
+                                   .order_by("inspection_date").values_list("entry_id", "inspection_date", "overall")):
+            found.setdefault(urns[urn], []).append((when, overall))
+    return found
+
+
 def rated_on(overall: str, on: date, providers: QuerySet | None = None) -> dict[str, int]:
     """The providers (of ``providers``, by default every one) whose rating on ``on`` (``latest_rating_subquery``)
     is ``overall``, as ``{urn: provider key}``: one query, only the providers ever given that judgement by then
