@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from placements import rules as placement_rules
+from placements.among import Among
 from placements import selectors as placement_selectors
 from placements.choices import CostKind, OfstedRating, Ownership, PlacementCategory
 from placements.models import AuthoritySettings, Child, CostLine, DeprivationOfLiberty, OfstedInspection, Placement
@@ -27,10 +28,14 @@ def _minuted(on: date) -> QuerySet[PanelReview]:
     return PanelReview.objects.filter(meeting__date__lt=on).exclude(decision="")
 
 
-def _the_latest(on: date) -> Q:
+def _the_latest(on: date, children: list[int] | None = None) -> Q:
     """A minuted review with none later for the same child before ``on`` (a later meeting, or the same meeting
-    day and a later item): the child's last. PostgreSQL answers it as one anti-join over the minuted reviews."""
-    later = _minuted(on).filter(child_id=OuterRef("child_id")).filter(
+    day and a later item): the child's last. PostgreSQL answers it as one anti-join over the minuted reviews
+    (of these ``children`` only, when given: both sides of it)."""
+    later = _minuted(on)
+    if children is not None:
+        later = later.filter(Among("child_id", children))
+    later = later.filter(child_id=OuterRef("child_id")).filter(
         Q(meeting__date__gt=OuterRef("meeting__date")) | Q(meeting__date=OuterRef("meeting__date"), pk__gt=OuterRef("pk")))
     return ~Q(Exists(later))
 
@@ -40,8 +45,8 @@ def last_minuted_reviews(on: date, children: list[int] | None = None) -> QuerySe
     of these ``children`` only, when given."""
     minuted = _minuted(on)
     if children is not None:
-        minuted = minuted.filter(child_id__in=children)
-    return minuted.filter(_the_latest(on))
+        minuted = minuted.filter(Among("child_id", children))
+    return minuted.filter(_the_latest(on, children))
 
 
 def review_not_due(on: date) -> QuerySet:
@@ -93,10 +98,11 @@ def _last_reviews(child_ids: list[int], on: date) -> dict[int, tuple]:
     """Per child, their last minuted review before ``on`` as plain values: (meeting date, next review date,
     rule codes, weekly cost, placement). In batches within the database's limit on
     parameters (one query on PostgreSQL)."""
-    size = connection.features.max_query_params or len(child_ids) or 1
+    # The children are named twice (both sides of the anti-join): one array each on PostgreSQL.
+    size = (connection.features.max_query_params or 0) // 2 or len(child_ids) or 1
     last: dict[int, tuple] = {}
     for start in range(0, len(child_ids), size):
-        for child_id, *values in (last_minuted_reviews(on, child_ids[start:start + size])
+        for child_id, *values in (last_minuted_reviews(on, child_ids[start:start + size]).order_by()
                                   .values_list("child_id", "meeting__date", "next_review_date", "reasons",
                                                "weekly_cost", "placement_id")):
             last[child_id] = tuple(values)
@@ -150,7 +156,7 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
                             .order_by("start").values_list("child_id", "start")):
         dol_since.setdefault(child_id, start)
     wanted = [row[0] for row in rows if row[9]]
-    desired = dict(Placement.objects.filter(pk__in=wanted).values_list("pk", "desired_category")) if wanted else {}
+    desired = dict(Placement.objects.filter(Among("pk", wanted)).values_list("pk", "desired_category"))
     additional: dict[int, list[tuple[str, Decimal]]] = {}
     for placement_id, description, amount in (
             CostLine.objects.filter(placement_selectors.in_force(on), kind=CostKind.ADDITIONAL)
@@ -188,8 +194,8 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
     # Who attends for each child brought (social worker, team manager, IRO): read for them alone.
     attending = {child_id: {"social_worker": social_worker, "team_manager": team_manager, "iro": iro}
                  for child_id, social_worker, team_manager, iro in Child.objects.filter(
-                     pk__in=[candidate.child_id for candidate in brought]).order_by()
-                 .values_list("pk", "social_worker", "team_manager", "iro")} if brought else {}
+                     Among("pk", [candidate.child_id for candidate in brought])).order_by()
+                 .values_list("pk", "social_worker", "team_manager", "iro")}
     for candidate in brought:
         candidate.attendees = attending[candidate.child_id]
     return brought

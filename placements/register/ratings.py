@@ -95,12 +95,13 @@ def histories_since(providers: Iterable[int], since: date, on: date) -> dict[int
     """``histories(providers, on)`` cut to what decides a rating on any day from ``since`` to ``on``: each
     provider's latest inspection on or before ``since``, then every one after it up to ``on``, oldest first (the
     latest on or before a day from ``since`` on is among them). Two queries."""
+    from placements.among import Among
     from placements.models import Provider
 
     then = inspections_for(OuterRef("urn"), since)
     found: dict[int, list[tuple[date, str]]] = {}
     urns = {}
-    for pk, urn, when, overall in (Provider.objects.filter(pk__in=list(providers)).exclude(urn=None).order_by()
+    for pk, urn, when, overall in (Provider.objects.filter(Among("pk", providers)).exclude(urn=None).order_by()
                                    .annotate(then_date=Subquery(then.values("inspection_date")[:1]),
                                              then_overall=Subquery(then.values("overall")[:1]))
                                    .values_list("pk", "urn", "then_date", "then_overall")):
@@ -108,7 +109,7 @@ def histories_since(providers: Iterable[int], since: date, on: date) -> dict[int
         if when is not None:
             found[pk] = [(when, overall)]
     if urns:
-        for urn, when, overall in (OfstedInspection.objects.filter(entry_id__in=list(urns), inspection_date__gt=since,
+        for urn, when, overall in (OfstedInspection.objects.filter(Among("entry_id", urns), inspection_date__gt=since,
                                                                    inspection_date__lte=on)
                                    .order_by("inspection_date").values_list("entry_id", "inspection_date", "overall")):
             found.setdefault(urns[urn], []).append((when, overall))
