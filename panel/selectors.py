@@ -65,13 +65,13 @@ def could_come_to_panel(on: date, threshold: Decimal, *, inadequate: frozenset[i
     ``inadequate``: the providers rated inadequate on ``on``. Needs the annotation ``weekly_cost``
     (``placement_selectors.weekly_cost_subquery``).
     """
-    external = Q(ownership=Ownership.EXTERNAL)
-    residential = Q(category=PlacementCategory.RESIDENTIAL)
+    external = Q(placement_ownership=Ownership.EXTERNAL)
+    residential = Q(placement_category=PlacementCategory.RESIDENTIAL)
     margin = timedelta(days=2)  # either side of a birthday: the rules decide the day itself
-    aged_12_or_under = Q(date_of_birth__gt=placement_rules.born_on_or_before_to_be(13, on) - margin)
+    aged_12_or_under = Q(child_date_of_birth__gt=placement_rules.born_on_or_before_to_be(13, on) - margin)
     turns_18_within_6_months = Q(
-        date_of_birth__gt=placement_rules.born_on_or_before_to_be(18, on) - margin,
-        date_of_birth__lte=placement_rules.born_on_or_before_to_be(18, placement_rules.add_months(on, 6)) + margin,
+        child_date_of_birth__gt=placement_rules.born_on_or_before_to_be(18, on) - margin,
+        child_date_of_birth__lte=placement_rules.born_on_or_before_to_be(18, placement_rules.add_months(on, 6)) + margin,
     )
     additional = Q(placement_id__in=CostLine.objects.filter(kind=CostKind.ADDITIONAL)
                    .filter(placement_selectors.in_force(on)).values("placement_id"))
@@ -79,9 +79,9 @@ def could_come_to_panel(on: date, threshold: Decimal, *, inadequate: frozenset[i
     review_due = ~Q(child_id__in=review_not_due(on))
     # Cheapest tests first: PostgreSQL evaluates an OR from the left and stops at the first true.
     condition = (
-        Q(desired_not_met_market=True)
-        | Q(unregulated=True)
-        | (residential & (aged_12_or_under | Q(provider_id__in=sorted(inadequate))))
+        Q(placement_desired_not_met_market=True)
+        | Q(placement_unregulated=True)
+        | (residential & (aged_12_or_under | Q(placement_provider_id__in=sorted(inadequate))))
         | (external & (turns_18_within_6_months | review_due | Q(weekly_cost__gt=threshold)))
         | additional
     )
@@ -89,8 +89,8 @@ def could_come_to_panel(on: date, threshold: Decimal, *, inadequate: frozenset[i
     if movers:
         condition |= Q(child_id__in=movers)
     if outside_area:
-        condition |= (Q(provider__isnull=False) & ~Q(provider__local_authority="")
-                      & ~Q(provider__local_authority__iexact=outside_area))
+        condition |= (Q(placement_provider__isnull=False) & ~Q(placement_provider__local_authority="")
+                      & ~Q(placement_provider__local_authority__iexact=outside_area))
     return condition
 
 
@@ -144,9 +144,9 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
         .filter(could_come_to_panel(on, threshold, inadequate=frozenset(inspections), outside_area=area,
                                     movers=frozenset(child for child, count in moves.items() if count >= 2)))
         .order_by()
-        .values_list("placement_id", "child_id", "date_of_birth", "category", "placement_start", "provider_id",
-                     "ownership", "unregulated", "weekly_cost", "desired_not_met_market",
-                     *(["provider__local_authority"] if area else []))
+        .values_list("placement_id", "child_id", "child_date_of_birth", "placement_category", "placement_start",
+                     "placement_provider_id", "placement_ownership", "placement_unregulated", "weekly_cost",
+                     "placement_desired_not_met_market", *(["placement_provider__local_authority"] if area else []))
     )
     last = _last_reviews(sorted({row[1] for row in rows}), on)
     # What the rules read besides the segment, each only where it can matter: a DoL order for

@@ -453,15 +453,16 @@ class CareSegment(models.Model):
     before_records = models.BooleanField(
         default=False, help_text="The first day of the records of a child already in care then: not a start.")
     # What the segment carries of its placement and child, so that the day's segments are read without a join
-    # (``placements.care.facts``): kept with the segment, never edited apart from it.
-    date_of_birth = models.DateField(null=True, blank=True)
+    # (``placements.care.facts``): kept with the segment, never edited apart from it. Named for whose fact each
+    # is, apart from the annotations readers of segments make (``ownership``, ``category``).
+    child_date_of_birth = models.DateField(null=True, blank=True)
     placement_start = models.DateField(null=True, blank=True)
-    category = models.CharField(max_length=30, blank=True)
-    ownership = models.CharField(max_length=10, blank=True)
-    unregulated = models.BooleanField(default=False)
-    desired_not_met_market = models.BooleanField(default=False)
-    provider = models.ForeignKey(Provider, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+",
-                                 db_index=False, db_constraint=False)
+    placement_category = models.CharField(max_length=30, blank=True)
+    placement_ownership = models.CharField(max_length=10, blank=True)
+    placement_unregulated = models.BooleanField(default=False)
+    placement_desired_not_met_market = models.BooleanField(default=False)
+    placement_provider = models.ForeignKey(Provider, on_delete=models.DO_NOTHING, null=True, blank=True,
+                                           related_name="+", db_index=False, db_constraint=False)
 
     class Meta:
         ordering = ["child", "start"]

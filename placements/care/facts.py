@@ -20,8 +20,9 @@ from datetime import date
 from placements import rules
 
 #: The columns carried, in the order ``of_placements`` gives their values (after the child's date of birth).
-PLACEMENT_FIELDS = ("placement_start", "category", "ownership", "unregulated", "desired_not_met_market", "provider_id")
-FIELDS = ("date_of_birth", *PLACEMENT_FIELDS)
+PLACEMENT_FIELDS = ("placement_start", "placement_category", "placement_ownership", "placement_unregulated",
+                    "placement_desired_not_met_market", "placement_provider_id")
+FIELDS = ("child_date_of_birth", *PLACEMENT_FIELDS)
 
 _READ = ("pk", "start", "category", "provider__ownership", "place_provider", "provider__regulated",
          "desired_not_met_market", "provider_id")
@@ -48,7 +49,7 @@ def of_placements(Placement, *, child_ids: Iterable[int] | None = None,
 
 def carries_facts(CareSegment) -> bool:
     """False in a migration that runs before the segments carried their facts."""
-    return any(field.name == "category" for field in CareSegment._meta.get_fields())
+    return any(field.name == "placement_category" for field in CareSegment._meta.get_fields())
 
 
 def fill_sql(vendor: str) -> str:
@@ -62,13 +63,13 @@ def fill_sql(vendor: str) -> str:
     false = "FALSE" if vendor == "postgresql" else "0"
     return f"""
         UPDATE placements_caresegment AS s SET
-            date_of_birth = c.date_of_birth,
+            child_date_of_birth = c.date_of_birth,
             placement_start = p.start,
-            category = p.category,
-            ownership = {ownership},
-            unregulated = (p.category = 'unregulated' OR COALESCE(v.regulated = {false}, {false})),
-            desired_not_met_market = p.desired_not_met_market,
-            provider_id = p.provider_id
+            placement_category = p.category,
+            placement_ownership = {ownership},
+            placement_unregulated = (p.category = 'unregulated' OR COALESCE(v.regulated = {false}, {false})),
+            placement_desired_not_met_market = p.desired_not_met_market,
+            placement_provider_id = p.provider_id
         FROM placements_placement AS p
         JOIN placements_child AS c ON c.id = p.child_id
         LEFT JOIN placements_provider AS v ON v.id = p.provider_id

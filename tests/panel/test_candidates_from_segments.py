@@ -119,7 +119,7 @@ def test_the_facts_the_segments_carry_follow_the_provider_placement_and_child_at
 
     provider.regulated = False  # the provider is found not to be registered: unregulated from now on
     provider.save()
-    assert CareSegment.objects.get(placement=placement).unregulated
+    assert CareSegment.objects.get(placement=placement).placement_unregulated
     assert Rule.UNDER_16_UNREGULATED in codes(placement)
 
     child.date_of_birth = date(2007, 6, 15)  # corrected: 16 on the meeting day, so no longer under 16
@@ -130,12 +130,12 @@ def test_the_facts_the_segments_carry_follow_the_provider_placement_and_child_at
     placement.desired_not_met_market = True
     placement.save()
     segment = CareSegment.objects.get(placement=placement)
-    assert (segment.category, segment.desired_not_met_market) == (PlacementCategory.RESIDENTIAL, True)
+    assert (segment.placement_category, segment.placement_desired_not_met_market) == (PlacementCategory.RESIDENTIAL, True)
     assert Rule.DESIRED_TYPE_NOT_MET in codes(placement)
 
     provider.ownership = "internal"
     provider.save()
-    assert CareSegment.objects.get(placement=placement).ownership == "internal"
+    assert CareSegment.objects.get(placement=placement).placement_ownership == "internal"
 
 
 @pytest.mark.parametrize("children", [3, 30])

@@ -154,10 +154,11 @@ def test_the_migrations_fill_of_the_carried_facts_is_what_a_rebuild_gives():
         make_placement(child, provider, start=BASE, place_provider=place_provider, category=category,
                        desired_not_met_market=n % 2 == 0)
     kept = maintained()
-    CareSegment.objects.update(date_of_birth=None, placement_start=None, category="", ownership="", unregulated=False,
-                               desired_not_met_market=False, provider=None)
+    CareSegment.objects.update(child_date_of_birth=None, placement_start=None, placement_category="",
+                               placement_ownership="", placement_unregulated=False,
+                               placement_desired_not_met_market=False, placement_provider=None)
     with connection.cursor() as cursor:
         cursor.execute(facts.fill_sql(connection.vendor))
     assert maintained() == kept
-    assert {row[FIELDS.index("ownership")] for row in kept} == {"internal", "external", ""}
-    assert {row[FIELDS.index("unregulated")] for row in kept} == {True, False}
+    assert {row[FIELDS.index("placement_ownership")] for row in kept} == {"internal", "external", ""}
+    assert {row[FIELDS.index("placement_unregulated")] for row in kept} == {True, False}
