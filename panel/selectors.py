@@ -112,11 +112,13 @@ def _last_reviews(child_ids: list[int], on: date) -> dict[int, tuple]:
 def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
     """Every child the rules bring to the panel on ``meeting_date``, in agenda order.
 
-    A fixed number of queries whatever the data: the children looked after that day (``CareSegment``, the one
-    definition) whose placement could meet a rule (``could_come_to_panel``), as plain values with who attends
-    for them; their last minuted reviews; then the DoL orders, Ofsted inspections and additional cost lines the
-    rules read, each only where a rule can use it. The rules run on plain values, so a region's placements cost
-    no model objects.
+    A fixed number of queries whatever the data: the providers rated inadequate on the day and their histories;
+    the children looked after that day whose placement could meet a rule (``could_come_to_panel``), in one read of
+    the day's ``CareSegment`` rows (the one definition) and what they carry of placement and child
+    (``placements.care.facts``), with no join; their last minuted reviews; then the DoL orders, desired types and
+    additional cost lines the rules read, each only where a rule can use it; the ratings the panel's review
+    dates compare; who attends for the children brought. The rules run on plain values, so a region's
+    placements cost no model objects.
     """
     on = meeting_date
     authority = AuthoritySettings.current()
