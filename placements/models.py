@@ -457,10 +457,12 @@ class CareSegment(models.Model):
     # is, apart from the annotations readers of segments make (``ownership``, ``category``).
     child_date_of_birth = models.DateField(null=True, blank=True)
     placement_start = models.DateField(null=True, blank=True)
-    placement_category = models.CharField(max_length=30, blank=True)
-    placement_ownership = models.CharField(max_length=10, blank=True)
-    placement_unregulated = models.BooleanField(default=False)
-    placement_desired_not_met_market = models.BooleanField(default=False)
+    # Database defaults too, so a writer naming only a segment's own columns (bulk_insert.insert_values) still
+    # writes a row; placements.care.store always names them all.
+    placement_category = models.CharField(max_length=30, blank=True, db_default="")
+    placement_ownership = models.CharField(max_length=10, blank=True, db_default="")
+    placement_unregulated = models.BooleanField(default=False, db_default=False)
+    placement_desired_not_met_market = models.BooleanField(default=False, db_default=False)
     placement_provider = models.ForeignKey(Provider, on_delete=models.DO_NOTHING, null=True, blank=True,
                                            related_name="+", db_index=False, db_constraint=False)
 

@@ -28,17 +28,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='caresegment',
             name='placement_category',
-            field=models.CharField(blank=True, max_length=30),
+            field=models.CharField(blank=True, db_default='', max_length=30),
         ),
         migrations.AddField(
             model_name='caresegment',
             name='placement_desired_not_met_market',
-            field=models.BooleanField(default=False),
+            field=models.BooleanField(db_default=False, default=False),
         ),
         migrations.AddField(
             model_name='caresegment',
             name='placement_ownership',
-            field=models.CharField(blank=True, max_length=10),
+            field=models.CharField(blank=True, db_default='', max_length=10),
         ),
         migrations.AddField(
             model_name='caresegment',
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='caresegment',
             name='placement_unregulated',
-            field=models.BooleanField(default=False),
+            field=models.BooleanField(db_default=False, default=False),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
