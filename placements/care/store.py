@@ -57,7 +57,19 @@ def care_segments_rebuild(child_ids: Iterable[int] | None = None, *, apps=None) 
             daily.rebuild_all(apps=apps)
         elif daily_kept and len(ids) > BATCH:
             daily.compact(apps=apps)
+        if len(ids) > BATCH:
+            _analyse(CareSegment=models["CareSegment"])
     return written
+
+
+def _analyse(*, CareSegment) -> None:
+    """After a large write, PostgreSQL's statistics of the segments (ANALYZE counts the writing transaction's own
+    rows): a planner that still believes the table small may join a region's segments by nested loops."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f'ANALYZE "{CareSegment._meta.db_table}"')
 
 
 def _has_daily_figures(apps) -> bool:
@@ -136,6 +148,8 @@ def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFact
         daily.refresh(ids[index:index + BATCH])
     if len(ids) > BATCH:
         daily.compact()
+    if len(rows) > BATCH:
+        _analyse(CareSegment=CareSegment)
     return len(rows)
 
 
