@@ -10,9 +10,10 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from placements import rules as placement_rules
+from placements.among import Among
 from placements import selectors as placement_selectors
 from placements.choices import CostKind, OfstedRating, Ownership, PlacementCategory
-from placements.models import AuthoritySettings, CostLine, DeprivationOfLiberty, OfstedInspection, Placement, Provider
+from placements.models import AuthoritySettings, Child, CostLine, DeprivationOfLiberty, OfstedInspection, Placement
 from placements.register import ratings
 from panel import rules
 from panel.choices import ConsolidationOutcome, MeetingStatus
@@ -27,10 +28,14 @@ def _minuted(on: date) -> QuerySet[PanelReview]:
     return PanelReview.objects.filter(meeting__date__lt=on).exclude(decision="")
 
 
-def _the_latest(on: date) -> Q:
+def _the_latest(on: date, children: list[int] | None = None) -> Q:
     """A minuted review with none later for the same child before ``on`` (a later meeting, or the same meeting
-    day and a later item): the child's last. PostgreSQL answers it as one anti-join over the minuted reviews."""
-    later = _minuted(on).filter(child_id=OuterRef("child_id")).filter(
+    day and a later item): the child's last. PostgreSQL answers it as one anti-join over the minuted reviews
+    (of these ``children`` only, when given: both sides of it)."""
+    later = _minuted(on)
+    if children is not None:
+        later = later.filter(Among("child_id", children))
+    later = later.filter(child_id=OuterRef("child_id")).filter(
         Q(meeting__date__gt=OuterRef("meeting__date")) | Q(meeting__date=OuterRef("meeting__date"), pk__gt=OuterRef("pk")))
     return ~Q(Exists(later))
 
@@ -40,8 +45,8 @@ def last_minuted_reviews(on: date, children: list[int] | None = None) -> QuerySe
     of these ``children`` only, when given."""
     minuted = _minuted(on)
     if children is not None:
-        minuted = minuted.filter(child_id__in=children)
-    return minuted.filter(_the_latest(on))
+        minuted = minuted.filter(Among("child_id", children))
+    return minuted.filter(_the_latest(on, children))
 
 
 def review_not_due(on: date) -> QuerySet:
@@ -51,38 +56,32 @@ def review_not_due(on: date) -> QuerySet:
     return not_due.filter(_the_latest(on)).values("child_id")
 
 
-def could_come_to_panel(on: date, threshold: Decimal, *, movers: frozenset[int] = frozenset(),
-                        outside_area: str = "", prefix: str = "") -> Q:
-    """In SQL, a condition every placement that meets a rule P on ``on`` meets (and a few that do not):
-    the rules (``panel.rules.panel_reasons``) still decide, on far fewer rows than every open placement.
+def could_come_to_panel(on: date, threshold: Decimal, *, inadequate: frozenset[int] = frozenset(),
+                        movers: frozenset[int] = frozenset(), outside_area: str = "") -> Q:
+    """In SQL, on the day's care segments and what they carry of their placement and child
+    (``placements.care.facts``), a condition every child who meets a rule P on ``on`` meets (and a few who do
+    not): the rules (``panel.rules.panel_reasons``) still decide, on far fewer rows than every child looked after.
 
-    ``prefix`` leads from the rows queried to the placement (``"placement__"`` from a ``CareSegment``); the rows
-    have the child's ``child`` themselves (a placement and a segment both do). Needs the annotations
-    ``weekly_cost`` (``placement_selectors.weekly_cost_subquery``) and ``ownership``
-    (``placement_selectors.placement_ownership``).
+    ``inadequate``: the providers rated inadequate on ``on``. Needs the annotation ``weekly_cost``
+    (``placement_selectors.weekly_cost_subquery``).
     """
-    p = prefix
-    external = Q(ownership=Ownership.EXTERNAL)  # the annotation selectors.placement_ownership
-    unregulated = Q(**{f"{p}category": PlacementCategory.UNREGULATED}) | Q(**{f"{p}provider__regulated": False})
-    residential = Q(**{f"{p}category": PlacementCategory.RESIDENTIAL})
+    external = Q(placement_ownership=Ownership.EXTERNAL)
+    residential = Q(placement_category=PlacementCategory.RESIDENTIAL)
     margin = timedelta(days=2)  # either side of a birthday: the rules decide the day itself
-    born = "child__date_of_birth"
-    aged_12_or_under = Q(**{f"{born}__gt": placement_rules.born_on_or_before_to_be(13, on) - margin})
-    turns_18_within_6_months = Q(**{
-        f"{born}__gt": placement_rules.born_on_or_before_to_be(18, on) - margin,
-        f"{born}__lte": placement_rules.born_on_or_before_to_be(18, placement_rules.add_months(on, 6)) + margin,
-    })
-    inadequate_since_start = Exists(ratings.rated_by(on, f"{p}provider__urn").filter(
-        overall=OfstedRating.INADEQUATE, inspection_date__gt=OuterRef(f"{p}start")))
-    additional = Q(**{f"{p}pk__in": CostLine.objects.filter(kind=CostKind.ADDITIONAL)
-                      .filter(placement_selectors.in_force(on)).values("placement_id")})
+    aged_12_or_under = Q(child_date_of_birth__gt=placement_rules.born_on_or_before_to_be(13, on) - margin)
+    turns_18_within_6_months = Q(
+        child_date_of_birth__gt=placement_rules.born_on_or_before_to_be(18, on) - margin,
+        child_date_of_birth__lte=placement_rules.born_on_or_before_to_be(18, placement_rules.add_months(on, 6)) + margin,
+    )
+    additional = Q(placement_id__in=CostLine.objects.filter(kind=CostKind.ADDITIONAL)
+                   .filter(placement_selectors.in_force(on)).values("placement_id"))
     # Never reviewed or due by ``on``: not among the children whose last review set a later date (one set).
     review_due = ~Q(child_id__in=review_not_due(on))
     # Cheapest tests first: PostgreSQL evaluates an OR from the left and stops at the first true.
     condition = (
-        Q(**{f"{p}desired_not_met_market": True})
-        | unregulated
-        | (residential & (aged_12_or_under | inadequate_since_start))
+        Q(placement_desired_not_met_market=True)
+        | Q(placement_unregulated=True)
+        | (residential & (aged_12_or_under | Q(placement_provider_id__in=sorted(inadequate))))
         | (external & (turns_18_within_6_months | review_due | Q(weekly_cost__gt=threshold)))
         | additional
     )
@@ -90,8 +89,8 @@ def could_come_to_panel(on: date, threshold: Decimal, *, movers: frozenset[int] 
     if movers:
         condition |= Q(child_id__in=movers)
     if outside_area:
-        condition |= (Q(**{f"{p}provider__isnull": False}) & ~Q(**{f"{p}provider__local_authority": ""})
-                      & ~Q(**{f"{p}provider__local_authority__iexact": outside_area}))
+        condition |= (Q(placement_provider__isnull=False) & ~Q(placement_provider__local_authority="")
+                      & ~Q(placement_provider__local_authority__iexact=outside_area))
     return condition
 
 
@@ -99,10 +98,11 @@ def _last_reviews(child_ids: list[int], on: date) -> dict[int, tuple]:
     """Per child, their last minuted review before ``on`` as plain values: (meeting date, next review date,
     rule codes, weekly cost, placement). In batches within the database's limit on
     parameters (one query on PostgreSQL)."""
-    size = connection.features.max_query_params or len(child_ids) or 1
+    # The children are named twice (both sides of the anti-join): one array each on PostgreSQL.
+    size = (connection.features.max_query_params or 0) // 2 or len(child_ids) or 1
     last: dict[int, tuple] = {}
     for start in range(0, len(child_ids), size):
-        for child_id, *values in (last_minuted_reviews(on, child_ids[start:start + size])
+        for child_id, *values in (last_minuted_reviews(on, child_ids[start:start + size]).order_by()
                                   .values_list("child_id", "meeting__date", "next_review_date", "reasons",
                                                "weekly_cost", "placement_id")):
             last[child_id] = tuple(values)
@@ -112,11 +112,13 @@ def _last_reviews(child_ids: list[int], on: date) -> dict[int, tuple]:
 def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
     """Every child the rules bring to the panel on ``meeting_date``, in agenda order.
 
-    A fixed number of queries whatever the data: the children looked after that day (``CareSegment``, the one
-    definition) whose placement could meet a rule (``could_come_to_panel``), as plain values with who attends
-    for them; their last minuted reviews; then the DoL orders, Ofsted inspections and additional cost lines the
-    rules read, each only where a rule can use it. The rules run on plain values, so a region's placements cost
-    no model objects.
+    A fixed number of queries whatever the data: the providers rated inadequate on the day and their histories;
+    the children looked after that day whose placement could meet a rule (``could_come_to_panel``), in one read of
+    the day's ``CareSegment`` rows (the one definition) and what they carry of placement and child
+    (``placements.care.facts``), with no join; their last minuted reviews; then the DoL orders, desired types and
+    additional cost lines the rules read, each only where a rule can use it; the ratings the panel's review
+    dates compare; who attends for the children brought. The rules run on plain values, so a region's
+    placements cost no model objects.
     """
     on = meeting_date
     authority = AuthoritySettings.current()
@@ -131,32 +133,32 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
             if event.kind == MOVE:
                 moves[event.child_id] = moves.get(event.child_id, 0) + 1
     area = authority.authority_area.strip() if authority.panel_rule_out_of_area else ""
+    # The histories of the providers rated inadequate on the day (the register's latest rating, found among those
+    # ever rated inadequate), kept for those the rule itself finds inadequate then (rules.rating_on): a few
+    # hundred providers' histories, not every inspection of the thousands ever rated inadequate.
+    inspections = {provider_id: history for provider_id, history in
+                   ratings.histories_by_urn(ratings.rated_on(OfstedRating.INADEQUATE, on), on).items()
+                   if (rules.rating_on(tuple(history), on) or (None, None))[1] == OfstedRating.INADEQUATE}
+    # One read of the day's segments, with what they carry of their placement and child: no join.
     rows = list(
         placement_selectors.care_segments_on(on)
-        .annotate(weekly_cost=placement_selectors.weekly_cost_subquery(on, "placement_id"),
-                  ownership=placement_selectors.placement_ownership("placement__"))
-        .filter(could_come_to_panel(on, threshold, outside_area=area, prefix="placement__",
+        .annotate(weekly_cost=placement_selectors.weekly_cost_subquery(on, "placement_id"))
+        .filter(could_come_to_panel(on, threshold, inadequate=frozenset(inspections), outside_area=area,
                                     movers=frozenset(child for child, count in moves.items() if count >= 2)))
         .order_by()
-        .values_list("placement_id", "child_id", "child__date_of_birth", "placement__category", "placement__start",
-                     "placement__provider_id", "ownership", "placement__provider__regulated", "weekly_cost",
-                     "placement__desired_category", "placement__desired_not_met_market", "child__social_worker",
-                     "child__team_manager", "child__iro", "placement__provider__local_authority")
+        .values_list("placement_id", "child_id", "child_date_of_birth", "placement_category", "placement_start",
+                     "placement_provider_id", "placement_ownership", "placement_unregulated", "weekly_cost",
+                     "placement_desired_not_met_market", *(["placement_provider__local_authority"] if area else []))
     )
     last = _last_reviews(sorted({row[1] for row in rows}), on)
-    # What the rules read besides the placement, each only where it can matter: a DoL order for
-    # unregulated provision, the inspections of providers rated inadequate on the day (the only residential
-    # rule that reads them needs the latest rating inadequate), additional cost lines in force.
+    # What the rules read besides the segment, each only where it can matter: a DoL order for
+    # unregulated provision, the type wanted where the market did not have it, additional cost lines in force.
     dol_since: dict[int, date] = {}
     for child_id, start in (DeprivationOfLiberty.objects.filter(placement_selectors.dol_in_force(on))
                             .order_by("start").values_list("child_id", "start")):
         dol_since.setdefault(child_id, start)
-    # The histories of the providers ever rated inadequate, kept for those the rule itself finds inadequate on
-    # the day (rules.rating_on): a few hundred providers, not a latest-rating subquery for each of a region's.
-    ever_inadequate = OfstedInspection.objects.filter(overall=OfstedRating.INADEQUATE, inspection_date__lte=on)
-    inspections = {provider_id: history for provider_id, history in
-                   ratings.histories(Provider.objects.filter(urn__in=ever_inadequate.values("entry_id")), on).items()
-                   if (rules.rating_on(tuple(history), on) or (None, None))[1] == OfstedRating.INADEQUATE}
+    wanted = [row[0] for row in rows if row[9]]
+    desired = dict(Placement.objects.filter(Among("pk", wanted)).values_list("pk", "desired_category"))
     additional: dict[int, list[tuple[str, Decimal]]] = {}
     for placement_id, description, amount in (
             CostLine.objects.filter(placement_selectors.in_force(on), kind=CostKind.ADDITIONAL)
@@ -165,17 +167,17 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
         additional.setdefault(placement_id, []).append((description, amount))
 
     candidates = []
-    for (pk, child_id, born, category, start, provider_id, ownership, regulated, weekly_cost, desired_category,
-         desired_not_met_market, social_worker, team_manager, iro, provider_area) in rows:
+    for (pk, child_id, born, category, start, provider_id, ownership, unregulated, weekly_cost,
+         desired_not_met_market, *provider_area) in rows:
         review = last.get(child_id)
         facts = rules.PlacementFacts(
             date_of_birth=born,
             category=category,
             placement_start=start,
             external=ownership == Ownership.EXTERNAL,
-            unregulated=placement_rules.is_unregulated(category, regulated),
+            unregulated=unregulated,
             weekly_cost=weekly_cost,
-            desired_category=desired_category,
+            desired_category=desired.get(pk, ""),
             desired_not_met_market=desired_not_met_market,
             inspections=tuple(inspections.get(provider_id, ())),
             dol_since=dol_since.get(child_id),
@@ -183,15 +185,22 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
             next_review=review[1] if review else None,
             reviewed_before=review is not None,
             moves_last_12_months=moves.get(child_id, 0) if authority.panel_rule_two_moves else None,
-            provider_area=(provider_area or "") if area else None,
+            provider_area=(provider_area[0] or "") if area else None,
             authority_area=area,
         )
         reasons = rules.panel_reasons(facts, on, threshold)
         if reasons:
             candidates.append((rules.AgendaCandidate(
-                placement_id=pk, child_id=child_id, weekly_cost=weekly_cost, reasons=reasons,
-                attendees={"social_worker": social_worker, "team_manager": team_manager, "iro": iro}), provider_id))
-    return sorted(_as_the_panel_left_them(candidates, on, last))
+                placement_id=pk, child_id=child_id, weekly_cost=weekly_cost, reasons=reasons), provider_id))
+    brought = sorted(_as_the_panel_left_them(candidates, on, last))
+    # Who attends for each child brought (social worker, team manager, IRO): read for them alone.
+    attending = {child_id: {"social_worker": social_worker, "team_manager": team_manager, "iro": iro}
+                 for child_id, social_worker, team_manager, iro in Child.objects.filter(
+                     Among("pk", [candidate.child_id for candidate in brought])).order_by()
+                 .values_list("pk", "social_worker", "team_manager", "iro")}
+    for candidate in brought:
+        candidate.attendees = attending[candidate.child_id]
+    return brought
 
 
 def _as_the_panel_left_them(candidates: list[tuple[rules.AgendaCandidate, int | None]], on: date,
@@ -200,11 +209,20 @@ def _as_the_panel_left_them(candidates: list[tuple[rules.AgendaCandidate, int | 
     the next review it set falls due, or earlier only with a change it has not seen (the reason says which); a
     child never reviewed comes at once. ``last`` is each child's last minuted review (``_last_reviews``); two
     queries more: the providers of the placements reviewed, and the inspections of the providers then and now."""
-    reviewed = {review[4] for review in last.values() if review[4]}
-    provider_of = dict(Placement.objects.filter(pk__in=reviewed).values_list("pk", "provider_id")) if reviewed else {}
-    providers = {provider for _candidate, provider in candidates if provider}
-    providers |= {provider for provider in provider_of.values() if provider}
-    inspections = ratings.histories(providers, on)
+    # Ratings are compared only for a candidate the panel has reviewed whose next review is not yet due: the
+    # provider now of the placement the child is in (carried by the segment), the provider then of the
+    # placement reviewed (the same placement's, unless the child has moved since), each on its day.
+    compared = [(candidate, provider) for candidate, provider in candidates
+                if candidate.child_id in last and not (last[candidate.child_id][1] is not None
+                                                       and last[candidate.child_id][1] <= on)]
+    provider_of = {candidate.placement_id: provider for candidate, provider in compared}
+    moved = {last[candidate.child_id][4] for candidate, _provider in compared
+             if last[candidate.child_id][4] and last[candidate.child_id][4] not in provider_of}
+    if moved:
+        provider_of.update(Placement.objects.filter(pk__in=moved).values_list("pk", "provider_id"))
+    providers = {provider for provider in provider_of.values() if provider}
+    since = min((last[candidate.child_id][0] for candidate, _provider in compared), default=on)
+    inspections = ratings.histories_since(providers, since, on)
 
     def rating(provider_id, day):
         found = rules.rating_on(tuple(inspections.get(provider_id, ())), day) if provider_id else None

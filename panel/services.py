@@ -20,6 +20,7 @@ from placements import bulk_insert
 from placements.choices import CostAvoidanceSource
 from placements.cost_avoidance import cost_avoidance_record
 from placements.cost_lines import cost_lines_replace
+from placements.imports.base import gc_paused
 from placements.models import AuthoritySettings, Child, Placement
 from placements.plausible import problem_with_date
 from placements.selectors import care_segments_on, covering
@@ -116,6 +117,7 @@ def _attendees(child: Child) -> dict:
     return {"social_worker": child.social_worker, "team_manager": child.team_manager, "iro": child.iro}
 
 
+@gc_paused()  # the candidates and the trail build tens of thousands of objects, none of them garbage
 @transaction.atomic
 def agenda_build(*, meeting: PanelMeeting) -> int:
     """(Re)build the agenda from rules P on the meeting date; items the chair added or removed stay so.

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from django.db import transaction
 
 from placements import bulk_insert
-from placements.care import daily
+from placements.care import daily, facts
 from placements.care.segments import PlacementFacts, StatusPeriod, care_segments, records_begin
 
 BATCH = 2000
@@ -57,7 +57,19 @@ def care_segments_rebuild(child_ids: Iterable[int] | None = None, *, apps=None) 
             daily.rebuild_all(apps=apps)
         elif daily_kept and len(ids) > BATCH:
             daily.compact(apps=apps)
+        if len(ids) > BATCH:
+            _analyse(CareSegment=models["CareSegment"])
     return written
+
+
+def _analyse(*, CareSegment) -> None:
+    """After a large write, PostgreSQL's statistics of the segments (ANALYZE counts the writing transaction's own
+    rows): a planner that still believes the table small may join a region's segments by nested loops."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f'ANALYZE "{CareSegment._meta.db_table}"')
 
 
 def _has_daily_figures(apps) -> bool:
@@ -90,23 +102,40 @@ def _rebuild_batch(ids: list[int], *, CareSegment, Child, Placement, LegalStatus
             rows.append((child_id, segment.placement_id, segment.start, segment.end, segment.legal_status,
                          segment.before_records))
     CareSegment.objects.filter(child_id__in=ids).delete()
-    # Plain rows in one statement (placements.bulk_insert): a segment is derived, nothing needs its instance.
-    bulk_insert.insert_values(CareSegment, ["child", "placement", "start", "end", "legal_status", "before_records"],
-                              rows, using=CareSegment.objects.db)
+    _insert(CareSegment, rows, births, Placement, child_ids=ids)
     return len(rows)
 
 
+COLUMNS = ["child", "placement", "start", "end", "legal_status", "before_records"]
+
+
+def _insert(CareSegment, rows: list[tuple], births: dict, Placement, *, using: str | None = None,
+            carried: dict[int, tuple] | None = None, **which) -> None:
+    """Plain rows in one statement (placements.bulk_insert): a segment is derived, nothing needs its instance.
+    With what each segment carries of its child and placement (``placements.care.facts``: ``carried`` when the
+    writer has it, else read; ``which`` says whose placements to read), once the model has those columns."""
+    columns = COLUMNS
+    if rows and facts.carries_facts(CareSegment):
+        carried = carried if carried is not None else facts.of_placements(Placement, **which)
+        rows = [(*row, births[row[0]], *carried[row[1]]) for row in rows]
+        columns = [*COLUMNS, *facts.FIELDS]
+    bulk_insert.insert_values(CareSegment, columns, rows, using=using or CareSegment.objects.db)
+
+
 def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFacts], list[StatusPeriod], list]],
-                        *, costs: dict[int, tuple[str, dict[int, daily.PlacementCosts]]] | None = None,
+                        *, carried: dict[int, tuple] | None = None,
+                        costs: dict[int, tuple[str, dict[int, daily.PlacementCosts]]] | None = None,
                         using: str | None = None) -> int:
     """Write the segments of children whose every record is given here and who have no segments yet: children
     a bulk writer has just created (an import's new children), as (child, date of birth, placements,
     legal-status periods, episodes' (DECOM, RNE)). The same segments a rebuild gives, without reading back
     what was just written. Returns how many were written.
 
-    Their daily figures are counted too: from ``costs`` when the writer gives it (each child's team and what the
-    figures need of each placement of theirs, ``daily.count_new``), else read back (``daily.refresh``)."""
-    from placements.models import CareSegment
+    What each segment carries of its placement (``placements.care.facts``) is ``carried`` when the writer gives
+    it (``facts.carried`` of each placement, by key), else read back. Their daily figures are counted too: from
+    ``costs`` when the writer gives it (each child's team and what the figures need of each placement of theirs,
+    ``daily.count_new``), else read back (``daily.refresh``)."""
+    from placements.models import CareSegment, Placement
 
     children = list(children)
     rows = []
@@ -115,8 +144,13 @@ def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFact
                                      records_began=records_begin(episodes)):
             rows.append((child_id, segment.placement_id, segment.start, segment.end, segment.legal_status,
                          segment.before_records))
-    bulk_insert.insert_values(CareSegment, ["child", "placement", "start", "end", "legal_status", "before_records"],
-                              rows, using=using)
+    births = {child[0]: child[1] for child in children}
+    if carried is not None:
+        _insert(CareSegment, rows, births, Placement, using=using, carried=carried)
+    else:
+        for index in range(0, len(rows), BATCH):  # the carried facts read a batch of placements at a time
+            batch = rows[index:index + BATCH]
+            _insert(CareSegment, batch, births, Placement, using=using, placement_ids={row[1] for row in batch})
     ids = sorted({child[0] for child in children})
     if costs is not None:
         segments: dict[int, list] = defaultdict(list)
@@ -129,6 +163,8 @@ def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFact
             daily.refresh(ids[index:index + BATCH])
     if len(ids) > BATCH:
         daily.compact()
+    if len(rows) > BATCH:
+        _analyse(CareSegment=CareSegment)
     return len(rows)
 
 
@@ -230,16 +266,19 @@ def _on_cost_line_deleted(sender, instance, origin=None, **kwargs) -> None:
 
 
 def _on_provider_saving(sender, instance, raw=False, **kwargs) -> None:
-    """Note the ownership a provider had, so saving it counts children again only when that changes."""
+    """Note the ownership and regulation a provider had, so saving it counts children again only when they
+    change."""
     if not raw and instance.pk is not None:
-        instance._ownership_before = (sender.objects.filter(pk=instance.pk).values_list("ownership", flat=True)
-                                      .first())
+        instance._carried_before = (sender.objects.filter(pk=instance.pk).values_list("ownership", "regulated")
+                                    .first())
 
 
 def _on_provider_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
-    """A provider's ownership decides its placements' (internal or external): when it changes, their children
-    are counted again."""
-    if raw or created or getattr(instance, "_ownership_before", instance.ownership) == instance.ownership:
+    """A provider's ownership decides its placements' (internal or external), and its regulation whether they
+    are unregulated provision (both carried by the segments, ``placements.care.facts``): when either changes,
+    their children's segments and figures are written again."""
+    now = (instance.ownership, instance.regulated)
+    if raw or created or getattr(instance, "_carried_before", now) == now:
         return
 
     children_changed(children_placed_with([instance.pk]))

@@ -37,6 +37,7 @@ from django.utils import timezone
 from placements import bulk_insert, rules
 from placements.bulk_insert import new
 from placements.care.segments import PlacementFacts as SegmentPlacement
+from placements.care import facts as segment_facts
 from placements.care.daily import PlacementCosts
 from placements.care.segments import StatusPeriod
 from placements.care.store import care_segments_deferred, care_segments_write
@@ -743,28 +744,33 @@ def ssda903_apply(plan: Ssda903Plan, *, progress: Progress = no_progress) -> Imp
                                             *plan.changed_episodes, *plan.new_periods, *plan.changed_periods])
         # New children: every record of theirs is in the plan, so their segments come from it; the rest are
         # rebuilt from what is stored, at the end of the block.
-        new_children, costs = _new_children_records(plan)
-        care_segments_write(new_children, costs=costs)
+        new_children, carried, costs = _new_children_records(plan)
+        care_segments_write(new_children, carried=carried, costs=costs)
         touched.difference_update(child_id for child_id, *_records in new_children)
         progress(f"Rebuilding the looked-after days of {len(touched):,} children.")
     plan.result.applied = True
     return plan.result
 
 
-def _new_children_records(plan: Ssda903Plan) -> tuple[list[tuple], dict[int, tuple[str, dict]]]:
+def _new_children_records(plan: Ssda903Plan) -> tuple[list[tuple], dict[int, tuple], dict[int, tuple[str, dict]]]:
     """Each new child's date of birth, placements, legal-status periods and episodes, as the plan wrote them;
-    and each one's team and what the daily figures need of their placements (no cost lines: the return has
-    none, and their placements are new)."""
+    what each of their placements' segments carry (``placements.care.facts``); and each child's team and what
+    the daily figures need of their placements (no cost lines: the return has none, and the placements are
+    new). Nothing read back but the providers placed with."""
     new = {child.pk: child for child in plan.new_children}
     placements: dict[int, list] = defaultdict(list)
+    carried: dict[int, tuple] = {}
     costs: dict[int, tuple[str, dict]] = {pk: (child.team or "", {}) for pk, child in new.items()}
-    ownership_of = dict(Provider.objects.filter(
-        pk__in={p.provider_id for p in plan.new_placements if p.provider_id is not None}).values_list("pk", "ownership"))
+    providers = {pk: (ownership, regulated) for pk, ownership, regulated in Provider.objects.filter(
+        pk__in={p.provider_id for p in plan.new_placements if p.provider_id is not None}).values_list(
+        "pk", "ownership", "regulated")}
     for p in plan.new_placements:
         if p.child_id in new:
             placements[p.child_id].append(SegmentPlacement(p.pk, p.start, p.end, p.legal_status))
-            ownership = rules.placement_ownership(ownership_of.get(p.provider_id), p.place_provider) or ""
-            costs[p.child_id][1][p.pk] = PlacementCosts(p.start, p.end, p.category or "", ownership, ())
+            ownership, regulated = providers.get(p.provider_id, (None, None))
+            facts = carried[p.pk] = segment_facts.carried(p.start, p.category, ownership, p.place_provider, regulated,
+                                                          p.desired_not_met_market, p.provider_id)
+            costs[p.child_id][1][p.pk] = PlacementCosts(p.start, p.end, p.category or "", facts[2], ())
     periods: dict[int, list] = defaultdict(list)
     for period in plan.new_periods:
         if period.child_id in new:
@@ -773,4 +779,5 @@ def _new_children_records(plan: Ssda903Plan) -> tuple[list[tuple], dict[int, tup
     for episode in plan.new_episodes:
         if episode.child_id in new:
             episodes[episode.child_id].append((episode.decom, episode.rne))
-    return [(pk, child.date_of_birth, placements[pk], periods[pk], episodes[pk]) for pk, child in new.items()], costs
+    return ([(pk, child.date_of_birth, placements[pk], periods[pk], episodes[pk]) for pk, child in new.items()],
+            carried, costs)

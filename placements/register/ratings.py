@@ -66,20 +66,66 @@ def with_provider(inspections: QuerySet[OfstedInspection]) -> QuerySet[OfstedIns
 
 
 def histories(providers: QuerySet | Iterable[int], on: date) -> dict[int, list[tuple[date, str]]]:
-    """Each provider's ``(date, overall)`` inspections on or before ``on``, oldest first: one query.
+    """Each provider's ``(date, overall)`` inspections on or before ``on``, oldest first: two queries (the
+    providers' URNs, then their inspections by URN; a provider's URN is unique, so each inspection is mapped to
+    its provider once here rather than by a subquery an inspection).
 
     ``providers``: a provider query or provider keys."""
     from placements.models import Provider
 
     if not isinstance(providers, QuerySet):
         providers = Provider.objects.filter(pk__in=list(providers))
+    urns = dict(providers.exclude(urn=None).order_by().values_list("urn", "pk"))
+    return histories_by_urn(urns, on)
+
+
+def histories_by_urn(urns: dict[str, int], on: date) -> dict[int, list[tuple[date, str]]]:
+    """``histories`` for providers already known by URN (``{urn: provider key}``): one query."""
     found: dict[int, list[tuple[date, str]]] = {}
-    rows = (OfstedInspection.objects.filter(inspection_date__lte=on, entry_id__in=providers.exclude(urn=None).values("urn"))
-            .annotate(provider_id=_provider_of_entry()).order_by("inspection_date")
-            .values_list("provider_id", "inspection_date", "overall"))
-    for provider_id, when, overall in rows:
-        found.setdefault(provider_id, []).append((when, overall))
+    if not urns:
+        return found
+    rows = (OfstedInspection.objects.filter(inspection_date__lte=on, entry_id__in=list(urns))
+            .order_by("inspection_date").values_list("entry_id", "inspection_date", "overall"))
+    for urn, when, overall in rows:
+        found.setdefault(urns[urn], []).append((when, overall))
     return found
+
+
+def histories_since(providers: Iterable[int], since: date, on: date) -> dict[int, list[tuple[date, str]]]:
+    """``histories(providers, on)`` cut to what decides a rating on any day from ``since`` to ``on``: each
+    provider's latest inspection on or before ``since``, then every one after it up to ``on``, oldest first (the
+    latest on or before a day from ``since`` on is among them). Two queries."""
+    from placements.among import Among
+    from placements.models import Provider
+
+    then = inspections_for(OuterRef("urn"), since)
+    found: dict[int, list[tuple[date, str]]] = {}
+    urns = {}
+    for pk, urn, when, overall in (Provider.objects.filter(Among("pk", providers)).exclude(urn=None).order_by()
+                                   .annotate(then_date=Subquery(then.values("inspection_date")[:1]),
+                                             then_overall=Subquery(then.values("overall")[:1]))
+                                   .values_list("pk", "urn", "then_date", "then_overall")):
+        urns[urn] = pk
+        if when is not None:
+            found[pk] = [(when, overall)]
+    if urns:
+        for urn, when, overall in (OfstedInspection.objects.filter(Among("entry_id", urns), inspection_date__gt=since,
+                                                                   inspection_date__lte=on)
+                                   .order_by("inspection_date").values_list("entry_id", "inspection_date", "overall")):
+            found.setdefault(urns[urn], []).append((when, overall))
+    return found
+
+
+def rated_on(overall: str, on: date, providers: QuerySet | None = None) -> dict[str, int]:
+    """The providers (of ``providers``, by default every one) whose rating on ``on`` (``latest_rating_subquery``)
+    is ``overall``, as ``{urn: provider key}``: one query, only the providers ever given that judgement by then
+    looked at."""
+    from placements.models import Provider
+
+    given = OfstedInspection.objects.filter(overall=overall, inspection_date__lte=on).values("entry_id")
+    providers = Provider.objects.all() if providers is None else providers
+    return dict(providers.filter(urn__in=given).annotate(rating_then=latest_rating_subquery(on))
+                .filter(rating_then=overall).order_by().values_list("urn", "pk"))
 
 
 def latest_by_provider(providers: Iterable, on: date) -> dict[int, OfstedInspection]:

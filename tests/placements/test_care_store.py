@@ -12,10 +12,11 @@ from placements.care import daily
 from placements.care.store import care_segments_deferred, care_segments_rebuild
 from placements.choices import LegalStatus
 from placements.models import CareSegment, Child, LegalStatusPeriod, Placement
-from tests.factories import make_child, make_placement
+from placements.management.commands import rebuild_care_segments
+from tests.factories import make_child, make_placement, make_provider
 
 pytestmark = pytest.mark.django_db
-FIELDS = ("child_id", "placement_id", "start", "end", "legal_status", "before_records")
+FIELDS = rebuild_care_segments.FIELDS  # every column, what the segments carry of placement and child included
 BASE = date(2023, 1, 1)
 
 
@@ -31,7 +32,8 @@ def rebuilt():
     return rows
 
 
-WRITES = st.lists(st.tuples(st.sampled_from(["add", "end", "delete", "status", "birthday", "period", "move"]),
+WRITES = st.lists(st.tuples(st.sampled_from(["add", "end", "delete", "status", "birthday", "period", "move",
+                                             "category", "provider", "regulated", "ownership"]),
                             st.integers(0, 2), st.integers(0, 400)), min_size=1, max_size=12)
 
 
@@ -41,12 +43,31 @@ def test_after_any_sequence_of_writes_the_segments_are_what_a_rebuild_from_scrat
     with transaction.atomic():
         children = [make_child(case_ref=f"K{n}", date_of_birth=date(2006, 6, 1) + timedelta(days=200 * n))
                     for n in range(3)]
+        providers = [make_provider(name=f"P{n}", urn=f"SCK{n}") for n in range(2)]
         for which, child_number, days in writes:
             child = children[child_number]
             day = BASE + timedelta(days=days)
             placements = list(child.placements.order_by("pk"))
             if which == "add" or not placements:
-                make_placement(child, None, start=day)
+                make_placement(child, providers[days % 2] if days % 3 else None, start=day,
+                               place_provider="PR1" if days % 5 == 0 else "")
+            elif which == "category":
+                placement = placements[-1]
+                placement.category = "unregulated" if placement.category != "unregulated" else "residential"
+                placement.desired_not_met_market = not placement.desired_not_met_market
+                placement.save()
+            elif which == "provider":
+                placement = placements[-1]
+                placement.provider = None if placement.provider_id else providers[days % 2]
+                placement.save()
+            elif which == "regulated":
+                provider = providers[days % 2]
+                provider.regulated = not provider.regulated
+                provider.save()
+            elif which == "ownership":
+                provider = providers[days % 2]
+                provider.ownership = "internal" if provider.ownership == "external" else "external"
+                provider.save()
             elif which == "end":
                 placement = placements[-1]
                 placement.end, placement.reason_ended = placement.start + timedelta(days=1 + days % 90), "other"
@@ -117,3 +138,27 @@ def test_the_command_finds_and_mends_daily_figures_out_of_step(capsys):
     assert "2 changed." in capsys.readouterr().out
     call_command("rebuild_care_segments", "--check")
     assert daily.totals_on(BASE)[()].looked_after == 1
+
+
+def test_the_migrations_fill_of_the_carried_facts_is_what_a_rebuild_gives():
+    """Migration 0024 filled the facts of every segment in one statement (``facts.fill_sql``): the same values as
+    the rebuild works out, whoever the provider and whatever the PLACE_PROVIDER."""
+    from placements.care import facts
+
+    unregistered = make_provider(name="Lodgings", urn=None, regulated=False)
+    council = make_provider(name="Council", urn="SCCOUNCIL", ownership="internal")
+    for n, (provider, place_provider, category) in enumerate([
+            (unregistered, "", "supported_accommodation"), (council, "", "residential"), (None, "PR1", "fostering_internal"),
+            (None, "PR4", "residential"), (None, "PR0", "unregulated"), (None, "", "residential")]):
+        child = make_child(case_ref=f"F{n}", date_of_birth=date(2008, 1, 1) + timedelta(days=n))
+        make_placement(child, provider, start=BASE, place_provider=place_provider, category=category,
+                       desired_not_met_market=n % 2 == 0)
+    kept = maintained()
+    CareSegment.objects.update(child_date_of_birth=None, placement_start=None, placement_category="",
+                               placement_ownership="", placement_unregulated=False,
+                               placement_desired_not_met_market=False, placement_provider=None)
+    with connection.cursor() as cursor:
+        cursor.execute(facts.fill_sql(connection.vendor))
+    assert maintained() == kept
+    assert {row[FIELDS.index("placement_ownership")] for row in kept} == {"internal", "external", ""}
+    assert {row[FIELDS.index("placement_unregulated")] for row in kept} == {True, False}

@@ -219,7 +219,8 @@ def test_the_weekly_trackers_counts_are_the_kept_figures(client, django_user_mod
 
 
 def test_an_ssda903_imports_new_children_are_counted_as_a_rebuild_counts_them():
-    """The import counts its new children's figures from what it wrote (``daily.count_new``), and refreshes the
+    """The import counts its new children's figures and their segments' carried facts from what it wrote
+    (``daily.count_new``, ``facts.carried``), and refreshes the
     children it changed: five years of a third party's return imported in turn (the first year all new children,
     later ones mostly changes), with providers whose ownership is the opposite of the return's PLACE_PROVIDER
     (the provider's record wins), give the rows a rebuild from scratch gives, and the looked-after count of a
@@ -238,6 +239,16 @@ def test_an_ssda903_imports_new_children_are_counted_as_a_rebuild_counts_them():
         assert result.applied, result.errors
     assert DayChange.objects.exists()
     assert daily.summed() == from_scratch()
+    # What the segments carry of their placements, worked out from what the import wrote, as a rebuild reads it.
+    from placements.care.store import care_segments_rebuild
+    from placements.management.commands.rebuild_care_segments import FIELDS
+
+    written = sorted(CareSegment.objects.values_list(*FIELDS))
+    with transaction.atomic():
+        care_segments_rebuild()
+        assert sorted(CareSegment.objects.values_list(*FIELDS)) == written
+        transaction.set_rollback(True)
+    assert CareSegment.objects.filter(placement_provider__urn="9756063", placement_ownership=Ownership.INTERNAL).exists()
     for on in (date(2017, 9, 30), date(2019, 3, 31), date(2021, 12, 31)):
         counted = CareSegment.objects.filter(start__lte=on).exclude(end__lte=on).count()
         assert sum(f.looked_after for f in daily.totals_on(on, by=("team",)).values()) == counted > 0

@@ -10,11 +10,12 @@ insert in the shell) and for the restore of an old backup.
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from placements.care import daily
+from placements.care import daily, facts
 from placements.care.store import care_segments_rebuild
 from placements.models import CareSegment
 
-FIELDS = ("child_id", "placement_id", "start", "end", "legal_status", "before_records")
+#: Every column of a segment but its key, what it carries of its placement and child included.
+FIELDS = ("child_id", "placement_id", "start", "end", "legal_status", "before_records", *facts.FIELDS)
 
 
 def snapshot() -> set[tuple]:
