@@ -52,9 +52,10 @@ class ChildForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Imported children may have no name (SSDA903 holds none); a child entered by hand needs one.
-        self.fields["given_name"].required = True
-        self.fields["family_name"].required = True
+        # A child entered by hand needs a name. A child imported without one (SSDA903 holds none) can have their
+        # team or social worker changed without a name being made up; a name once recorded is not blanked.
+        for name in ("given_name", "family_name"):
+            self.fields[name].required = self.instance.pk is None or bool(getattr(self.instance, name))
 
     def clean_case_ref(self):
         """Case references are one whatever their case: AB12 and ab12 are the same child."""

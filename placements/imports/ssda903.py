@@ -35,7 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from placements import bulk_insert, rules
-from placements.bulk_insert import new
+from placements.bulk_insert import Record, new
 from placements.care.segments import PlacementFacts as SegmentPlacement
 from placements.care import facts as segment_facts
 from placements.care.daily import PlacementCosts
@@ -656,10 +656,35 @@ def _plan_placements(plan, child, groups, existing, providers, changed_episodes)
             if episode.pk is None:
                 episode.placement = placement
             elif episode.placement_id != placement.pk or is_new:
-                episode.placement = placement
+                _move_episode(episode, placement)
                 changed_episodes.setdefault(episode.decom, episode)
     # A placement made from episodes that now belong to other placements is left for a person to check.
     plan.orphaned_placements += len((linked_before & set(by_pk)) - claimed)
+
+
+def _move_episode(episode: Episode, placement) -> None:
+    """Put an episode already stored into ``placement``. A new placement is a plain record (``bulk_insert.new``)
+    that Django's relation will not hold, and has no key until it is written: the episode keeps it aside and
+    takes its key when the episodes are written (``_link_moved_episodes``)."""
+    if isinstance(placement, Record):
+        relation = Episode._meta.get_field("placement")
+        if relation.is_cached(episode):
+            relation.delete_cached_value(episode)
+        episode.placement_id = None
+        episode.__dict__["_new_placement"] = placement
+    else:
+        episode.__dict__.pop("_new_placement", None)
+        episode.placement = placement
+
+
+def _link_moved_episodes(episodes: list[Episode]) -> None:
+    """Each stored episode moved into a new placement takes the key it was given when written."""
+    for episode in episodes:
+        placement = episode.__dict__.pop("_new_placement", None)
+        if placement is not None:
+            if placement.pk is None:
+                raise ValueError(f"Episode of {episode.decom}: its new placement has not been written.")
+            episode.placement_id = placement.pk
 
 
 def _plan_periods(plan, child, episodes, existing) -> None:
@@ -725,6 +750,7 @@ def ssda903_apply(plan: Ssda903Plan, *, progress: Progress = no_progress) -> Imp
                  f"{len(plan.new_episodes):,} episodes and {len(plan.new_periods):,} legal status periods.")
         journal.bulk_update(Child, plan.changed_children, CHILD_FIELDS, batch_size=BATCH)
         journal.bulk_update(Placement, plan.changed_placements, PLACEMENT_FIELDS, batch_size=BATCH)
+        _link_moved_episodes(plan.changed_episodes)
         journal.bulk_update(Episode, plan.changed_episodes, EPISODE_FIELDS, batch_size=BATCH)
         journal.delete(LegalStatusPeriod, plan.removed_period_ids)
         journal.bulk_update(LegalStatusPeriod, plan.changed_periods, ["end", "legal_status"], batch_size=BATCH)

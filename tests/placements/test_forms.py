@@ -192,3 +192,31 @@ def test_a_second_person_saving_over_a_change_they_did_not_see_is_told_and_keeps
     again = client.post(reverse("child_update", args=[child.pk]), {**data, "record_fingerprint": fresh})
     assert again.status_code == 302, again.context["form"].errors
     assert Child.objects.get(pk=child.pk).team == "East"
+
+
+def test_a_child_imported_without_a_name_is_edited_without_one_but_a_recorded_name_is_not_blanked(client, manager):
+    """Found by the load test: a return's children have no names, and changing one's social worker asked for a
+    given name. Their record saves without a name; a child with a name keeps it (blanking it is refused)."""
+    import re
+
+    def fingerprint(child):
+        page = client.get(reverse("child_update", args=[child.pk])).content.decode()
+        return re.search(r'name="record_fingerprint" value="([0-9a-f]+)"', page).group(1)
+
+    imported = make_child(case_ref="903A", given_name="", family_name="")
+    named = make_child(case_ref="NAMED1", given_name="Alex", family_name="Example")
+    client.force_login(manager)
+    data = {"date_of_birth": "2010-06-15", "sex": "M", "legal_status": "C2", "team": "East",
+            "social_worker": "Sam Worker", "given_name": "", "family_name": ""}
+    saved = client.post(reverse("child_update", args=[imported.pk]),
+                        {**data, "case_ref": "903A", "record_fingerprint": fingerprint(imported)})
+    assert saved.status_code == 302, saved.context["form"].errors
+    imported.refresh_from_db()
+    assert (imported.social_worker, imported.given_name, imported.full_name) == ("Sam Worker", "", "903A")
+    page = errors_shown(client.post(reverse("child_update", args=[named.pk]),
+                                    {**data, "case_ref": "NAMED1", "record_fingerprint": fingerprint(named)}))
+    assert 'href="#id_given_name"' in page
+    named.refresh_from_db()
+    assert (named.given_name, named.social_worker) == ("Alex", "")
+    blank_new = errors_shown(client.post(reverse("child_create"), {**CHILD, "given_name": ""}))
+    assert 'href="#id_given_name"' in blank_new and not Child.objects.filter(case_ref="C9001").exists()

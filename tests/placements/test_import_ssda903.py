@@ -422,6 +422,26 @@ def test_an_earlier_return_loaded_later_joins_its_episodes_to_the_placement_they
     assert Placement.objects.count() == 2
 
 
+def test_an_episode_a_later_return_says_began_a_placement_moves_into_that_new_placement():
+    """Found by the load test's imports: a return that makes a stored episode the start of a placement (RNE L
+    last year, P this year) puts it in a new placement, written with the rest; before, planning it failed with
+    a ValueError and the import wrote nothing."""
+    run(header(ONE_CHILD), episodes(episode(decom="01/01/2020", dec="01/03/2020", rec="X1"),
+                                    episode(decom="01/03/2020", rne="L", ls="C1"), name="episodes_2019.csv"))
+    moved = Episode.objects.get(decom=date(2020, 3, 1))
+    assert Placement.objects.count() == 1 and moved.placement.start == date(2020, 1, 1)
+    result = run(header(ONE_CHILD),
+                 episodes(episode(decom="01/01/2020", dec="01/03/2020", rec="X1", change="CREQB"),
+                          episode(decom="01/03/2020", rne="P", ls="C1", place="K2", provider="PR4"),
+                          name="episodes_2020.csv"))
+    assert result.applied
+    moved.refresh_from_db()
+    first, second = Placement.objects.order_by("start")
+    assert (first.start, first.end) == (date(2020, 1, 1), date(2020, 3, 1))
+    assert moved.placement == second and (second.start, second.category) == (date(2020, 3, 1), "residential")
+    assert list(second.episodes.values_list("decom", flat=True)) == [date(2020, 3, 1)]
+
+
 def test_a_placement_whose_episodes_join_another_is_left_and_said():
     run(header(ONE_CHILD), episodes(episode(decom="01/01/2020", dec="01/03/2020", rec="E4A"),
                                     episode(decom="05/03/2020", rne="L"), name="episodes_2019.csv"))
