@@ -7,10 +7,29 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def fill(apps, schema_editor):
-    from placements.care.facts import fill_sql
+#: ``placements.care.facts.fill_sql`` as it stood when this migration was written, frozen here: the live one
+#: follows the facts carried today, which may name columns this migration does not add.
+FILL = """
+    UPDATE placements_caresegment AS s SET
+        child_date_of_birth = c.date_of_birth,
+        placement_start = p.start,
+        placement_category = p.category,
+        placement_ownership = CASE WHEN v.ownership IS NOT NULL AND v.ownership <> '' THEN v.ownership
+            WHEN p.place_provider = 'PR1' THEN 'internal' WHEN p.place_provider = 'PR4' THEN 'external'
+            WHEN p.place_provider = 'PR5' THEN 'external' ELSE '' END,
+        placement_unregulated = (p.category = 'unregulated' OR COALESCE(v.regulated = {false}, {false})),
+        placement_desired_not_met_market = p.desired_not_met_market,
+        placement_provider_id = p.provider_id
+    FROM placements_placement AS p
+    JOIN placements_child AS c ON c.id = p.child_id
+    LEFT JOIN placements_provider AS v ON v.id = p.provider_id
+    WHERE p.id = s.placement_id
+"""
 
-    schema_editor.execute(fill_sql(schema_editor.connection.vendor))
+
+def fill(apps, schema_editor):
+    false = "FALSE" if schema_editor.connection.vendor == "postgresql" else "0"
+    schema_editor.execute(FILL.format(false=false))
 
 
 class Migration(migrations.Migration):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import random
-import re
 from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-from django.template import Context, Template
 
 from placements.demo import demo_authority_build
+from tests.table_html import as_django_tables2_writes_them, squeezed
 
 from placements.care.segments import Segment
 from tracker import charts, dashboard, frames
@@ -70,19 +69,6 @@ def test_no_moves_gives_an_empty_series():
 # --- The numbers tables written directly (item 5) --------------------------------------------------------
 
 
-SLOW_ROWS = Template(
-    '{% for row in table.paginated_rows %}<tr class="govuk-table__row">{% for column, cell in row.items %}'
-    '<td class="govuk-table__cell{% if column.attrs.td.class %} {{ column.attrs.td.class }}{% endif %}">{{ cell }}'
-    '</td>{% endfor %}</tr>{% empty %}<tr class="govuk-table__row"><td class="govuk-table__cell" '
-    'colspan="{{ table.columns|length }}">{{ table.empty_text|default:"Nothing to show." }}</td></tr>{% endfor %}')
-
-
-def as_django_tables2_writes_them(table) -> str:
-    return SLOW_ROWS.render(Context({"table": table}))
-
-
-def squeezed(html: str) -> str:
-    return re.sub(r">\s+<", "><", str(html)).strip()
 
 
 def test_a_chart_table_is_written_as_django_tables2_writes_it():

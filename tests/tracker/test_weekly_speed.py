@@ -7,7 +7,6 @@ import re
 from datetime import date
 
 import pytest
-from django.template import Context, Template
 from django.test import RequestFactory
 from django_tables2 import RequestConfig
 
@@ -17,22 +16,10 @@ from tests.factories import make_child, make_placement, make_provider
 from tracker import exports, selectors
 from tracker.tables import WeeklyPlacementTable
 from tracker.views import paginate
+from tests.table_html import as_django_tables2_writes_them, squeezed
 
 pytestmark = pytest.mark.django_db
 
-SLOW_ROWS = Template(
-    '{% for row in table.paginated_rows %}<tr class="govuk-table__row">{% for column, cell in row.items %}'
-    '<td class="govuk-table__cell{% if column.attrs.td.class %} {{ column.attrs.td.class }}{% endif %}">{{ cell }}'
-    '</td>{% endfor %}</tr>{% empty %}<tr class="govuk-table__row"><td class="govuk-table__cell" '
-    'colspan="{{ table.columns|length }}">{{ table.empty_text|default:"Nothing to show." }}</td></tr>{% endfor %}')
-
-
-def as_django_tables2_writes_them(table) -> str:
-    return SLOW_ROWS.render(Context({"table": table}))
-
-
-def squeezed(html: str) -> str:
-    return re.sub(r">\s+<", "><", str(html)).strip()
 
 
 SUNDAY = date(2026, 11, 22)
