@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from placements import rules as placement_rules
 from placements.among import Among
@@ -374,21 +374,21 @@ def consolidation_figures(today: date, years: int = 3) -> list[ConsolidationFigu
 
 def _count_outcomes(periods: list[ConsolidationFigure], meetings: QuerySet[ConsolidationMeeting]
                     ) -> list[ConsolidationFigure]:
-    """Each meeting's outcome counted in the periods holding its date: one query."""
+    """Each meeting's outcome counted in the periods holding its date (periods may overlap: quarters and years):
+    one query of counts, not a row a meeting (a region has tens of thousands)."""
     if not periods:
         return periods
     earliest = min(period.start for period in periods)
     latest = max(period.end for period in periods)
-    rows = meetings.filter(date__range=(earliest, latest)).values_list("date", "outcome")
-    for when, outcome in rows:
-        for period in periods:
-            if period.start <= when <= period.end:
-                if outcome == ConsolidationOutcome.MAINTAINED:
-                    period.maintained += 1
-                elif outcome == ConsolidationOutcome.ENDED:
-                    period.ended += 1
-                else:
-                    period.pending += 1
+    maintained, ended = ConsolidationOutcome.MAINTAINED, ConsolidationOutcome.ENDED
+    kinds = {"maintained": Q(outcome=maintained), "ended": Q(outcome=ended),
+             "pending": ~Q(outcome__in=[maintained, ended])}
+    counts = meetings.filter(date__range=(earliest, latest)).aggregate(**{
+        f"{kind}_{index}": Count("pk", filter=condition & Q(date__range=(period.start, period.end)))
+        for index, period in enumerate(periods) for kind, condition in kinds.items()})
+    for index, period in enumerate(periods):
+        for kind in kinds:
+            setattr(period, kind, getattr(period, kind) + (counts[f"{kind}_{index}"] or 0))
     return periods
 
 

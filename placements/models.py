@@ -470,6 +470,9 @@ class CareSegment(models.Model):
     placement_desired_not_met_market = models.BooleanField(default=False, db_default=False)
     placement_provider = models.ForeignKey(Provider, on_delete=models.DO_NOTHING, null=True, blank=True,
                                            related_name="+", db_index=False, db_constraint=False)
+    placement_place_code = models.CharField(max_length=4, blank=True, db_default="")
+    begins_with_move = models.BooleanField(default=False, db_default=False,
+                                           help_text="Rule T: the child moved into this placement on the first day.")
 
     class Meta:
         ordering = ["child", "start"]
@@ -481,6 +484,8 @@ class CareSegment(models.Model):
             models.Index(fields=["start", "end"]),
             models.Index(fields=["end"]),
             models.Index(fields=["placement"], name="segment_placement_idx"),
+            # A year's moves by child (the dashboard's children with 2 or more moves) without a year's segments.
+            models.Index(fields=["start", "child"], condition=Q(begins_with_move=True), name="segment_move_idx"),
         ]
 
     def __str__(self) -> str:

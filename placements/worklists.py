@@ -275,7 +275,7 @@ def budget_forecast(on: date) -> list:
 
     fy_start, _ = rules.financial_year(on)
     reach_back = min(fy_start, on - timedelta(weeks=13))
-    return dashboard.forecast(on, frames.cost_line_frame(reach_back, on), frames.placement_frame(reach_back, on))
+    return dashboard.forecast(on, frames.cost_line_frame(reach_back, on))
 
 
 def manager_worklist(as_at: date) -> ManagerWorklist:

@@ -7,24 +7,22 @@ pandas over one query's rows where it is a time series.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-import numpy as np
 import pandas as pd
-from django.db.models import Avg, Count, DateField, DecimalField, F, Q, Sum, Value
+from django.db.models import DateField, DecimalField, F, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
 from django.urls import reverse
 
 from placements import rules
 from placements import selectors as placement_selectors
 from placements.care import daily
-from placements.choices import CommissioningRoute, CostAvoidanceSource, CostKind, Ownership, PlacementCategory
+from placements.choices import CostAvoidanceSource, Ownership, PlacementCategory
 from placements.models import AuthoritySettings, CostAvoidance, CostLine
 from tracker import frames
 from tracker.models import Budget
-from tracker.rules import TEMPORARY_PLACE_CODES
 
 FEE_CATEGORIES = [PlacementCategory.RESIDENTIAL, PlacementCategory.FOSTERING_IFA,
                   PlacementCategory.SUPPORTED_ACCOMMODATION]
@@ -39,69 +37,83 @@ def category_label(value: str) -> str:
 
 # --- Demand ------------------------------------------------------------------------------
 
-
-def _month_end_masks(frame: pd.DataFrame, months: list[date]):
-    """For each month's end, the rows that make their child looked after that day (``looked_after_mask``),
-    on plain arrays: a region's 300,000 rows, three dozen months. One row per child looked after."""
-    start = frame["start"].to_numpy(dtype="datetime64[ns]")
-    until = frame["looked_after_until"].to_numpy(dtype="datetime64[ns]")
-    for month_end in months:
-        day = np.datetime64(month_end, "ns")
-        yield month_end, (start <= day) & (until > day)
+#: What the monthly charts read of the daily figures (``placements.care.daily.levels``).
+MONTHLY = ("looked_after", "starts", "ceases", "entered", "left")
 
 
-def demand_by_month(frame: pd.DataFrame, months: list[date], spells: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Looked after at each month's end, starts and ceases in the month, and the rate per 10,000 (rule D).
-    ``spells``: ``frames.care_periods(frame)`` if the caller has it already."""
-    spells = frames.care_periods(frame) if spells is None else spells
+def month_days(months: list[date]) -> list[date]:
+    """Each month's end and the day before the month began: a level is read on the first, and an event count is
+    the difference of the two."""
+    return [day for month_end in months
+            for day in (month_end, date(month_end.year, month_end.month, 1) - timedelta(days=1))]
+
+
+def monthly_figures(months: list[date], measures=MONTHLY, by=("category", "ownership")) -> dict:
+    """The daily figures the monthly charts read, on ``month_days``: one query."""
+    return daily.levels(month_days(months), measures, by)
+
+
+def _total(figures: dict[tuple, dict], measure: str, keep=None) -> int:
+    """A measure summed over the groups ``keep`` accepts (every group when None)."""
+    return sum(values.get(measure, 0) for group, values in figures.items() if keep is None or keep(group))
+
+
+def _in_month(figures: dict, month_end: date, measure: str, keep=None) -> int:
+    """An event's count in the month to ``month_end`` (``month_days``)."""
+    before = date(month_end.year, month_end.month, 1) - timedelta(days=1)
+    return _total(figures[month_end], measure, keep) - _total(figures[before], measure, keep)
+
+
+def demand_by_month(months: list[date], category: str = "", figures: dict | None = None) -> pd.DataFrame:
+    """Looked after at each month's end, starts and ceases in the month (rule T; with a category, runs of days
+    looked after in placements of it begun and ended), and the rate per 10,000 (rule D). From the daily figures
+    (``figures``: ``monthly_figures(months)`` if the caller has it already)."""
+    figures = monthly_figures(months) if figures is None else figures
     population = AuthoritySettings.current().child_population
-    children = frame["child_id"].to_numpy()
-    # A spell already running when the records began did not start then (placements.care).
-    spell_starts = np.sort(spells.loc[~spells["before_records"].astype(bool), "start"].to_numpy(dtype="datetime64[ns]"))
-    spell_ends = np.sort(spells["end"].to_numpy(dtype="datetime64[ns]"))
+    keep = (lambda group: group[0] == category) if category else None
+    began, ended = ("entered", "left") if category else ("starts", "ceases")
     rows = []
-    for month_end, mask in _month_end_masks(frame, months):
-        first, last = np.datetime64(date(month_end.year, month_end.month, 1), "ns"), np.datetime64(month_end, "ns")
-        looked_after = len(pd.unique(children[mask]))
+    for month_end in months:
+        looked_after = _total(figures[month_end], "looked_after", keep)
         rows.append({
             "month": month_end, "looked_after": looked_after,
-            "starts": _between(spell_starts, first, last), "ceases": _between(spell_ends, first, last),
+            "starts": _in_month(figures, month_end, began, keep), "ceases": _in_month(figures, month_end, ended, keep),
             "rate_per_10000": round(looked_after / population * 10_000, 1) if population else None,
             "population": population,
         })
     return pd.DataFrame(rows, columns=["month", "looked_after", "starts", "ceases", "rate_per_10000", "population"])
 
 
-def _between(ordered: np.ndarray, first: np.datetime64, last: np.datetime64) -> int:
-    """How many of the sorted days fall from ``first`` to ``last``, both included."""
-    return int(np.searchsorted(ordered, last, side="right") - np.searchsorted(ordered, first, side="left"))
-
-
-def mix_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
+def mix_by_month(months: list[date], category: str = "", figures: dict | None = None) -> pd.DataFrame:
     """Children by the category of the placement they are in at each month's end (one each), and the
-    residential share of them."""
-    codes = {category: index for index, category in enumerate(PlacementCategory.values)}
-    category_codes = frame["category"].map(codes).fillna(len(codes)).to_numpy(dtype=int)
+    residential share of them; with a category, only its children."""
+    figures = monthly_figures(months) if figures is None else figures
+    keep = (lambda group: group[0] == category) if category else None
     rows = []
-    for month_end, mask in _month_end_masks(frame, months):
-        counts = np.bincount(category_codes[mask], minlength=len(codes) + 1)
-        total = int(mask.sum())
-        row = {"month": month_end, **{category_label(c): int(counts[codes[c]]) for c in PlacementCategory.values}}
-        residential = counts[codes[PlacementCategory.RESIDENTIAL]]
+    for month_end in months:
+        on = figures[month_end]
+        row = {"month": month_end}
+        for value in PlacementCategory.values:
+            counted = not category or value == category
+            row[category_label(value)] = _total(on, "looked_after", lambda group: group[0] == value) if counted else 0
+        total = _total(on, "looked_after", keep)
+        residential = row[category_label(PlacementCategory.RESIDENTIAL)]
         row["residential_share"] = round(residential / total * 100, 1) if total else None
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def ownership_by_month(frame: pd.DataFrame, months: list[date]) -> pd.DataFrame:
+def ownership_by_month(months: list[date], category: str = "", figures: dict | None = None) -> pd.DataFrame:
     """Children in internal and external placements at each month's end: the provider's ownership, else the
     SSDA903 PLACE_PROVIDER (``rules.placement_ownership``); the rest (parents, other councils) in neither."""
-    internal = (frame["ownership"] == Ownership.INTERNAL).to_numpy(dtype=bool)
-    external = (frame["ownership"] == Ownership.EXTERNAL).to_numpy(dtype=bool)
+    figures = monthly_figures(months) if figures is None else figures
     rows = []
-    for month_end, mask in _month_end_masks(frame, months):
-        rows.append({"month": month_end, "internal": int((internal & mask).sum()),
-                     "external": int((external & mask).sum()), "neither": int((mask & ~internal & ~external).sum())})
+    for month_end in months:
+        on = {group: values for group, values in figures[month_end].items() if not category or group[0] == category}
+        internal = _total(on, "looked_after", lambda group: group[1] == Ownership.INTERNAL)
+        external = _total(on, "looked_after", lambda group: group[1] == Ownership.EXTERNAL)
+        rows.append({"month": month_end, "internal": internal, "external": external,
+                     "neither": _total(on, "looked_after") - internal - external})
     return pd.DataFrame(rows, columns=["month", "internal", "external", "neither"])
 
 
@@ -119,47 +131,37 @@ def fostering_cost_gap(on: date) -> dict:
     return {"internal_weekly": internal, "external_weekly": external, "annual_gap": gap}
 
 
+FEES = ("looked_after", "framework", "core_framework_lines", "core_framework_pence", "core_spot_lines",
+        "core_spot_pence")
+
+
 def fees_and_framework_share(on: date, categories: list[str] | None = None) -> pd.DataFrame:
     """The paper's table (paragraph 67): average weekly core fee on framework and spot by category, and the
-    share of external placements that are on a framework (paragraphs 64-66). Two queries."""
+    share of external placements that are on a framework (paragraphs 64-66), of the placements the children
+    looked after on the day are in. From the daily figures (``placements.care.child_measures``)."""
     categories = categories or FEE_CATEGORIES
-    # Grouped by ownership and the external groups kept, rather than filtered on ownership in SQL: PostgreSQL
-    # cannot estimate a filter on the ownership CASE, guesses a few hundred rows, and then tests every
-    # placement of the category ever made against the day's segments (seconds at a region's size).
-    open_now = placement_selectors.looked_after_placements(on).filter(category__in=categories)
-    counts = {
-        row["category"]: row
-        for row in open_now.annotate(ownership=placement_selectors.placement_ownership()).order_by()
-        .values("category", "ownership").annotate(
-            placements=Count("pk"), framework=Count("pk", filter=Q(route=CommissioningRoute.FRAMEWORK)))
-        if row["ownership"] == Ownership.EXTERNAL
-    }
-    fees = (
-        CostLine.objects.filter(placement_selectors.in_force(on), kind=CostKind.CORE,
-                                placement_id__in=placement_selectors.looked_after_placement_keys(on),
-                                placement__category__in=categories)
-        .annotate(ownership=placement_selectors.placement_ownership("placement__")).order_by()
-        .values_list("placement__category", "placement__route", "ownership").annotate(average=Avg("weekly_amount"))
-    )
-    average = {(category, route): value for category, route, ownership, value in fees
-               if ownership == Ownership.EXTERNAL}
+    external = {group[0]: values for group, values in daily.levels([on], FEES, by=("category", "ownership"))[on].items()
+                if group[1] == Ownership.EXTERNAL}
     rows = []
     for category in categories:
-        count = counts.get(category, {"placements": 0, "framework": 0})
-        share = rules.share(count["framework"], count["placements"])
+        figures = external.get(category, {})
+        placements, framework = figures.get("looked_after", 0), figures.get("framework", 0)
+        share = rules.share(framework, placements)
         rows.append({
             "category": category_label(category),
-            "framework_fee": _round(average.get((category, CommissioningRoute.FRAMEWORK))),
-            "spot_fee": _round(average.get((category, CommissioningRoute.SPOT))),
-            "external_placements": count["placements"],
-            "on_framework": count["framework"],
+            "framework_fee": _average_fee(figures, "framework"),
+            "spot_fee": _average_fee(figures, "spot"),
+            "external_placements": placements,
+            "on_framework": framework,
             "framework_share": round(float(share), 1) if share is not None else None,
         })
     return pd.DataFrame(rows)
 
 
-def _round(value) -> float | None:
-    return round(float(value), 2) if value is not None else None
+def _average_fee(figures: dict, route: str) -> float | None:
+    """The average weekly amount of the core fee lines in force (pounds), None with none."""
+    lines = figures.get(f"core_{route}_lines", 0)
+    return round(figures.get(f"core_{route}_pence", 0) / lines / 100, 2) if lines else None
 
 
 # --- Spend -------------------------------------------------------------------------------
@@ -196,19 +198,7 @@ def spend_by_category_per_year(lines: pd.DataFrame, first: date, last: date) -> 
 
 # --- Stability (DfE's measures) -----------------------------------------------------------
 
-
-def _counted(frame: pd.DataFrame) -> pd.DataFrame:
-    """Looked-after days that count towards placement numbers: not in temporary placements (T0-T4)."""
-    return frame.loc[~frame["place_code"].isin(list(TEMPORARY_PLACE_CODES))
-                     & (frame["start"] < frame["looked_after_until"])]
-
-
-def placements_in_window(frame: pd.DataFrame, first_day: date, last_day: date) -> pd.Series:
-    """Per child, the placements they were looked after in on at least one day from ``first_day`` to ``last_day``."""
-    counted = _counted(frame)
-    overlapping = (counted["start"] <= pd.Timestamp(last_day)) & (counted["looked_after_until"] > pd.Timestamp(first_day))
-    # Each (child, placement) once, then counted by child: a tenth of groupby's nunique at a region's size.
-    return counted.loc[overlapping, ["child_id", "pk"]].drop_duplicates()["child_id"].value_counts(sort=False)
+STABILITY = ("looked_after", "three_in_year", "long_term", "three_in_two_years", "under_16_long", "same_placement")
 
 
 @dataclass
@@ -216,71 +206,34 @@ class StabilityMeasure:
     label: str
     numerator: int
     denominator: int
-    children: list[int] = field(default_factory=list)
 
     @property
     def percent(self) -> float | None:
         return round(self.numerator / self.denominator * 100, 1) if self.denominator else None
 
 
-def stability(frame: pd.DataFrame, on: date, spells: pd.DataFrame | None = None) -> list[StabilityMeasure]:
-    """DfE's three placement stability measures as at ``on`` (the frame must reach 30 months back).
-    ``spells``: ``frames.care_periods(frame)`` if the caller has it already.
+def stability(on: date) -> list[StabilityMeasure]:
+    """DfE's three placement stability measures as at ``on``, for every child looked after that day, from the
+    daily figures (``placements.care.child_measures`` defines them)."""
+    figures = daily.levels([on], STABILITY)[on].get((), {})
 
-    Whole columns at once: a region has 100,000 children looked after on the day."""
-    looked_after = frame.loc[frames.looked_after_mask(frame, on)]
-    children_now = pd.Index(looked_after["child_id"].unique())
-    spells = frames.care_periods(frame) if spells is None else spells
-    current_spell_start = spells.loc[(spells["start"] <= pd.Timestamp(on)) & (spells["end"] > pd.Timestamp(on))] \
-        .groupby("child_id")["start"].min()
-    # Each child looked after now: when their current spell in care began (NaT if none covers the day).
-    spell_start_now = current_spell_start.reindex(children_now)
+    def count(measure: str) -> int:
+        return figures.get(measure, 0)
 
-    year_ago = rules.add_months(on, -12)
-    in_year = placements_in_window(frame, year_ago + timedelta(days=1), on).reindex(children_now, fill_value=0)
-    three_in_year = sorted(children_now[in_year.to_numpy() >= 3].tolist())
-
-    two_years_ago = rules.add_months(on, -24)
-    long_term = children_now[(spell_start_now <= pd.Timestamp(two_years_ago)).to_numpy()]
-    in_two_years = placements_in_window(frame, two_years_ago + timedelta(days=1), on).reindex(long_term, fill_value=0)
-    three_in_two_years = sorted(long_term[in_two_years.to_numpy() >= 3].tolist())
-
-    thirty_months_ago = pd.Timestamp(rules.add_months(on, -30))
-    under_16_cutoff = rules.born_on_or_before_to_be(16, on)
-    # The row covering the day, by child (one each: ``placements.care``; were there two, the later start).
-    current = looked_after.sort_values("start").drop_duplicates("child_id", keep="last").set_index("child_id")
-    under_16 = (current["date_of_birth"] > under_16_cutoff).to_numpy(dtype=bool)
-    long_in_care = (current_spell_start.reindex(current.index) <= thirty_months_ago).to_numpy()
-    under_16_long = current.loc[under_16 & long_in_care]
-    same_placement = sorted(under_16_long.index[under_16_long["placement_start"] <= pd.Timestamp(two_years_ago)].tolist())
     return [
         StabilityMeasure("Looked after with 3 or more placements in the last 12 months",
-                         len(three_in_year), len(children_now), three_in_year),
+                         count("three_in_year"), count("looked_after")),
         StabilityMeasure("Looked after 2 years or more, with 3 or more placements in those 2 years",
-                         len(three_in_two_years), len(long_term), three_in_two_years),
+                         count("three_in_two_years"), count("long_term")),
         StabilityMeasure("Under 16, looked after 2½ years or more, in the same placement for 2 years or more",
-                         len(same_placement), len(under_16_long), same_placement),
+                         count("same_placement"), count("under_16_long")),
     ]
 
 
-def moves_in_window(frame: pd.DataFrame, first_day: date, last_day: date) -> pd.Series:
-    """Moves per child in the window: rule T's moves (``tracker.rules.care_events``, as the weekly tracker counts
-    them) on whole columns at once. A move is a segment beginning in the window on the day the child's
-    previous segment ended, in another placement, neither of them temporary (T0-T4); segments of a child never
-    overlap, so at most one segment ends on any day. Children with none are left out."""
-    start = frame["start"]
-    beginning = frame.loc[start.between(pd.Timestamp(first_day), pd.Timestamp(last_day)), ["child_id", "pk", "start"]]
-    ended = frame.loc[frame["end"] != frames.FAR_FUTURE, ["child_id", "pk", "end"]]
-    pairs = beginning.merge(ended, left_on=["child_id", "start"], right_on=["child_id", "end"],
-                            suffixes=("", "_before"))
-    temporary = frame.loc[frame["place_code"].isin(list(TEMPORARY_PLACE_CODES)), "pk"].unique()
-    moved = pairs.loc[(pairs["pk"] != pairs["pk_before"]) & ~pairs["pk"].isin(temporary)
-                      & ~pairs["pk_before"].isin(temporary)]
-    counts = moved.groupby("child_id").size()
-    return pd.Series({int(child): int(count) for child, count in counts.items()}, dtype="int64")
-
-
 # --- Budget and forecast (rule C4) ---------------------------------------------------------
+
+
+NEW_DEMAND = ("new_placements", "placements_ended", "new_costed", "new_first_cost")
 
 
 @dataclass
@@ -304,17 +257,18 @@ class ForecastRow:
         return round(self.variance / self.budget * 100, 1) if self.budget else None
 
 
-def forecast(on: date, lines: pd.DataFrame, frame: pd.DataFrame) -> list[ForecastRow]:
+def forecast(on: date, lines: pd.DataFrame) -> list[ForecastRow]:
     """Rule C4 for the financial year holding ``on``, by category, with a total row last.
 
     - spent: rule C2 from 1 April to ``on``;
     - committed: each placement open on ``on`` at its weekly cost that day, from the next day to the
       earlier of its planned end and 31 March;
-    - new demand: average weekly net starts in the category over the last 12 weeks (placements starting
-      in it minus placements ending in it) times the average weekly cost of a placement of that category
-      started in those weeks, for new placements arriving evenly from tomorrow to 31 March.
+    - new demand: average weekly net starts in the category over the last 12 weeks (new placements in it, as
+      ``tracker.selectors.new_placements`` counts them, minus placements whose looked-after days ended) times
+      the average weekly cost on their first day of the placements of that category begun in those weeks (of
+      those with a cost line then), for new placements arriving evenly from tomorrow to 31 March.
 
-    ``lines`` and ``frame`` must cover the financial year and the 12 weeks before ``on``.
+    ``lines`` must cover the financial year.
     """
     fy_start, fy_end = rules.financial_year(on)
     spent = frames.spend_by_period(lines, [(fy_start, on)], by="category")
@@ -333,24 +287,22 @@ def forecast(on: date, lines: pd.DataFrame, frame: pd.DataFrame) -> list[Forecas
     )
     committed_by = {category: float(total.quantize(rules.PENNY)) / 7 for category, total in committed}
 
-    twelve_weeks_ago = pd.Timestamp(on - timedelta(weeks=12))
-    # Each placement's looked-after days, from its segments: first day and the day after the last.
-    by_placement = frame.groupby("pk").agg(category=("category", "first"), start=("start", "min"),
-                                           placement_start=("placement_start", "first"),
-                                           looked_after_until=("looked_after_until", "max")).reset_index()
-    started = by_placement.loc[(by_placement["start"] > twelve_weeks_ago) & (by_placement["start"] <= pd.Timestamp(on))
-                               & (by_placement["start"] == by_placement["placement_start"])]
-    ended = by_placement.loc[(by_placement["looked_after_until"] > twelve_weeks_ago)
-                             & (by_placement["looked_after_until"] <= pd.Timestamp(on))]
-    new_cost = _average_new_weekly_cost(dict(zip(started["pk"].tolist(), zip(
-        started["category"].tolist(), [day.date() for day in started["placement_start"]]))))
+    # New demand: placements begun and placements whose looked-after days ended in the 12 weeks, and the first
+    # day's weekly cost of those begun, from the daily figures (``placements.care.child_measures``).
+    twelve_weeks_ago = on - timedelta(weeks=12)
+    counts = daily.levels([twelve_weeks_ago, on], NEW_DEMAND, by=("category",))
     remaining = (fy_end - on).days
     demand_by: dict[str, float] = {}
     for category in PlacementCategory.values:
-        weekly_net = ((started["category"] == category).sum() - (ended["category"] == category).sum()) / 12
+        began = counts[on].get((category,), {})
+        before = counts[twelve_weeks_ago].get((category,), {})
+        in_weeks = {measure: began.get(measure, 0) - before.get(measure, 0) for measure in NEW_DEMAND}
+        weekly_net = (in_weeks["new_placements"] - in_weeks["placements_ended"]) / 12
+        costed = in_weeks["new_costed"]
+        new_cost = in_weeks["new_first_cost"] / 100 / costed if costed else 0.0
         per_day = weekly_net / 7
         # Arrivals on days 1..R each cost until 31 March: sum of (R - t + 1) days = R(R+1)/2 placement-days.
-        demand_by[category] = float(per_day * new_cost.get(category, 0.0) / 7 * remaining * (remaining + 1) / 2)
+        demand_by[category] = float(per_day * new_cost / 7 * remaining * (remaining + 1) / 2)
 
     budgets = dict(Budget.objects.filter(financial_year=fy_start.year).values_list("category", "amount"))
     rows = []
@@ -364,24 +316,6 @@ def forecast(on: date, lines: pd.DataFrame, frame: pd.DataFrame) -> list[Forecas
     rows.append(ForecastRow("All placements", sum(r.spent for r in rows), sum(r.committed for r in rows),
                             sum(r.new_demand for r in rows), total_budget))
     return rows
-
-
-def _average_new_weekly_cost(placements: dict[int, tuple[str, date]]) -> dict[str, float]:
-    """Average weekly cost (C1 on its first day) of the given placements (key: category and start, as the
-    frame has them), by category. One query, of the cost lines alone (joining the placements again took a
-    region's dashboard 0.7 s)."""
-    lines = CostLine.objects.filter(placement_id__in=list(placements)).values_list(
-        "placement_id", "weekly_amount", "date_from", "date_to")
-    first_day_cost: dict[int, tuple[str, float]] = {}
-    for pk, amount, date_from, date_to in lines:
-        category, start = placements[pk]
-        if rules.cost_line_in_force(date_from, date_to, start):
-            previous = first_day_cost.get(pk, (category, 0.0))[1]
-            first_day_cost[pk] = (category, previous + float(amount))
-    totals: dict[str, list[float]] = {}
-    for category, cost in first_day_cost.values():
-        totals.setdefault(category, []).append(cost)
-    return {category: sum(costs) / len(costs) for category, costs in totals.items()}
 
 
 # --- Cost avoidance, consolidation and where new placements come from (paper 002, 76-84) ----------
@@ -436,27 +370,23 @@ NO_TEAM = "Team not recorded"
 
 def new_placements_by_team(months: list[date], category: str = "") -> pd.DataFrame:
     """New placements begun in each month by the child's originating social work team (paragraph 81): the
-    placements ``tracker.selectors.new_placements`` counts (as the residential tracker does), counted in
-    SQL by month and team, one query. The teams with the most new placements in the period each have a
-    column (most first), the rest one column together; ``total`` is every team's."""
-    from tracker import selectors
-
+    placements ``tracker.selectors.new_placements`` counts (as the residential tracker does), from the daily
+    figures by team (``placements.care.child_measures``), one query. The teams with the most new placements in
+    the period each have a column (most first), the rest one column together; ``total`` is every team's."""
     if not months:
         return pd.DataFrame(columns=["month", "total"])
-    first, last = _month_range(months)
-    placements = selectors.new_placements(first, last)
-    if category:
-        placements = placements.filter(category=category)
-    counts = (placements.annotate(month=TruncMonth("start")).order_by().values_list("month", "child__team")
-              .annotate(placements=Count("pk")))
+    figures = monthly_figures(months, ("new_placements",), by=("team", "category"))
     by_team: dict[str, dict[date, int]] = {}
-    for month, team, number in counts:
-        month_end = _month_end_of(month, months)
-        if month_end is None:
-            continue
-        team = (team or "").strip() or NO_TEAM
-        by_team.setdefault(team, {}).setdefault(month_end, 0)
-        by_team[team][month_end] += number
+    for month_end in months:
+        in_month: dict[str, int] = {}
+        for day, sign in ((month_end, 1), (month_days([month_end])[1], -1)):
+            for (team, group_category), values in figures[day].items():
+                if not category or group_category == category:
+                    name = (team or "").strip() or NO_TEAM
+                    in_month[name] = in_month.get(name, 0) + sign * values.get("new_placements", 0)
+        for name, number in in_month.items():
+            if number:
+                by_team.setdefault(name, {})[month_end] = number
     ranked = sorted(by_team, key=lambda team: (-sum(by_team[team].values()), team))
     drawn = ranked if len(ranked) <= TEAMS_DRAWN else ranked[:TEAMS_DRAWN - 1]
     rows = []
@@ -499,35 +429,32 @@ class DashboardFigures:
 
 
 def dashboard_figures(first: date, last: date, category: str = "") -> DashboardFigures:
-    """Every chart, the stability measures and the children with 2 or more moves, as at ``last``."""
+    """Every chart, the stability measures and the children with 2 or more moves, as at ``last``. Read from the
+    daily figures and a few indexed statements, not from every child's segments (issue 17)."""
     from placements.models import Child
     from tracker import charts, selectors
 
     on = last
     fy_start, _ = rules.financial_year(on)
-    reach_back = min(first, rules.add_months(on, -31), fy_start - timedelta(weeks=13))
-    frame = frames.placement_frame(reach_back, last, category)
-    everyone = frames.placement_frame(reach_back, last) if category else frame
-    lines = frames.cost_line_frame(reach_back, last, category)
+    lines = frames.cost_line_frame(min(first, fy_start), last, category)
     # Monthly charts show whole months: a month with one day in it is left out (frames.whole_month_ends).
     months, partial = frames.whole_month_ends(first, last)
+    monthly = monthly_figures(months)
 
     fee_categories = [category] if category in FEE_CATEGORIES else FEE_CATEGORIES
     fees = fees_and_framework_share(on, fee_categories)
     years = financial_years(first, last)
     new_residential = selectors.new_residential(
         [(rules.financial_year_label(start.year), start, end) for start, end in years])
-    forecast_rows = forecast(on, lines, frame)
+    forecast_rows = forecast(on, lines)
     if category:
         label = category_label(category)
         forecast_rows = [row for row in forecast_rows if row.category == label] or forecast_rows[-1:]
 
-    spells = frames.care_periods(frame)
-    everyone_spells = frames.care_periods(everyone) if category else spells
     chart_list = [
-        charts.demand_chart(demand_by_month(frame, months, spells), partial),
-        charts.mix_chart(mix_by_month(frame, months), partial),
-        charts.ownership_chart(ownership_by_month(frame, months), fostering_cost_gap(on), partial),
+        charts.demand_chart(demand_by_month(months, category, monthly), partial),
+        charts.mix_chart(mix_by_month(months, category, monthly), partial),
+        charts.ownership_chart(ownership_by_month(months, category, monthly), fostering_cost_gap(on), partial),
         charts.fees_chart(fees),
         charts.framework_share_chart(fees),
         charts.spend_trend_chart(weekly_spend(lines, first, last)),
@@ -538,12 +465,10 @@ def dashboard_figures(first: date, last: date, category: str = "") -> DashboardF
         charts.consolidation_chart(consolidation_by_quarter(first, last, category)),
         charts.team_trend_chart(new_placements_by_team(months, category), partial),
     ]
-    measures = stability(everyone, on, everyone_spells)
-    year_ago = rules.add_months(on, -12)
-    moves = moves_in_window(everyone, year_ago + timedelta(days=1), on)
-    unsettled_ids = [child_id for child_id, count in moves.items() if count >= 2]
-    rows = Child.objects.filter(pk__in=unsettled_ids).values_list("pk", "given_name", "family_name", "case_ref")
+    measures = stability(on)
+    moves = selectors.moves_by_child(rules.add_months(on, -12) + timedelta(days=1), on, at_least=2)
+    rows = Child.objects.filter(pk__in=list(moves)).values_list("pk", "given_name", "family_name", "case_ref")
     # Most moves first, then as children are listed (family name, given name, case reference).
-    unsettled = [Unsettled(pk, Child.name_of(given, family, case_ref), case_ref, int(moves[pk]))
+    unsettled = [Unsettled(pk, Child.name_of(given, family, case_ref), case_ref, moves[pk])
                  for pk, given, family, case_ref in sorted(rows, key=lambda row: (-moves[row[0]], *row[2:0:-1], row[3]))]
     return DashboardFigures(charts=chart_list, measures=measures, unsettled=unsettled)

@@ -38,14 +38,14 @@ def placement_frame(period_start: date, period_end: date, category: str = "") ->
     rows on a day counts children. Rows are in (child key, start) order, put in order here: the segments' own
     order (by the child's name) made PostgreSQL sort a region's 300,000 rows on disk, over half the read.
 
-    The child's birth date and the placement's start, category and ownership are what the segment carries
-    (``placements.care.facts``): only the place code is read from the placement."""
+    The child's birth date and the placement's start, category, ownership and place code are what the segment
+    carries (``placements.care.facts``): no join."""
     query = CareSegment.objects.filter(start__lte=period_end).filter(Q(end__isnull=True) | Q(end__gt=period_start))
     if category:
         query = query.filter(placement_category=category)
     rows = query.order_by().values_list("placement_id", "child_id", "child_date_of_birth", "start", "end",
                                         "before_records", "placement_category", "placement_ownership",
-                                        "placement__place_code", "placement_start")
+                                        "placement_place_code", "placement_start")
     frame = pd.DataFrame.from_records(list(rows), columns=PLACEMENT_COLUMNS)
     if frame.empty:
         frame = pd.DataFrame({column: pd.Series(dtype="object") for column in PLACEMENT_COLUMNS})
@@ -56,36 +56,6 @@ def placement_frame(period_start: date, period_end: date, category: str = "") ->
     frame["looked_after_until"] = frame["end"]
     frame["counts"] = True  # every segment is a day looked after
     return frame.sort_values(["child_id", "start"], kind="stable", ignore_index=True)
-
-
-def looked_after_mask(frame: pd.DataFrame, on: date) -> pd.Series:
-    """Rows that make their child looked after on ``on`` (the segment covering the day)."""
-    day = pd.Timestamp(on)
-    return (frame["start"] <= day) & (frame["looked_after_until"] > day)
-
-
-def care_periods(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each child's continuous spells of being looked after: [start, end) with no day between, and whether the
-    spell was already running when the records began (its first day is then not a start)."""
-    spells = frame.loc[frame["start"] < frame["looked_after_until"],
-                       ["child_id", "start", "looked_after_until", "before_records"]].sort_values(["child_id", "start"])
-    if spells.empty:
-        return pd.DataFrame({"child_id": [], "start": pd.Series(dtype="datetime64[ns]"),
-                             "end": pd.Series(dtype="datetime64[ns]"), "before_records": pd.Series(dtype=bool)})
-    running_end = spells.groupby("child_id")["looked_after_until"].cummax()
-    previous_end = running_end.groupby(spells["child_id"]).shift()
-    new_spell = (previous_end.isna() | (spells["start"] > previous_end)).to_numpy()
-    # Rows are in (child, start) order, so each spell is a run of rows: its first row has its child, its start
-    # and whether it began before the records; its last row's running end is its end (every earlier spell of
-    # the child ended before this one began). On plain arrays: a region has 300,000 rows.
-    first_rows = np.flatnonzero(new_spell)
-    last_rows = np.append(first_rows[1:] - 1, len(new_spell) - 1)
-    return pd.DataFrame({
-        "child_id": spells["child_id"].to_numpy()[first_rows],
-        "start": spells["start"].to_numpy()[first_rows],
-        "end": running_end.to_numpy()[last_rows],
-        "before_records": spells["before_records"].to_numpy(dtype=bool)[first_rows],
-    })
 
 
 LINE_COLUMNS = ["day", "category", "change"]

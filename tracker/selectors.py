@@ -428,6 +428,19 @@ class NewResidential:
         return f"{self.label}: {self.total} placed; {self.share(home):.0f}% ({home}) came from home"
 
 
+def moves_by_child(first: date, last: date, at_least: int = 1) -> dict[int, int]:
+    """Rule T's moves from ``first`` to ``last`` (inclusive) by child, of the children with ``at_least`` of them:
+    the segments beginning in the period with a move (``placements.care.facts`` carries it, by
+    ``placements.care.events``' definition). One grouped read of the period's segments."""
+    from django.db.models import Count
+
+    rows = (CareSegment.objects.filter(begins_with_move=True, start__range=(first, last)).order_by()
+            .values_list("child_id").annotate(moves=Count("pk")))
+    if at_least > 1:
+        rows = rows.filter(moves__gte=at_least)
+    return dict(rows)
+
+
 def new_placements(first: date, last: date) -> QuerySet[Placement]:
     """Placements that began from ``first`` to ``last`` (inclusive) with the child looked after in them that day:
     short breaks, over-18s and records overlapped by a later start left out (``placements.care``), and so are

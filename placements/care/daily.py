@@ -35,12 +35,18 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 
 from placements import bulk_insert, rules
+from placements.choices import CostKind
+from placements.care import child_measures
 from placements.care.models import APPENDED, CHANGES, OPENING
 
 #: Appended rows a reader lets pass before it compacts.
 COMPACT_AT = 50_000
-#: The summed columns, in the order ``changes_of`` gives them.
-MEASURES = ("looked_after", "paid", "cost", "charged")
+#: The summed columns, in the order ``changes_of`` gives them: the four here, then the dashboard's
+#: (``placements.care.child_measures``).
+MEASURES = ("looked_after", "paid", "cost", "charged", *child_measures.NAMES)
+_INDEX = {name: index for index, name in enumerate(MEASURES)}
+#: The measures ``figures_on`` reads (``DayFigures``); ``series`` reads any.
+FIGURES = MEASURES[:4]
 DIMENSIONS = ("team", "category", "ownership")
 
 Key = tuple[date, str, str, str]  # day, team, category, ownership
@@ -48,11 +54,13 @@ Key = tuple[date, str, str, str]  # day, team, category, ownership
 
 @dataclass(frozen=True)
 class Line:
-    """A cost line, as the figures need it: weekly amount in pence, both dates inclusive (no 'to': open)."""
+    """A cost line, as the figures need it: weekly amount in pence, both dates inclusive (no 'to': open), and
+    whether it is the core fee."""
 
     pence: int
     date_from: date
     date_to: date | None
+    core: bool = False
 
     def in_force(self, on: date) -> bool:
         return self.date_from <= on and (self.date_to is None or on <= self.date_to)
@@ -65,25 +73,29 @@ class PlacementCosts:
     category: str
     ownership: str  # "" when neither internal nor external
     lines: tuple[Line, ...]
+    place_code: str = ""
+    route: str = ""
+    began_before_records: bool = False
 
 
 def pence(amount) -> int:
     return int((Decimal(amount) * 100).to_integral_value())
 
 
-def changes_of(team: str, segments: Iterable[tuple[int, date, date | None]],
-               placements: dict[int, PlacementCosts]) -> dict[Key, list[int]]:
+def changes_of(team: str, segments: Iterable[tuple[int, date, date | None, bool]],
+               placements: dict[int, PlacementCosts], date_of_birth: date | None = None) -> dict[Key, list[int]]:
     """One child's changes: for each (day, team, category, ownership) the change that day in looked after, paid,
-    cost of the looked-after placement (pence a week) and cost of every placement covering the day (pence a
-    week). ``segments`` are the child's care segments as (placement, start, end); ``placements`` every
-    placement of the child."""
-    changes: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    cost of the looked-after placement (pence a week), cost of every placement covering the day (pence a
+    week), and the dashboard's measures (``child_measures``). ``segments`` are the child's care segments as
+    (placement, start, end, before_records); ``placements`` every placement of the child."""
+    segments = list(segments)
+    changes: dict[Key, list[int]] = defaultdict(lambda: [0] * len(MEASURES))
 
     def add(day: date | None, placement: PlacementCosts, measure: int, amount: int) -> None:
         if day is not None and amount:
             changes[(day, team, placement.category, placement.ownership)][measure] += amount
 
-    for placement_id, start, end in segments:
+    for placement_id, start, end, _before_records in segments:
         placement = placements[placement_id]
         add(start, placement, 0, 1)
         add(end, placement, 0, -1)
@@ -110,6 +122,9 @@ def changes_of(team: str, segments: Iterable[tuple[int, date, date | None]],
                 continue
             add(first, placement, 3, line.pence)
             add(last + timedelta(days=1) if last is not None else None, placement, 3, -line.pence)
+    rows = [child_measures.SegmentRow(*segment) for segment in segments]
+    for day, placement_id, measure, amount in child_measures.changes(date_of_birth, rows, placements):
+        add(day, placements[placement_id], _INDEX[measure], amount)
     return {key: values for key, values in changes.items() if any(values)}
 
 
@@ -123,10 +138,23 @@ def _models(apps=None):
             for name in ("Child", "Placement", "CostLine", "CareSegment", "DayChange", "ChildDayChanges")}
 
 
+def counted_here(apps=None) -> bool:
+    """Whether the figures are kept in this state of the models: false in a migration that runs before their
+    tables hold every measure counted today (the migration that adds a measure counts everyone again)."""
+    if apps is None:
+        from django.apps import apps
+    try:
+        DayChange = apps.get_model("placements", "DayChange")
+    except LookupError:
+        return False
+    names = {field.attname for field in DayChange._meta.get_fields() if hasattr(field, "attname")}
+    return all(name in names for name in MEASURES)
+
+
 def refresh(child_ids: Sequence[int], *, apps=None) -> None:
     """Count these children's figures again (their segments already rebuilt) and append the difference from
     what was counted before. A child who no longer exists takes their changes away."""
-    if not child_ids:
+    if not child_ids or not counted_here(apps):
         return
     m = _models(apps)
     with transaction.atomic(using=m["DayChange"].objects.db):
@@ -134,23 +162,26 @@ def refresh(child_ids: Sequence[int], *, apps=None) -> None:
 
 
 def _refresh(ids: list[int], m: dict) -> None:
-    teams = dict(m["Child"].objects.filter(pk__in=ids).values_list("pk", "team"))
+    children = {pk: (team, born) for pk, team, born in
+                m["Child"].objects.filter(pk__in=ids).values_list("pk", "team", "date_of_birth")}
     placements: dict[int, dict[int, PlacementCosts]] = defaultdict(dict)
     lines: dict[int, list[Line]] = defaultdict(list)
-    for placement_id, amount, date_from, date_to in m["CostLine"].objects.filter(
-            placement__child_id__in=ids).values_list("placement_id", "weekly_amount", "date_from", "date_to"):
-        lines[placement_id].append(Line(pence(amount), date_from, date_to))
-    for pk, child_id, start, end, category, provider_ownership, place_provider in m["Placement"].objects.filter(
-            child_id__in=ids).values_list("pk", "child_id", "start", "end", "category", "provider__ownership",
-                                          "place_provider"):
+    for placement_id, amount, date_from, date_to, kind in m["CostLine"].objects.filter(
+            placement__child_id__in=ids).values_list("placement_id", "weekly_amount", "date_from", "date_to", "kind"):
+        lines[placement_id].append(Line(pence(amount), date_from, date_to, kind == CostKind.CORE))
+    for (pk, child_id, start, end, category, provider_ownership, place_provider, place_code, route,
+         began_before_records) in m["Placement"].objects.filter(child_id__in=ids).values_list(
+            "pk", "child_id", "start", "end", "category", "provider__ownership", "place_provider", "place_code",
+            "route", "began_before_records"):
         ownership = rules.placement_ownership(provider_ownership, place_provider) or ""
-        placements[child_id][pk] = PlacementCosts(start, end, category or "", ownership, tuple(lines[pk]))
+        placements[child_id][pk] = PlacementCosts(start, end, category or "", ownership, tuple(lines[pk]),
+                                                  place_code or "", route or "", bool(began_before_records))
     segments: dict[int, list] = defaultdict(list)
-    for child_id, placement_id, start, end in m["CareSegment"].objects.filter(child_id__in=ids).values_list(
-            "child_id", "placement_id", "start", "end"):
-        segments[child_id].append((placement_id, start, end))
-    new = {child_id: changes_of(team or "", segments[child_id], placements[child_id])
-           for child_id, team in teams.items()}
+    for child_id, placement_id, start, end, before_records in m["CareSegment"].objects.filter(
+            child_id__in=ids).values_list("child_id", "placement_id", "start", "end", "before_records"):
+        segments[child_id].append((placement_id, start, end, before_records))
+    new = {child_id: changes_of(team or "", segments[child_id], placements[child_id], born)
+           for child_id, (team, born) in children.items()}
     # Locked as read: a second writer refreshing the same child waits here, then reads what the first counted.
     Kept = m["ChildDayChanges"]
     old = {child_id: _decode(text) for child_id, text in
@@ -158,13 +189,16 @@ def _refresh(ids: list[int], m: dict) -> None:
     _keep(m, new, old)
 
 
-def count_new(children: Iterable[tuple[int, str, list[tuple[int, date, date | None]], dict[int, PlacementCosts]]],
+def count_new(children: Iterable[tuple[int, str, date, list[tuple[int, date, date | None, bool]],
+                                        dict[int, PlacementCosts]]],
               *, using: str | None = None) -> None:
     """Count the figures of children a bulk writer has just created and whose every record it holds (an import's
-    new children), as (child, team, care segments as (placement, start, end), every placement of theirs): what
+    new children), as (child, team, date of birth, care segments as (placement, start, end, before_records),
+    every placement of theirs): what
     ``refresh`` would read back, without reading back what was just written. Nothing was counted for them
     before (a child's key is never used again); were it, the writing of their counts would fail, not add."""
-    new = {child_id: changes_of(team or "", segments, placements) for child_id, team, segments, placements in children}
+    new = {child_id: changes_of(team or "", segments, placements, born)
+           for child_id, team, born, segments, placements in children}
     if new:
         m = _models()
         with transaction.atomic(using=using or m["DayChange"].objects.db):
@@ -175,7 +209,7 @@ def _keep(m: dict, new: dict[int, dict[Key, list[int]]], old: dict[int, dict[Key
     """Append the difference between the children's changes counted now (``new``) and before (``old``), and
     keep the new ones as theirs."""
     Kept = m["ChildDayChanges"]
-    difference: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    difference: dict[Key, list[int]] = defaultdict(lambda: [0] * len(MEASURES))
     for changes, sign in ((new, 1), (old, -1)):
         for per_child in changes.values():
             for key, values in per_child.items():
@@ -203,19 +237,30 @@ def _append(DayChange, changes: dict[Key, list[int]]) -> None:
 
 
 def _encode(changes: dict[Key, list[int]]) -> str:
-    return json.dumps([[day.toordinal(), team, category, ownership, *values]
+    """Each change as the day's ordinal, team, category, ownership, then the measures that change as pairs of
+    (position in ``MEASURES``, amount): most of a row's measures do not change on its day."""
+    return json.dumps([[day.toordinal(), team, category, ownership,
+                        *(item for index, value in enumerate(values) if value for item in (index, value))]
                        for (day, team, category, ownership), values in sorted(changes.items())],
                       separators=(",", ":"))
 
 
 def _decode(text: str) -> dict[Key, list[int]]:
-    return {(date.fromordinal(row[0]), row[1], row[2], row[3]): list(row[4:]) for row in json.loads(text)}
+    decoded = {}
+    for row in json.loads(text):
+        values = [0] * len(MEASURES)
+        for position in range(4, len(row), 2):
+            values[row[position]] = row[position + 1]
+        decoded[(date.fromordinal(row[0]), row[1], row[2], row[3])] = values
+    return decoded
 
 
 def rebuild_all(*, apps=None) -> None:
     """Forget every count and work every child's figures out from their segments and records."""
     from placements.care.store import BATCH
 
+    if not counted_here(apps):
+        return
     m = _models(apps)
     with transaction.atomic():
         m["DayChange"].objects.all().delete()
@@ -268,13 +313,13 @@ def _openings(changes: list[tuple]) -> Iterable[tuple[date, tuple, list[int]]]:
         return
     month = _month_of(changes[0][0])
     last_month = _month_of(changes[-1][0])
-    yield month, ("", "", ""), [0, 0, 0, 0]  # the first month with opening figures (nothing before it)
+    yield month, ("", "", ""), [0] * len(MEASURES)  # the first month with opening figures (nothing before it)
     running: dict[tuple, list[int]] = {}
     index = 0
     while month <= last_month:
         while index < len(changes) and changes[index][0] < month:
             day, team, category, ownership, *values, _ = changes[index]
-            total = running.setdefault((team, category, ownership), [0, 0, 0, 0])
+            total = running.setdefault((team, category, ownership), [0] * len(MEASURES))
             for position, value in enumerate(values):
                 total[position] += value
             index += 1
@@ -343,7 +388,7 @@ def figures_on(days: Sequence[date], by: Sequence[str] = ()) -> dict[date, dict[
     wanted = {day: _rows_up_to(day) for day in days}
     aggregates = {"appended": Count("pk", filter=Q(kind=APPENDED))}
     for index, day in enumerate(days):
-        for measure in MEASURES:
+        for measure in FIGURES:
             aggregates[f"{measure}_{index}"] = Sum(measure, filter=wanted[day])
     any_day = Q()
     for condition in wanted.values():
@@ -356,7 +401,7 @@ def figures_on(days: Sequence[date], by: Sequence[str] = ()) -> dict[date, dict[
         appended += row["appended"]
         group = tuple(row[name] for name in by)
         for index, day in enumerate(days):
-            looked_after, paid, cost, charged = (row[f"{measure}_{index}"] or 0 for measure in MEASURES)
+            looked_after, paid, cost, charged = (row[f"{measure}_{index}"] or 0 for measure in FIGURES)
             if looked_after or paid or cost or charged:
                 result[day][group] = DayFigures(int(looked_after), int(paid), _money(cost), _money(charged))
     if appended > COMPACT_AT:
@@ -412,3 +457,42 @@ def _as_date(value) -> date:
 def spend(first: date, last: date) -> Decimal:
     """Rule C2 over the inclusive period for every placement, exact: pence-days / 7."""
     return (Decimal(charged_pence_days(first, last)) / 100).quantize(rules.PENNY) / 7
+
+
+def levels(days: Sequence[date], measures: Sequence[str], by: Sequence[str] = ()) -> dict[date, dict[tuple, dict]]:
+    """Each day's sums of ``measures`` (any of ``MEASURES``) by the dimensions named in ``by`` (none: the totals,
+    under the key ``()``): a level's figure on the day, an event's count up to and including it (the events
+    between two days are the difference). One query whatever the days: the changes from the opening figures of
+    the first day's month to the last day, summed in SQL into the first asked-for day on or after each (a few rows
+    a day asked for, not one a day of the period), then added up in order. Groups with nothing on a day are left
+    out of it; amounts are as kept (pence for money)."""
+    from django.db.models import Case, DateField, Value, When
+
+    from placements.models import DayChange
+
+    days = sorted(set(days))
+    if not days:
+        return {}
+    first, last = days[0], days[-1]
+    bucket = Case(*[When(day__lte=day, then=Value(day)) for day in days], output_field=DateField())
+    rows = (DayChange.objects.filter(_rows_up_to(last, since=first)).exclude(**{name: 0 for name in measures})
+            .order_by().annotate(bucket=bucket).values_list("bucket", *by)
+            .annotate(appended=Count("pk", filter=Q(kind=APPENDED)),
+                      **{f"total_{name}": Sum(name) for name in measures}))
+    changes: dict[tuple, dict[date, list[int]]] = defaultdict(dict)
+    appended = 0
+    width = len(by)
+    for row in rows:
+        appended += row[width + 1]
+        changes[tuple(row[1:width + 1])][_as_date(row[0])] = [int(value or 0) for value in row[width + 2:]]
+    result: dict[date, dict[tuple, dict]] = {day: {} for day in days}
+    for group, by_day in changes.items():
+        running = [0] * len(measures)
+        for day in days:
+            for index, value in enumerate(by_day.get(day, ())):
+                running[index] += value
+            if any(running):
+                result[day][group] = dict(zip(measures, running))
+    if appended > COMPACT_AT:
+        compact()
+    return result

@@ -4,12 +4,15 @@ candidates are one indexed read of ``CareSegment``).
 
 The facts, each by its one definition: the placement's start, category, ownership (``rules.placement_ownership``;
 "" when neither internal nor external), whether it is unregulated provision (``rules.is_unregulated``), whether
-the type wanted was not available in the market, its provider; the child's date of birth.
+the type wanted was not available in the market, its provider, its SSDA903 place code; the child's date of birth;
+and whether the segment begins with a move (rule T, ``placements.care.events``: the child was looked after the
+day before in another placement, neither of them temporary), so that a child's moves in a year are a count of
+their segments.
 
 They are kept as the segments are (``placements.care.store``): a child's segments are written again whenever
 their child or placements are saved, and when a provider's ownership or regulation changes (its children's).
-``manage.py rebuild_care_segments --check`` compares them with the rest of each segment. ``fill_sql`` is the
-same in one statement, for the migration that filled them; a test compares it with a rebuild.
+``manage.py rebuild_care_segments --check`` compares them with the rest of each segment. The migrations that
+added them (0024, 0026) fill them in a few statements of their own; a test compares those with a rebuild.
 """
 
 from __future__ import annotations
@@ -18,21 +21,40 @@ from collections.abc import Iterable
 from datetime import date
 
 from placements import rules
+from placements.care import events
 
 #: The columns carried, in the order ``of_placements`` gives their values (after the child's date of birth).
 PLACEMENT_FIELDS = ("placement_start", "placement_category", "placement_ownership", "placement_unregulated",
-                    "placement_desired_not_met_market", "placement_provider_id")
-FIELDS = ("child_date_of_birth", *PLACEMENT_FIELDS)
+                    "placement_desired_not_met_market", "placement_provider_id", "placement_place_code")
+#: Every column carried, in the order ``rows_with_facts`` adds them to a segment's own.
+FIELDS = ("child_date_of_birth", *PLACEMENT_FIELDS, "begins_with_move")
 
 _READ = ("pk", "start", "category", "provider__ownership", "place_provider", "provider__regulated",
-         "desired_not_met_market", "provider_id")
+         "desired_not_met_market", "provider_id", "place_code")
 
 
 def carried(start: date, category: str, provider_ownership: str | None, place_provider: str,
-            provider_regulated: bool | None, desired_not_met_market: bool, provider_id: int | None) -> tuple:
+            provider_regulated: bool | None, desired_not_met_market: bool, provider_id: int | None,
+            place_code: str) -> tuple:
     """A placement's facts as the segment carries them (``PLACEMENT_FIELDS``' order)."""
     return (start, category or "", rules.placement_ownership(provider_ownership, place_provider or "") or "",
-            rules.is_unregulated(category, provider_regulated), bool(desired_not_met_market), provider_id)
+            rules.is_unregulated(category, provider_regulated), bool(desired_not_met_market), provider_id,
+            place_code or "")
+
+
+def rows_with_facts(rows: list[tuple], births: dict[int, date], carried_facts: dict[int, tuple]) -> list[tuple]:
+    """Segment rows (child, placement, start, end, ...) with their facts added (``FIELDS``' order). Whether a
+    segment begins with a move is worked out from the child's other segments among ``rows`` (all of them)."""
+    ending = {(row[0], row[3]): row[1] for row in rows if row[3] is not None}
+    result = []
+    for row in rows:
+        child_id, placement_id, start = row[0], row[1], row[2]
+        facts = carried_facts[placement_id]
+        before = ending.get((child_id, start))
+        moved = before is not None and events.is_move(before, events.is_temporary(carried_facts[before][-1]),
+                                                      placement_id, events.is_temporary(facts[-1]))
+        result.append((*row, births[child_id], *facts, moved))
+    return result
 
 
 def of_placements(Placement, *, child_ids: Iterable[int] | None = None,
@@ -48,30 +70,7 @@ def of_placements(Placement, *, child_ids: Iterable[int] | None = None,
 
 
 def carries_facts(CareSegment) -> bool:
-    """False in a migration that runs before the segments carried their facts."""
-    return any(field.name == "placement_category" for field in CareSegment._meta.get_fields())
-
-
-def fill_sql(vendor: str) -> str:
-    """Every segment's facts in one UPDATE (PostgreSQL and SQLite 3.33 or later), as ``carried`` works them out:
-    for the migration that added them to a region's segments without a rebuild of every child."""
-    from placements.imports.ssda903_codes import PLACE_PROVIDER
-
-    by_code = " ".join(f"WHEN p.place_provider = '{code}' THEN '{meaning.ownership}'"
-                       for code, meaning in PLACE_PROVIDER.items() if meaning.ownership)
-    ownership = (f"CASE WHEN v.ownership IS NOT NULL AND v.ownership <> '' THEN v.ownership {by_code} ELSE '' END")
-    false = "FALSE" if vendor == "postgresql" else "0"
-    return f"""
-        UPDATE placements_caresegment AS s SET
-            child_date_of_birth = c.date_of_birth,
-            placement_start = p.start,
-            placement_category = p.category,
-            placement_ownership = {ownership},
-            placement_unregulated = (p.category = 'unregulated' OR COALESCE(v.regulated = {false}, {false})),
-            placement_desired_not_met_market = p.desired_not_met_market,
-            placement_provider_id = p.provider_id
-        FROM placements_placement AS p
-        JOIN placements_child AS c ON c.id = p.child_id
-        LEFT JOIN placements_provider AS v ON v.id = p.provider_id
-        WHERE p.id = s.placement_id
-    """
+    """False in a migration that runs before the segments carried all of today's facts (the migration that adds
+    one fills it)."""
+    names = {field.attname for field in CareSegment._meta.get_fields() if hasattr(field, "attname")}
+    return all(name in names for name in FIELDS)

@@ -73,12 +73,8 @@ def _analyse(*, CareSegment) -> None:
 
 
 def _has_daily_figures(apps) -> bool:
-    """False in a migration that runs before the daily figures' tables exist."""
-    try:
-        apps.get_model("placements", "DayChange")
-    except LookupError:
-        return False
-    return True
+    """False in a migration that runs before the daily figures hold every measure counted today."""
+    return daily.counted_here(apps)
 
 
 def _rebuild_batch(ids: list[int], *, CareSegment, Child, Placement, LegalStatusPeriod, Episode) -> int:
@@ -117,7 +113,7 @@ def _insert(CareSegment, rows: list[tuple], births: dict, Placement, *, using: s
     columns = COLUMNS
     if rows and facts.carries_facts(CareSegment):
         carried = carried if carried is not None else facts.of_placements(Placement, **which)
-        rows = [(*row, births[row[0]], *carried[row[1]]) for row in rows]
+        rows = facts.rows_with_facts(rows, births, carried)
         columns = [*COLUMNS, *facts.FIELDS]
     bulk_insert.insert_values(CareSegment, columns, rows, using=using or CareSegment.objects.db)
 
@@ -148,16 +144,15 @@ def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFact
     if carried is not None:
         _insert(CareSegment, rows, births, Placement, using=using, carried=carried)
     else:
-        for index in range(0, len(rows), BATCH):  # the carried facts read a batch of placements at a time
-            batch = rows[index:index + BATCH]
+        for batch in _whole_children(rows):  # the carried facts read a batch of placements at a time
             _insert(CareSegment, batch, births, Placement, using=using, placement_ids={row[1] for row in batch})
     ids = sorted({child[0] for child in children})
     if costs is not None:
         segments: dict[int, list] = defaultdict(list)
-        for child_id, placement_id, start, end, *_rest in rows:
-            segments[child_id].append((placement_id, start, end))
-        daily.count_new([(child_id, costs[child_id][0], segments[child_id], costs[child_id][1]) for child_id in ids],
-                        using=using)
+        for child_id, placement_id, start, end, _legal_status, before_records in rows:
+            segments[child_id].append((placement_id, start, end, before_records))
+        daily.count_new([(child_id, costs[child_id][0], births[child_id], segments[child_id], costs[child_id][1])
+                         for child_id in ids], using=using)
     else:
         for index in range(0, len(ids), BATCH):
             daily.refresh(ids[index:index + BATCH])
@@ -166,6 +161,19 @@ def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFact
     if len(rows) > BATCH:
         _analyse(CareSegment=CareSegment)
     return len(rows)
+
+
+def _whole_children(rows: list[tuple]) -> Iterator[list[tuple]]:
+    """Rows (a child's together, as written) in batches of about ``BATCH``, no child's cut between two: whether a
+    segment begins with a move depends on the child's segment before it."""
+    batch: list[tuple] = []
+    for row in rows:
+        if len(batch) >= BATCH and row[0] != batch[-1][0]:
+            yield batch
+            batch = []
+        batch.append(row)
+    if batch:
+        yield batch
 
 
 @contextmanager

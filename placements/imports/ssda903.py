@@ -795,8 +795,9 @@ def _new_children_records(plan: Ssda903Plan) -> tuple[list[tuple], dict[int, tup
             placements[p.child_id].append(SegmentPlacement(p.pk, p.start, p.end, p.legal_status))
             ownership, regulated = providers.get(p.provider_id, (None, None))
             facts = carried[p.pk] = segment_facts.carried(p.start, p.category, ownership, p.place_provider, regulated,
-                                                          p.desired_not_met_market, p.provider_id)
-            costs[p.child_id][1][p.pk] = PlacementCosts(p.start, p.end, p.category or "", facts[2], ())
+                                                          p.desired_not_met_market, p.provider_id, p.place_code)
+            costs[p.child_id][1][p.pk] = PlacementCosts(p.start, p.end, p.category or "", facts[2], (), p.place_code or "",
+                                                        p.route or "", bool(p.began_before_records))
     periods: dict[int, list] = defaultdict(list)
     for period in plan.new_periods:
         if period.child_id in new:

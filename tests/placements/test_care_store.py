@@ -130,20 +130,26 @@ def test_the_command_finds_and_mends_a_table_out_of_step(capsys):
 def test_the_command_finds_and_mends_daily_figures_out_of_step(capsys):
     child = make_child()
     make_placement(child, None, start=BASE)
+    # The days the child's figures change: looked after from BASE, a start and a new placement that day; long in
+    # care from two years on; until the 18th birthday, a cease.
+    days = len(daily.summed())
+    assert days >= 3
     with connection.cursor() as cursor:  # a write that goes round the app
         cursor.execute("DELETE FROM placements_daychange")
-    with pytest.raises(CommandError, match="0 segment\\(s\\) and 2 daily figure\\(s\\) are out of step"):
+    with pytest.raises(CommandError, match=f"0 segment\\(s\\) and {days} daily figure\\(s\\) are out of step"):
         call_command("rebuild_care_segments", "--check")
     call_command("rebuild_care_segments")
-    assert "2 changed." in capsys.readouterr().out
+    assert f"{days} changed." in capsys.readouterr().out
     call_command("rebuild_care_segments", "--check")
     assert daily.totals_on(BASE)[()].looked_after == 1
 
 
 def test_the_migrations_fill_of_the_carried_facts_is_what_a_rebuild_gives():
-    """Migration 0024 filled the facts of every segment in one statement (``facts.fill_sql``): the same values as
-    the rebuild works out, whoever the provider and whatever the PLACE_PROVIDER."""
-    from placements.care import facts
+    """Migrations 0024 and 0026 filled the facts of every segment in a few statements of their own: the same values
+    as the rebuild works out, whoever the provider, whatever the PLACE_PROVIDER, with moves into, out of and
+    between temporary placements."""
+    import importlib
+    from types import SimpleNamespace
 
     unregistered = make_provider(name="Lodgings", urn=None, regulated=False)
     council = make_provider(name="Council", urn="SCCOUNCIL", ownership="internal")
@@ -153,12 +159,21 @@ def test_the_migrations_fill_of_the_carried_facts_is_what_a_rebuild_gives():
         child = make_child(case_ref=f"F{n}", date_of_birth=date(2008, 1, 1) + timedelta(days=n))
         make_placement(child, provider, start=BASE, place_provider=place_provider, category=category,
                        desired_not_met_market=n % 2 == 0)
+    mover = make_child(case_ref="MOVES", date_of_birth=date(2009, 5, 5))
+    days = [0, 10, 15, 35, 65, None]  # each placement ends the day the next begins
+    for n, code in enumerate(["U1", "T1", "U1", "R1", "U4"]):
+        make_placement(mover, None, start=BASE + timedelta(days=days[n]), place_code=code, category="fostering_internal",
+                       end=BASE + timedelta(days=days[n + 1]) if days[n + 1] is not None else None)
     kept = maintained()
+    assert sum(row[FIELDS.index("begins_with_move")] for row in kept) == 2  # U1 to R1 to U4: not into or out of T1
     CareSegment.objects.update(child_date_of_birth=None, placement_start=None, placement_category="",
                                placement_ownership="", placement_unregulated=False,
-                               placement_desired_not_met_market=False, placement_provider=None)
-    with connection.cursor() as cursor:
-        cursor.execute(facts.fill_sql(connection.vendor))
+                               placement_desired_not_met_market=False, placement_provider=None,
+                               placement_place_code="", begins_with_move=False)
+    with connection.cursor() as cursor:  # what a migration's RunPython uses of its schema editor
+        editor = SimpleNamespace(connection=connection, execute=cursor.execute)
+        for name in ("0024_care_segments_carry_placement_facts", "0026_segments_carry_place_code_and_move"):
+            importlib.import_module(f"placements.migrations.{name}").fill(None, editor)
     assert maintained() == kept
     assert {row[FIELDS.index("placement_ownership")] for row in kept} == {"internal", "external", ""}
     assert {row[FIELDS.index("placement_unregulated")] for row in kept} == {True, False}

@@ -12,6 +12,7 @@ from placements.demo import demo_authority_build
 from tests.table_html import as_django_tables2_writes_them, squeezed
 
 from placements.care.segments import Segment
+from placements.care import facts
 from tracker import charts, dashboard, frames
 from tracker.rules import MOVE, care_events
 
@@ -48,22 +49,32 @@ def random_children(seed: int, children: int = 300) -> tuple[pd.DataFrame, dict[
     return pd.DataFrame(rows), by_child, temporary
 
 
-def test_moves_in_window_are_rule_t_moves_child_by_child():
+def facts_of(by_child: dict[int, list[Segment]], temporary: set[int]) -> tuple[list[tuple], dict[int, tuple]]:
+    """The random children's segments as rows, and what each placement carries (its place code last)."""
+    rows = [(child_id, s.placement_id, s.start, s.end, s.legal_status, s.before_records)
+            for child_id, segments in by_child.items() for s in segments]
+    carried = {row[1]: ("T1" if row[1] in temporary else "U1",) for row in rows}
+    return rows, carried
+
+
+def test_the_segments_that_begin_with_a_move_are_rule_t_moves_child_by_child():
+    """``begins_with_move``, carried by each segment and counted by the dashboard's children with 2 or more moves,
+    against rule T's events child by child."""
     for seed in range(5):
-        frame, by_child, temporary = random_children(seed)
+        _frame, by_child, temporary = random_children(seed)
+        rows, carried = facts_of(by_child, temporary)
+        marked = facts.rows_with_facts(rows, dict.fromkeys(by_child, date(2010, 1, 1)), carried)
         first, last = date(2022, 6, 1), date(2023, 5, 31)
-        expected = {}
+        expected, got = {}, {}
         for child_id, segments in by_child.items():
             moves = sum(1 for event in care_events(child_id, segments, temporary, first, last) if event.kind == MOVE)
             if moves:
                 expected[child_id] = moves
+        for row in marked:
+            if row[-1] and first <= row[2] <= last:
+                got[row[0]] = got.get(row[0], 0) + 1
         assert expected, "the random children should move"
-        assert dashboard.moves_in_window(frame, first, last).to_dict() == expected
-
-
-def test_no_moves_gives_an_empty_series():
-    frame, _, _ = random_children(1, children=5)
-    assert dashboard.moves_in_window(frame, date(2030, 1, 1), date(2030, 12, 31)).to_dict() == {}
+        assert got == expected
 
 
 # --- The numbers tables written directly (item 5) --------------------------------------------------------
@@ -118,7 +129,7 @@ def test_the_dashboard_page_shows_each_table_once(admin_client):
 
 
 def care_periods_by_groupby(frame: pd.DataFrame) -> pd.DataFrame:
-    """The spells as ``frames.care_periods`` worked them out before issue 17 (pandas groupby), to compare."""
+    """Each child's spells in care as pandas' groupby gives them (issue 17 before the daily figures), to compare."""
     spells = frame.loc[frame["start"] < frame["looked_after_until"],
                        ["child_id", "start", "looked_after_until", "before_records"]].sort_values(["child_id", "start"])
     running_end = spells.groupby("child_id")["looked_after_until"].cummax()
@@ -129,26 +140,29 @@ def care_periods_by_groupby(frame: pd.DataFrame) -> pd.DataFrame:
     return merged.reset_index(drop=True)
 
 
-def test_care_periods_are_the_spells_groupby_gave():
-    for seed in range(5):
-        frame, _, _ = random_children(seed)
+def test_the_daily_figures_starts_and_ceases_are_the_spells_beginnings_and_ends():
+    """Rule T's starts and ceases as the daily figures count them (``child_measures``), child by child, against
+    each child's spells (a start is a spell's first day unless the records begin then; a cease the day after its
+    last)."""
+    from types import SimpleNamespace
+
+    from placements.care import child_measures
+
+    for seed in range(3):
+        frame, by_child, temporary = random_children(seed)
         frame["looked_after_until"] = frame["end"]
-        assert care_periods_by_groupby(frame).to_dict("records") == frames.care_periods(frame).to_dict("records")
-
-
-def test_demand_by_month_counts_starts_and_ceases_in_each_month_both_ends_included(monkeypatch):
-    frame, _, _ = random_children(2)
-    frame["looked_after_until"] = frame["end"]
-    months = frames.month_ends(date(2022, 1, 1), date(2023, 12, 31))
-    spells = care_periods_by_groupby(frame)
-    population = type("Settings", (), {"child_population": 0})()
-    monkeypatch.setattr(dashboard.AuthoritySettings, "current", staticmethod(lambda: population))
-    table = dashboard.demand_by_month(frame, months)
-    for row in table.to_dict("records"):
-        first, last = pd.Timestamp(row["month"].replace(day=1)), pd.Timestamp(row["month"])
-        assert row["starts"] == int(spells.loc[~spells["before_records"], "start"].between(first, last).sum())
-        assert row["ceases"] == int(spells["end"].between(first, last).sum())
-    assert table["starts"].sum() > 0 and table["ceases"].sum() > 0
+        spells = care_periods_by_groupby(frame)
+        for child_id, segments in by_child.items():
+            placements = {s.placement_id: SimpleNamespace(
+                start=s.start, category="residential", place_code="T1" if s.placement_id in temporary else "U1",
+                route="", began_before_records=False, lines=()) for s in segments}
+            rows = [child_measures.SegmentRow(s.placement_id, s.start, s.end, s.before_records) for s in segments]
+            changes = list(child_measures.changes(None, rows, placements))
+            theirs = spells.loc[spells["child_id"] == child_id]
+            assert sorted(day for day, _p, measure, _n in changes if measure == "starts") == sorted(
+                day.date() for day in theirs.loc[~theirs["before_records"], "start"])
+            assert sorted(day for day, _p, measure, _n in changes if measure == "ceases") == sorted(
+                day.date() for day in theirs["end"] if day != frames.FAR_FUTURE)
 
 
 # --- The weekly tracker's open placements: counted once with the week's figures (item 3) ----------------

@@ -21,7 +21,8 @@ from placements.models import Child
 from tests import ssda903_recount as recount
 from tracker import dashboard, frames
 from tracker.rules import CEASE, MOVE, START
-from tracker.selectors import care_events_between, open_placements, residential_placements, week_figures
+from tracker.selectors import (care_events_between, moves_by_child, open_placements, residential_placements,
+                               week_figures)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,13 +68,12 @@ def test_every_week_of_five_years_counts_as_the_return_does(imported, children):
 def test_the_placement_mix_and_the_internal_external_split_count_each_child_once(imported, children):
     """On five days across the years: children by category and by internal/external/neither, as the recount."""
     for on in [date(2017, 4, 30), date(2018, 3, 31), date(2019, 9, 30), date(2021, 3, 31), date(2022, 3, 27)]:
-        frame = frames.placement_frame(on, on)
-        mix = dashboard.mix_by_month(frame, [on]).iloc[0]
+        mix = dashboard.mix_by_month([on]).iloc[0]
         want_mix = recount.mix(children, on)
         assert set(want_mix) <= set(PlacementCategory.values)
         assert {c: int(mix[PlacementCategory(c).label]) for c in PlacementCategory.values} == {
             c: want_mix.get(c, 0) for c in PlacementCategory.values}, on
-        split = dashboard.ownership_by_month(frame, [on]).iloc[0]
+        split = dashboard.ownership_by_month([on]).iloc[0]
         want = recount.ownership(children, on)
         assert (int(split["internal"]), int(split["external"]), int(split["neither"])) == (
             want["internal"], want["external"], want["neither"]), on
@@ -93,13 +93,12 @@ def test_the_trackers_dashboard_and_commands_agree_over_a_year_of_weeks(imported
     """The weekly tracker's figures, its table and its command, the residential tracker and the dashboard's
     mix give the same children each Sunday of 2018/19; the year's starts, ceases and moves are the sum of
     the weeks'; and both match the independent recount."""
-    frame = frames.placement_frame(date(2015, 1, 1), YEAR_LAST)
     weekly_totals = Counter()
     sunday = YEAR_FIRST + timedelta(days=6)
     while sunday <= YEAR_LAST:
         figures = week_figures(sunday)
         weekly_totals.update(starts=figures.starts, ceases=figures.ceases, moves=figures.moves)
-        mix = dashboard.mix_by_month(frame, [sunday]).iloc[0]
+        mix = dashboard.mix_by_month([sunday]).iloc[0]
         residential = residential_placements(sunday).count()
         assert (figures.looked_after, open_placements(sunday).count(), residential) == (
             recount.week(children, sunday).looked_after,
@@ -115,7 +114,7 @@ def test_the_trackers_dashboard_and_commands_agree_over_a_year_of_weeks(imported
 
     year = Counter(event.kind for event in care_events_between(YEAR_FIRST, YEAR_LAST))
     assert dict(weekly_totals) == {"starts": year[START], "ceases": year[CEASE], "moves": year[MOVE]}
-    assert int(dashboard.moves_in_window(frame, YEAR_FIRST, YEAR_LAST).sum()) == year[MOVE]
+    assert sum(moves_by_child(YEAR_FIRST, YEAR_LAST).values()) == year[MOVE]
     recounted = Counter()
     sunday = YEAR_FIRST + timedelta(days=6)
     while sunday <= YEAR_LAST:
@@ -126,12 +125,21 @@ def test_the_trackers_dashboard_and_commands_agree_over_a_year_of_weeks(imported
 
 
 def test_the_dashboards_monthly_starts_and_ceases_are_the_weekly_trackers(imported):
-    frame = frames.placement_frame(date(2015, 1, 1), YEAR_LAST)
     months = frames.month_ends(date(2018, 4, 1), YEAR_LAST)
-    demand = dashboard.demand_by_month(frame, months)
+    demand = dashboard.demand_by_month(months)
     for month_end, starts, ceases in zip(demand["month"], demand["starts"], demand["ceases"]):
         events = Counter(e.kind for e in care_events_between(month_end.replace(day=1), month_end))
         assert (int(starts), int(ceases)) == (events[START], events[CEASE]), month_end
+
+
+def test_the_dashboards_kept_figures_are_the_frames_on_the_sample(imported):
+    """Stability, moves, fees, new demand and the monthly charts kept as daily figures, against the same worked out
+    from every segment (``tests/tracker/frame_oracle.py``), on the third party's five years."""
+    from tests.tracker.test_dashboard_measures import compare_months, compare_on
+
+    for on in [date(2018, 3, 31), date(2019, 9, 30), date(2020, 2, 29), date(2022, 3, 27)]:
+        compare_on(on)
+    compare_months(date(2017, 4, 1), date(2022, 2, 28))
 
 
 def test_the_panel_brings_every_external_child_turning_18_within_six_months(imported, children):
