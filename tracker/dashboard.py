@@ -12,15 +12,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pandas as pd
-from django.db.models import DateField, DecimalField, F, Sum, Value
-from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
 from placements import rules
-from placements import selectors as placement_selectors
 from placements.care import daily
 from placements.choices import CostAvoidanceSource, Ownership, PlacementCategory
-from placements.models import AuthoritySettings, CostAvoidance, CostLine
+from placements.models import AuthoritySettings, CostAvoidance
 from tracker import frames
 from tracker.models import Budget
 
@@ -274,18 +273,12 @@ def forecast(on: date, lines: pd.DataFrame) -> list[ForecastRow]:
     spent = frames.spend_by_period(lines, [(fy_start, on)], by="category")
     spent_by = dict(zip(spent.get("category", []), spent.get("spend", [])))
 
-    # Committed: each line in force on the day, for the days from tomorrow to the earlier of 31 March and
-    # the day before its placement's planned end; summed by category in SQL.
-    last = Least(Coalesce(placement_selectors.DayBefore(F("placement__planned_end")), Value(fy_end, DateField())),
-                 Value(fy_end, DateField()))
-    days = Greatest(placement_selectors.DayDifference(last, Value(on, DateField())), Value(0))
-    committed = (
-        CostLine.objects.filter(placement_selectors.in_force(on),
-                                placement_id__in=placement_selectors.looked_after_placement_keys(on))
-        .order_by().values_list("placement__category")
-        .annotate(total=Sum(F("weekly_amount") * days, output_field=DecimalField(max_digits=20, decimal_places=2)))
-    )
-    committed_by = {category: float(total.quantize(rules.PENNY)) / 7 for category, total in committed}
+    # Committed: each line in force on the day, for the days from tomorrow to the earlier of 31 March and the day
+    # before its placement's planned end, from the daily figures (``child_measures._committed``).
+    committed_by = {}
+    for (category,), figures in daily.levels([on], ("committed_weekly", "committed_until"), by=("category",))[on].items():
+        pence_days = figures.get("committed_until", 0) - on.toordinal() * figures.get("committed_weekly", 0)
+        committed_by[category] = pence_days / 100 / 7
 
     # New demand: placements begun and placements whose looked-after days ended in the 12 weeks, and the first
     # day's weekly cost of those begun, from the daily figures (``placements.care.child_measures``).

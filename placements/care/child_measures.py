@@ -45,7 +45,8 @@ ONE_DAY = timedelta(days=1)
 
 #: Every measure this module makes, in the order ``daily.MEASURES`` keeps them (after its own four).
 LEVELS = ("three_in_year", "long_term", "three_in_two_years", "under_16_long", "same_placement",
-          "framework", "core_framework_lines", "core_framework_pence", "core_spot_lines", "core_spot_pence")
+          "framework", "core_framework_lines", "core_framework_pence", "core_spot_lines", "core_spot_pence",
+          "committed_weekly", "committed_until")
 EVENTS = ("starts", "ceases", "moves", "entered", "left", "new_placements", "new_costed", "new_first_cost",
           "placements_ended")
 NAMES = (*EVENTS, *LEVELS)
@@ -78,6 +79,7 @@ def changes(date_of_birth: date | None, segments: Sequence[SegmentRow], placemen
     yield from _placements(segments, placements)
     yield from _stability(date_of_birth, segments, placements)
     yield from _framework_and_fees(segments, placements)
+    yield from _committed(segments, placements)
 
 
 def _rule_t(segments: Sequence[SegmentRow], placements: dict) -> Iterator[Change]:
@@ -272,3 +274,36 @@ def _framework_and_fees(segments: Sequence[SegmentRow], placements: dict) -> Ite
                 if end is not None:
                     yield end, segment.placement, lines_measure, -1
                     yield end, segment.placement, pence_measure, -line.pence
+
+
+# --- Committed spend (rule C4) ---------------------------------------------------------------------------
+
+
+def _committed(segments: Sequence[SegmentRow], placements: dict) -> Iterator[Change]:
+    """Rule C4's committed spend on day d: each cost line in force on d of the placement the child is looked after
+    in, from the next day to the earlier of the day before the placement's planned end and 31 March, that is
+    amount x (K - d) days with K = min(planned end - 1, 31 March of d's financial year), when d < K. Kept as two
+    levels, the lines' weekly amounts (``committed_weekly``) and their amounts times K as a day's ordinal
+    (``committed_until``), so that the spend committed on d is (committed_until - d x committed_weekly) / 7. Within
+    a financial year K is fixed, so each line's days are cut at the years' ends."""
+    for segment in segments:
+        placement = placements[segment.placement]
+        planned_last = placement.planned_end - ONE_DAY if placement.planned_end is not None else None
+        for line in placement.lines:
+            line_days = [(line.date_from, line.date_to + ONE_DAY if line.date_to is not None else None)]
+            for start, end in _intersect(line_days, [(segment.start, segment.end)]):
+                year_start = rules.financial_year_start(start)
+                horizon = end or (planned_last + ONE_DAY if planned_last is not None else date(2100, 4, 1))
+                while year_start < horizon:
+                    year_end = date(year_start.year + 1, 3, 31)
+                    until = min(planned_last, year_end) if planned_last is not None else year_end
+                    first = max(start, year_start)
+                    stop = min(day for day in (end, year_end + ONE_DAY, until) if day is not None)
+                    if first < stop:
+                        yield first, segment.placement, "committed_weekly", line.pence
+                        yield stop, segment.placement, "committed_weekly", -line.pence
+                        yield first, segment.placement, "committed_until", line.pence * until.toordinal()
+                        yield stop, segment.placement, "committed_until", -line.pence * until.toordinal()
+                    if planned_last is not None and planned_last < year_end:
+                        break  # nothing is committed after the planned end
+                    year_start = date(year_start.year + 1, 4, 1)

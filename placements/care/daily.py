@@ -76,6 +76,7 @@ class PlacementCosts:
     place_code: str = ""
     route: str = ""
     began_before_records: bool = False
+    planned_end: date | None = None
 
 
 def pence(amount) -> int:
@@ -170,12 +171,13 @@ def _refresh(ids: list[int], m: dict) -> None:
             placement__child_id__in=ids).values_list("placement_id", "weekly_amount", "date_from", "date_to", "kind"):
         lines[placement_id].append(Line(pence(amount), date_from, date_to, kind == CostKind.CORE))
     for (pk, child_id, start, end, category, provider_ownership, place_provider, place_code, route,
-         began_before_records) in m["Placement"].objects.filter(child_id__in=ids).values_list(
+         began_before_records, planned_end) in m["Placement"].objects.filter(child_id__in=ids).values_list(
             "pk", "child_id", "start", "end", "category", "provider__ownership", "place_provider", "place_code",
-            "route", "began_before_records"):
+            "route", "began_before_records", "planned_end"):
         ownership = rules.placement_ownership(provider_ownership, place_provider) or ""
         placements[child_id][pk] = PlacementCosts(start, end, category or "", ownership, tuple(lines[pk]),
-                                                  place_code or "", route or "", bool(began_before_records))
+                                                  place_code or "", route or "", bool(began_before_records),
+                                                  planned_end)
     segments: dict[int, list] = defaultdict(list)
     for child_id, placement_id, start, end, before_records in m["CareSegment"].objects.filter(
             child_id__in=ids).values_list("child_id", "placement_id", "start", "end", "before_records"):

@@ -43,6 +43,8 @@ class DayChange(models.Model):
     core_framework_pence = models.BigIntegerField(default=0, help_text="Pence a week: those lines' sum.")
     core_spot_lines = models.IntegerField(default=0, help_text="Core fee lines in force, spot placements.")
     core_spot_pence = models.BigIntegerField(default=0, help_text="Pence a week: those lines' sum.")
+    committed_weekly = models.BigIntegerField(default=0, help_text="Pence a week: lines committed on (rule C4).")
+    committed_until = models.BigIntegerField(default=0, help_text="Those lines' pence times their last day's ordinal.")
     #: A child's change appended by a writer; the sum of changes on the day, written by compaction; or the sum of
     #: every change before ``day`` (the first of a month), written by compaction: a reader adds the opening
     #: figures of the month to the month's changes, not ten years of them.

@@ -797,7 +797,7 @@ def _new_children_records(plan: Ssda903Plan) -> tuple[list[tuple], dict[int, tup
             facts = carried[p.pk] = segment_facts.carried(p.start, p.category, ownership, p.place_provider, regulated,
                                                           p.desired_not_met_market, p.provider_id, p.place_code)
             costs[p.child_id][1][p.pk] = PlacementCosts(p.start, p.end, p.category or "", facts[2], (), p.place_code or "",
-                                                        p.route or "", bool(p.began_before_records))
+                                                        p.route or "", bool(p.began_before_records), p.planned_end)
     periods: dict[int, list] = defaultdict(list)
     for period in plan.new_periods:
         if period.child_id in new:

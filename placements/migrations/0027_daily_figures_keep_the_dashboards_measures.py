@@ -1,5 +1,5 @@
 """The daily figures keep the dashboard's measures too (``placements.care.child_measures``: rule T's events,
-new and ended placements, DfE's stability measures, framework placements and core fees), and every child is
+new and ended placements, DfE's stability measures, framework placements and core fees, committed spend), and every child is
 counted again with them."""
 
 from django.db import migrations, models
@@ -112,6 +112,16 @@ class Migration(migrations.Migration):
             model_name='daychange',
             name='under_16_long',
             field=models.IntegerField(default=0, help_text="Under 16, looked after 2½ years or more (measure 3's of)."),
+        ),
+        migrations.AddField(
+            model_name='daychange',
+            name='committed_until',
+            field=models.BigIntegerField(default=0, help_text="Those lines' pence times their last day's ordinal."),
+        ),
+        migrations.AddField(
+            model_name='daychange',
+            name='committed_weekly',
+            field=models.BigIntegerField(default=0, help_text='Pence a week: lines committed on (rule C4).'),
         ),
         migrations.RunPython(count_everyone, migrations.RunPython.noop, elidable=False),
     ]

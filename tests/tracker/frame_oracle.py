@@ -314,3 +314,23 @@ def new_placements_by_team(months: list[date], category: str = "") -> pd.DataFra
         row["total"] = sum(by_team[team].get(month_end, 0) for team in ranked)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def committed_by_category(on: date) -> dict[str, float]:
+    """Rule C4's committed spend by category as the forecast summed it in SQL until issue 17: each cost line in
+    force on the day of a looked-after placement, for the days from tomorrow to the earlier of 31 March and the
+    day before the placement's planned end."""
+    from django.db.models import DateField, DecimalField, F, Sum, Value
+    from django.db.models.functions import Coalesce, Greatest, Least
+
+    _fy_start, fy_end = rules.financial_year(on)
+    last = Least(Coalesce(placement_selectors.DayBefore(F("placement__planned_end")), Value(fy_end, DateField())),
+                 Value(fy_end, DateField()))
+    days = Greatest(placement_selectors.DayDifference(last, Value(on, DateField())), Value(0))
+    committed = (
+        CostLine.objects.filter(placement_selectors.in_force(on),
+                                placement_id__in=placement_selectors.looked_after_placement_keys(on))
+        .order_by().values_list("placement__category")
+        .annotate(total=Sum(F("weekly_amount") * days, output_field=DecimalField(max_digits=20, decimal_places=2)))
+    )
+    return {category: float(total.quantize(rules.PENNY)) / 7 for category, total in committed if total}

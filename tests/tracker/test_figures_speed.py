@@ -155,7 +155,7 @@ def test_the_daily_figures_starts_and_ceases_are_the_spells_beginnings_and_ends(
         for child_id, segments in by_child.items():
             placements = {s.placement_id: SimpleNamespace(
                 start=s.start, category="residential", place_code="T1" if s.placement_id in temporary else "U1",
-                route="", began_before_records=False, lines=()) for s in segments}
+                route="", began_before_records=False, lines=(), planned_end=None) for s in segments}
             rows = [child_measures.SegmentRow(s.placement_id, s.start, s.end, s.before_records) for s in segments]
             changes = list(child_measures.changes(None, rows, placements))
             theirs = spells.loc[spells["child_id"] == child_id]
