@@ -471,8 +471,13 @@ class CareSegment(models.Model):
     placement_provider = models.ForeignKey(Provider, on_delete=models.DO_NOTHING, null=True, blank=True,
                                            related_name="+", db_index=False, db_constraint=False)
     placement_place_code = models.CharField(max_length=4, blank=True, db_default="")
+    # Rule T's events (``placements.care.events``), so a period's are read by the days segments begin and end.
+    begins_with_start = models.BooleanField(default=False, db_default=False,
+                                            help_text="Rule T: the child started to be looked after on the first day.")
     begins_with_move = models.BooleanField(default=False, db_default=False,
                                            help_text="Rule T: the child moved into this placement on the first day.")
+    ends_with_cease = models.BooleanField(default=False, db_default=False,
+                                          help_text="Rule T: the child ceased to be looked after on the end day.")
 
     class Meta:
         ordering = ["child", "start"]

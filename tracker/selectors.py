@@ -11,9 +11,9 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from placements import freshness, selectors
+from placements.among import Among
 from placements import rules as placement_rules
 from placements.care import daily
-from placements.care.segments import Segment
 from placements.choices import CameFrom, CostKind, PlacementCategory
 from placements.models import CareSegment, CostLine, DeprivationOfLiberty, Placement, Provider
 from tracker import rules
@@ -48,33 +48,32 @@ class WeekFigures:
 
 
 def care_events_between(first: date, last: date) -> list[Event]:
-    """Every start, cease and move from ``first`` to ``last`` (inclusive), in one query (rule T on
-    ``CareSegment``: ``tracker.rules.care_events``).
-
-    Events fall only where a child's segment begins or ends, so only the segments of children with such a
-    day in the period are read, with the segment just before (a few hundred a week for a region)."""
-    changing = (CareSegment.objects.filter(Q(start__range=(first, last)) | Q(end__range=(first, last)))
-                .order_by().values("child_id"))
-    rows = (
-        CareSegment.objects.filter(child_id__in=changing, start__lte=last)
-        .filter(Q(end__isnull=True) | Q(end__gte=first - timedelta(days=1)))
-        .values_list("child_id", "placement_id", "start", "end", "legal_status", "before_records",
-                     "placement__place_code")
-        .order_by()
-    )
-    # Sorted here, not in SQL: ordered by child, PostgreSQL walks every segment in the child index to merge
-    # the two halves (a region's 800,000 twice) rather than look up the few hundred children who changed.
-    by_child: dict[int, list[Segment]] = {}
-    temporary: set[int] = set()
-    for child_id, placement_id, start, end, legal_status, before_records, place_code in sorted(
-            rows, key=lambda row: (row[0], row[2])):
-        by_child.setdefault(child_id, []).append(Segment(placement_id, start, end, legal_status, before_records))
-        if place_code in rules.TEMPORARY_PLACE_CODES:
-            temporary.add(placement_id)
+    """Every start, cease and move from ``first`` to ``last`` (inclusive), rule T as the segments carry it
+    (``placements.care.facts``, by ``placements.care.events``' definition): the segments beginning in the period
+    with a start or a move and those ending in it with a cease, an indexed read of each, and for the moves the
+    segments they came from. In (day, kind) order for each child, as ``events.care_events`` gives them."""
+    rows = (CareSegment.objects.filter((Q(start__range=(first, last)) & (Q(begins_with_start=True)
+                                                                         | Q(begins_with_move=True)))
+                                       | (Q(end__range=(first, last)) & Q(ends_with_cease=True)))
+            .order_by().values_list("child_id", "placement_id", "start", "end", "begins_with_start",
+                                    "begins_with_move", "ends_with_cease"))
     events = []
-    for child_id, segments in by_child.items():
-        events.extend(rules.care_events(child_id, segments, temporary, first, last))
-    return events
+    moves = []
+    for child_id, placement_id, start, end, begins_with_start, begins_with_move, ends_with_cease in rows:
+        if first <= start <= last:
+            if begins_with_start:
+                events.append(Event(START, start, child_id, placement_id))
+            elif begins_with_move:
+                moves.append((child_id, start, placement_id))
+        if ends_with_cease and end is not None and first <= end <= last:
+            events.append(Event(CEASE, end, child_id, placement_id))
+    if moves:  # the placement each move left: the child's segment ending that day
+        left = dict(((child_id, end), placement_id) for child_id, end, placement_id in CareSegment.objects.filter(
+            Among("child_id", {child_id for child_id, _day, _placement in moves}),
+            end__range=(first, last)).order_by().values_list("child_id", "end", "placement_id"))
+        events.extend(Event(MOVE, day, child_id, placement_id, left[(child_id, day)])
+                      for child_id, day, placement_id in moves)
+    return sorted(events, key=lambda event: (event.child_id, event.day, event.kind))
 
 
 def week_events(week_ending: date) -> list[Event]:

@@ -5,9 +5,9 @@ candidates are one indexed read of ``CareSegment``).
 The facts, each by its one definition: the placement's start, category, ownership (``rules.placement_ownership``;
 "" when neither internal nor external), whether it is unregulated provision (``rules.is_unregulated``), whether
 the type wanted was not available in the market, its provider, its SSDA903 place code; the child's date of birth;
-and whether the segment begins with a move (rule T, ``placements.care.events``: the child was looked after the
-day before in another placement, neither of them temporary), so that a child's moves in a year are a count of
-their segments.
+and rule T's events (``placements.care.events``): whether the segment begins with a start or a move and whether
+the day after it is a cease, so that a week's events, or a child's moves in a year, are an indexed read of the
+segments beginning or ending then.
 
 They are kept as the segments are (``placements.care.store``): a child's segments are written again whenever
 their child or placements are saved, and when a provider's ownership or regulation changes (its children's).
@@ -22,12 +22,15 @@ from datetime import date
 
 from placements import rules
 from placements.care import events
+from placements.care.segments import Segment
 
 #: The columns carried, in the order ``of_placements`` gives their values (after the child's date of birth).
 PLACEMENT_FIELDS = ("placement_start", "placement_category", "placement_ownership", "placement_unregulated",
                     "placement_desired_not_met_market", "placement_provider_id", "placement_place_code")
+#: Rule T's events on a segment's first day (a start or a move) and the day after its last (a cease).
+EVENT_FIELDS = ("begins_with_start", "begins_with_move", "ends_with_cease")
 #: Every column carried, in the order ``rows_with_facts`` adds them to a segment's own.
-FIELDS = ("child_date_of_birth", *PLACEMENT_FIELDS, "begins_with_move")
+FIELDS = ("child_date_of_birth", *PLACEMENT_FIELDS, *EVENT_FIELDS)
 
 _READ = ("pk", "start", "category", "provider__ownership", "place_provider", "provider__regulated",
          "desired_not_met_market", "provider_id", "place_code")
@@ -43,18 +46,24 @@ def carried(start: date, category: str, provider_ownership: str | None, place_pr
 
 
 def rows_with_facts(rows: list[tuple], births: dict[int, date], carried_facts: dict[int, tuple]) -> list[tuple]:
-    """Segment rows (child, placement, start, end, ...) with their facts added (``FIELDS``' order). Whether a
-    segment begins with a move is worked out from the child's other segments among ``rows`` (all of them)."""
-    ending = {(row[0], row[3]): row[1] for row in rows if row[3] is not None}
-    result = []
+    """Segment rows (child, placement, start, end, legal status, before records) with their facts added
+    (``FIELDS``' order). Rule T's events are worked out from each child's segments among ``rows`` (all of them)
+    by ``events.care_events``, the one definition."""
+    by_child: dict[int, list[tuple]] = {}
     for row in rows:
-        child_id, placement_id, start = row[0], row[1], row[2]
-        facts = carried_facts[placement_id]
-        before = ending.get((child_id, start))
-        moved = before is not None and events.is_move(before, events.is_temporary(carried_facts[before][-1]),
-                                                      placement_id, events.is_temporary(facts[-1]))
-        result.append((*row, births[child_id], *facts, moved))
-    return result
+        by_child.setdefault(row[0], []).append(row)
+    flags: dict[tuple[int, date], list[bool]] = {}  # (child, segment's start): start, move, cease
+    for child_id, theirs in by_child.items():
+        segments = [Segment(row[1], row[2], row[3], row[4], row[5]) for row in theirs]
+        temporary = {row[1] for row in theirs if events.is_temporary(carried_facts[row[1]][-1])}
+        ending = {segment.end: segment.start for segment in segments if segment.end is not None}
+        for event in events.care_events(child_id, segments, temporary, date.min, date.max):
+            if event.kind == events.CEASE:
+                flags.setdefault((child_id, ending[event.day]), [False, False, False])[2] = True
+            else:
+                flags.setdefault((child_id, event.day), [False, False, False])[event.kind == events.MOVE] = True
+    none = (False, False, False)
+    return [(*row, births[row[0]], *carried_facts[row[1]], *flags.get((row[0], row[2]), none)) for row in rows]
 
 
 def of_placements(Placement, *, child_ids: Iterable[int] | None = None,

@@ -1,6 +1,6 @@
-"""The care segments carry their placement's SSDA903 place code and whether they begin with a move (rule T:
-``placements.care.facts``, ``placements.care.events``), filled for every segment in two statements: a region's
-840,000 segments without rebuilding every child."""
+"""The care segments carry their placement's SSDA903 place code and rule T's events: whether they begin with a
+start or a move and end with a cease (``placements.care.facts``, ``placements.care.events``), filled for every
+segment in a few statements: a region's 840,000 segments without rebuilding every child."""
 
 from django.db import migrations, models
 
@@ -17,6 +17,18 @@ FILL = [
         SELECT 1 FROM placements_caresegment AS b
         WHERE b.child_id = s.child_id AND b."end" = s.start AND b.placement_id <> s.placement_id
           AND b.placement_place_code NOT IN ('T0', 'T1', 'T2', 'T3', 'T4'))
+    """,
+    # A start: looked after on the first day and not the day before, unless the records begin that day.
+    """
+    UPDATE placements_caresegment AS s SET begins_with_start = {true}
+    WHERE NOT s.before_records AND NOT EXISTS (
+        SELECT 1 FROM placements_caresegment AS b WHERE b.child_id = s.child_id AND b."end" = s.start)
+    """,
+    # A cease: looked after on the last day and not the day after.
+    """
+    UPDATE placements_caresegment AS s SET ends_with_cease = {true}
+    WHERE s."end" IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM placements_caresegment AS n WHERE n.child_id = s.child_id AND n.start = s."end")
     """,
 ]
 
@@ -43,6 +55,16 @@ class Migration(migrations.Migration):
             model_name='caresegment',
             name='placement_place_code',
             field=models.CharField(blank=True, db_default='', max_length=4),
+        ),
+        migrations.AddField(
+            model_name='caresegment',
+            name='begins_with_start',
+            field=models.BooleanField(db_default=False, default=False, help_text='Rule T: the child started to be looked after on the first day.'),
+        ),
+        migrations.AddField(
+            model_name='caresegment',
+            name='ends_with_cease',
+            field=models.BooleanField(db_default=False, default=False, help_text='Rule T: the child ceased to be looked after on the end day.'),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.AddIndex(

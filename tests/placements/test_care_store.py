@@ -166,10 +166,13 @@ def test_the_migrations_fill_of_the_carried_facts_is_what_a_rebuild_gives():
                        end=BASE + timedelta(days=days[n + 1]) if days[n + 1] is not None else None)
     kept = maintained()
     assert sum(row[FIELDS.index("begins_with_move")] for row in kept) == 2  # U1 to R1 to U4: not into or out of T1
+    assert sum(row[FIELDS.index("begins_with_start")] for row in kept) == 7  # each of the six others, and the mover
+    assert sum(row[FIELDS.index("ends_with_cease")] for row in kept) == 7  # every child at 18
     CareSegment.objects.update(child_date_of_birth=None, placement_start=None, placement_category="",
                                placement_ownership="", placement_unregulated=False,
                                placement_desired_not_met_market=False, placement_provider=None,
-                               placement_place_code="", begins_with_move=False)
+                               placement_place_code="", begins_with_start=False, begins_with_move=False,
+                               ends_with_cease=False)
     with connection.cursor() as cursor:  # what a migration's RunPython uses of its schema editor
         editor = SimpleNamespace(connection=connection, execute=cursor.execute)
         for name in ("0024_care_segments_carry_placement_facts", "0026_segments_carry_place_code_and_move"):

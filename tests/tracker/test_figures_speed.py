@@ -57,23 +57,29 @@ def facts_of(by_child: dict[int, list[Segment]], temporary: set[int]) -> tuple[l
     return rows, carried
 
 
-def test_the_segments_that_begin_with_a_move_are_rule_t_moves_child_by_child():
-    """``begins_with_move``, carried by each segment and counted by the dashboard's children with 2 or more moves,
-    against rule T's events child by child."""
+def test_the_events_the_segments_carry_are_rule_t_child_by_child():
+    """Rule T's starts, moves and ceases as each segment carries them (read by the weekly tracker, the panel and the
+    dashboard), against ``care_events`` over a year, child by child."""
+    from collections import Counter
+
+    from placements.care.events import CEASE, START
+
     for seed in range(5):
         _frame, by_child, temporary = random_children(seed)
         rows, carried = facts_of(by_child, temporary)
         marked = facts.rows_with_facts(rows, dict.fromkeys(by_child, date(2010, 1, 1)), carried)
         first, last = date(2022, 6, 1), date(2023, 5, 31)
-        expected, got = {}, {}
+        expected = Counter()
         for child_id, segments in by_child.items():
-            moves = sum(1 for event in care_events(child_id, segments, temporary, first, last) if event.kind == MOVE)
-            if moves:
-                expected[child_id] = moves
-        for row in marked:
-            if row[-1] and first <= row[2] <= last:
-                got[row[0]] = got.get(row[0], 0) + 1
-        assert expected, "the random children should move"
+            for event in care_events(child_id, segments, temporary, first, last):
+                expected[(event.kind, child_id, event.day)] += 1
+        got = Counter()
+        for child_id, _placement, start, end, *_rest, begins_with_start, begins_with_move, ends_with_cease in marked:
+            if first <= start <= last and (begins_with_start or begins_with_move):
+                got[(START if begins_with_start else MOVE, child_id, start)] += 1
+            if ends_with_cease and end is not None and first <= end <= last:
+                got[(CEASE, child_id, end)] += 1
+        assert {kind for kind, _child, _day in expected} == {START, MOVE, CEASE}, "the random children should move"
         assert got == expected
 
 
