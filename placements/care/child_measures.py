@@ -145,8 +145,15 @@ def first_day(holds: Callable[[date], bool], near: date) -> date:
 
 @functools.lru_cache(maxsize=65_536)
 def months_on(day: date, months: int) -> date:
-    """The first day whose date ``months`` calendar months earlier (``rules.add_months``) is ``day`` or later."""
-    return first_day(lambda d: rules.add_months(d, -months) >= day, rules.add_months(day, months))
+    """The first day whose date ``months`` calendar months earlier (``rules.add_months``) is ``day`` or later.
+
+    ``day`` moved on by the months, unless the move was cut short at a month's end (31 January and a month: 28
+    February, whose month earlier is 28 January): then the days after it, up to three. No earlier day will do:
+    the day before maps to a day before ``day``."""
+    found = rules.add_months(day, months)
+    while rules.add_months(found, -months) < day:
+        found += ONE_DAY
+    return found
 
 
 def _spells(segments: Sequence[SegmentRow]) -> list[Interval]:
@@ -215,28 +222,46 @@ def _three_or_more(segments: Sequence[SegmentRow], placements: dict, months: int
 
 
 def _stability(date_of_birth: date | None, segments: Sequence[SegmentRow], placements: dict) -> Iterator[Change]:
-    yield from _levels("three_in_year", _three_or_more(segments, placements, 12), segments)
+    # Most children hold none of the measures on any day: each is left as soon as it cannot hold.
+    in_year = _three_or_more(segments, placements, 12)
+    if in_year:
+        yield from _levels("three_in_year", in_year, segments)
+    spells = _spells(segments)
     long_term = []
-    for start, end in _spells(segments):
-        from_day = max(start, months_on(start, 24))
+    for start, end in spells:
+        from_day = months_on(start, 24)
         if end is None or from_day < end:
             long_term.append((from_day, end))
-    yield from _levels("long_term", long_term, segments)
-    in_two_years = _three_or_more(segments, placements, 24)
-    yield from _levels("three_in_two_years", _intersect(in_two_years, long_term), segments)
+    if long_term:
+        yield from _levels("long_term", long_term, segments)
+        in_two_years = _three_or_more(segments, placements, 24)
+        if in_two_years:
+            yield from _levels("three_in_two_years", _intersect(in_two_years, long_term), segments)
     if date_of_birth is None:
         return
-    sixteen = first_day(lambda d: date_of_birth <= rules.born_on_or_before_to_be(16, d),
-                        rules.birthday_in_year(date_of_birth, date_of_birth.year + 16))
-    for spell_start, spell_end in _spells(segments):
+    sixteen = None
+    for spell_start, spell_end in spells:
         long_in_care = months_on(spell_start, 30)
+        if spell_end is not None and spell_end <= long_in_care:
+            continue  # never 2½ years in care in this spell
+        if sixteen is None:
+            sixteen = first_day(lambda d: date_of_birth <= rules.born_on_or_before_to_be(16, d),
+                                rules.birthday_in_year(date_of_birth, date_of_birth.year + 16))
+        if sixteen <= long_in_care:
+            continue  # 16 before 2½ years in care
         for segment in segments:
             if segment.start < spell_start or (spell_end is not None and segment.start >= spell_end):
                 continue
-            under_16_long = _intersect([(max(segment.start, long_in_care), segment.end)], [(segment.start, sixteen)])
-            yield from _levels("under_16_long", under_16_long, [segment])
-            same = months_on(placements[segment.placement].start, 24)
-            yield from _levels("same_placement", _intersect(under_16_long, [(same, None)]), [segment])
+            start = max(segment.start, long_in_care)
+            end = min(sixteen, segment.end) if segment.end is not None else sixteen
+            if start >= end:
+                continue
+            yield start, segment.placement, "under_16_long", 1
+            yield end, segment.placement, "under_16_long", -1
+            start = max(start, months_on(placements[segment.placement].start, 24))
+            if start < end:
+                yield start, segment.placement, "same_placement", 1
+                yield end, segment.placement, "same_placement", -1
 
 
 def _levels(measure: str, intervals: list[Interval], segments: Sequence[SegmentRow]) -> Iterator[Change]:

@@ -162,3 +162,16 @@ def test_a_placement_running_when_the_records_began_is_not_new_demand():
     residential = next(row for row in dashboard.forecast(on, frames.cost_line_frame(date(2024, 4, 1), on))
                        if row.category == dashboard.category_label(PlacementCategory.RESIDENTIAL))
     assert residential.new_demand == 0
+
+
+@pytest.mark.parametrize("months", [12, 24, 30])
+def test_the_day_a_window_leaves_a_day_behind_is_found_at_every_month_end(months):
+    """``months_on``: the first day whose date ``months`` months earlier is on or after a given day, checked day by
+    day over six years (31st of months, 29 February, 30 November into February)."""
+    from placements.care.child_measures import months_on
+
+    day = date(2019, 1, 1)
+    while day < date(2025, 1, 1):
+        found = months_on(day, months)
+        assert rules.add_months(found, -months) >= day > rules.add_months(found - timedelta(days=1), -months), day
+        day += timedelta(days=1)
