@@ -94,6 +94,23 @@ class PanelReview(models.Model):
         return ";".join(self.reasons)
 
 
+class LastMinutedReview(models.Model):
+    """A child's last minuted review of all (the latest meeting, then the latest item), kept as the reviews change
+    (``panel.last_reviews``), with what the agenda's candidates read of it: no anti-join over every review and no
+    JSON to decode when an agenda is built."""
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    review_id = models.BigIntegerField(unique=True, help_text="The review (kept as a plain key: the row is derived).")
+    meeting_date = models.DateField(db_index=True)
+    next_review_date = models.DateField(null=True, blank=True)
+    codes = models.TextField(blank=True, help_text="The review's rule codes, separated by spaces.")
+    weekly_cost = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    placement_id = models.BigIntegerField(null=True, blank=True, help_text="The placement reviewed (a plain key).")
+
+    def __str__(self) -> str:
+        return f"Last minuted review of child {self.child_id} on {self.meeting_date}"
+
+
 class PanelAction(models.Model):
     review = models.ForeignKey(PanelReview, on_delete=models.CASCADE, related_name="actions")
     description = models.CharField(max_length=300)
