@@ -50,8 +50,10 @@ class PanelMeeting(models.Model):
 class PanelReview(models.Model):
     """One child's item on an agenda, and its minute."""
 
-    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="reviews")
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="panel_reviews")
+    # Not indexed alone: the unique (meeting, child) and the index (child, meeting) begin with each (fewer indexes
+    # to write when an agenda of thousands is built).
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="reviews", db_index=False)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="panel_reviews", db_index=False)
     placement = models.ForeignKey(Placement, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="panel_reviews")
     reasons = models.JSONField(default=list, help_text="Rule codes as they were when the agenda was built.")
@@ -76,6 +78,9 @@ class PanelReview(models.Model):
     cost_avoidance = models.ForeignKey("placements.CostAvoidance", on_delete=models.SET_NULL, null=True, blank=True,
                                        related_name="+", help_text="What the panel's decision saves (rule C3).")
     minuted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    #: The related records ``__str__`` reads: the trail's entries of a bulk write read only these (``audit.bulk``).
+    TRAIL_NAME_READS = ("child", "meeting")
 
     class Meta:
         ordering = ["meeting", "removed", "carried", "position", "pk"]

@@ -156,7 +156,7 @@ def agenda_candidates(meeting_date: date, *, authority: AuthoritySettings | None
     # The histories of the providers rated inadequate on the day (the register's latest rating, found among those
     # ever rated inadequate), kept for those the rule itself finds inadequate then (rules.rating_on): a few
     # hundred providers' histories, not every inspection of the thousands ever rated inadequate.
-    inspections = {provider_id: history for provider_id, history in
+    inspections = {provider_id: tuple(history) for provider_id, history in
                    ratings.histories_by_urn(ratings.rated_on(OfstedRating.INADEQUATE, on), on).items()
                    if (rules.rating_on(tuple(history), on) or (None, None))[1] == OfstedRating.INADEQUATE}
     # One read of the day's segments, with what they carry of their placement and child: no join.
@@ -200,7 +200,7 @@ def agenda_candidates(meeting_date: date, *, authority: AuthoritySettings | None
             weekly_cost=weekly_cost,
             desired_category=desired.get(pk, ""),
             desired_not_met_market=desired_not_met_market,
-            inspections=tuple(inspections.get(provider_id, ())),
+            inspections=inspections.get(provider_id, ()),
             dol_since=dol_since.get(child_id),
             additional_lines=tuple(additional.get(pk, ())),
             next_review=review[1] if review else None,
@@ -245,9 +245,14 @@ def _as_the_panel_left_them(candidates: list[tuple[rules.AgendaCandidate, int | 
     since = min((last[candidate.child_id][0] for candidate, _provider in compared), default=on)
     inspections = ratings.histories_since(providers, since, on)
 
+    ratings_found: dict[tuple, str | None] = {}
+
     def rating(provider_id, day):
-        found = rules.rating_on(tuple(inspections.get(provider_id, ())), day) if provider_id else None
-        return found[1] if found else None
+        key = (provider_id, day)
+        if key not in ratings_found:  # the same provider on the same day for many children
+            found = rules.rating_on(tuple(inspections.get(provider_id, ())), day) if provider_id else None
+            ratings_found[key] = found[1] if found else None
+        return ratings_found[key]
 
     kept = []
     for candidate, provider_id in candidates:
