@@ -13,6 +13,7 @@ import pytest
 from panel import last_reviews, selectors, services
 from panel.choices import Decision
 from panel.models import LastMinutedReview, PanelMeeting, PanelReview
+from placements.models import AuthoritySettings
 from tests.factories import make_child
 from tests.panel.test_agenda import external_residential
 from tests.panel.test_candidates_recount import EARLIER, build, plain_candidates, summary
@@ -107,3 +108,24 @@ def test_on_a_day_with_reviews_minuted_on_or_after_it_the_agenda_reads_the_revie
     build(random.Random(7), 40)
     assert last_reviews.holds_on(day) == (day > EARLIER[-1])
     assert [summary(c) for c in selectors.agenda_candidates(day)] == plain_candidates(day)
+
+
+@pytest.mark.parametrize("children", [3, 30])
+def test_building_the_agenda_takes_the_same_number_of_queries_for_3_or_30_children(children, chair,
+                                                                                  django_assert_max_num_queries):
+    """The whole build: candidates, the items and their trail in a fixed number of statements; a third of the
+    children reviewed before (their kept last review read, not every minuted review)."""
+    AuthoritySettings(child_population=125000, panel_cost_threshold=Decimal("9000"), panel_capacity=50).save()
+    first = PanelMeeting.objects.create(date=MEETING - timedelta(days=14), chair="Chair One")
+    placements = [external_residential(f"C{n}", f"{9001 + n}.00", born=date(2008, 1, 1) + timedelta(days=40 * n))
+                  for n in range(children)]
+    services.agenda_build(meeting=first)
+    services.agenda_issue(meeting=first, user=chair)
+    for placement in placements[::3]:
+        services.review_minute(review=first.reviews.get(child=placement.child), decision=Decision.CONTINUE,
+                               summary="x", next_review_date=MEETING, actions=[], today=first.date)
+    meeting = PanelMeeting.objects.create(date=MEETING, chair="Chair Two")
+    with django_assert_max_num_queries(22):
+        on_agenda = services.agenda_build(meeting=meeting)
+    assert on_agenda == children
+    assert {review.child_id for review in meeting.reviews.all()} == {p.child_id for p in placements}
