@@ -3,8 +3,10 @@ from django.apps import AppConfig, apps
 #: The apps whose every model is audited, so models added later are covered without a step to forget.
 AUDITED_APPS = ("placements", "panel", "tracker")
 #: Bookkeeping, not records: an uploaded file waiting for its confirmation (the import itself is audited
-#: as an event by the page that runs it), and the looked-after segments derived from the audited records.
-NOT_AUDITED = {"placements.ImportUpload", "placements.CareSegment", "placements.DataChange"}
+#: as an event by the page that runs it), the looked-after segments derived from the audited records, and each
+#: child's last minuted review kept from the audited reviews (``panel.last_reviews``).
+NOT_AUDITED = {"placements.ImportUpload", "placements.CareSegment", "placements.DataChange",
+               "panel.LastMinutedReview"}
 #: Accounts too (who was given which role), without password hashes and sign-in times. Not the groups'
 #: permissions: placements/access.py sets them on every migrate, and git keeps their history.
 AUDITED_EXTRA = {

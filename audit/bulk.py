@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -41,6 +43,10 @@ from auditlog.cid import get_cid
 from auditlog.diff import get_field_value, get_fields_in_model, model_instance_diff
 from auditlog.registry import auditlog
 from placements import bulk_insert
+
+
+#: Types whose text ``smart_str`` gives is ``str(value)`` (it checks for bytes and lazy text first).
+_AS_STR = frozenset({int, bool, float, Decimal, date, type(None)})
 
 
 class _CreateDiff:
@@ -70,32 +76,42 @@ class _CreateDiff:
             else:
                 kind = "plain"
             attribute = field.attname if kind == "key" else field.name
-            self.fields.append((field, kind, attribute, old, smart_str(old)))
+            encoder = (field.encoder or json.JSONEncoder)(sort_keys=True) if kind == "json" else None
+            self.fields.append((field, kind, attribute, old, smart_str(old), encoder))
 
     def __call__(self, record: Model) -> dict | None:
         changes = {}
         values = record.__dict__
-        for field, kind, attribute, old, old_text in self.fields:
+        for field, kind, attribute, old, old_text, encoder in self.fields:
             if kind == "auditlog" or attribute not in values:
                 if field.name in self.masked:
                     return model_instance_diff(None, record)
-                new = get_field_value(record, field)
+                if kind == "auditlog" and values.get(attribute, 0) is None and isinstance(field, DateTimeField):
+                    new = None  # auditlog's value of an empty date and time (no conversion to make)
+                else:
+                    new = get_field_value(record, field)
             elif kind == "key":
-                new = smart_str(values[attribute], strings_only=True)
+                new = values[attribute]
+                if type(new) is not int and new is not None:
+                    new = smart_str(new, strings_only=True)
             elif kind == "json":
                 new = values[attribute]
                 try:
-                    new = json.dumps(new, sort_keys=True, cls=field.encoder)
+                    new = encoder.encode(new)  # json.dumps(new, sort_keys=True, cls=field.encoder), one encoder
                 except TypeError:
                     pass
             else:
                 new = values[attribute]
-                if type(new) is not str:
-                    new = smart_str(new)
-                    if type(new).__name__ == "__proxy__":
-                        new = str(new)
+                kind_of = type(new)
+                if kind_of is not str:
+                    if kind_of in _AS_STR:
+                        new = str(new)  # what smart_str gives, without its checks
+                    else:
+                        new = smart_str(new)
+                        if type(new).__name__ == "__proxy__":
+                            new = str(new)
             if old != new:
-                changes[field.name] = (old_text, smart_str(new))
+                changes[field.name] = (old_text, new if type(new) is str else smart_str(new))
         return changes or None
 
 
@@ -165,6 +181,11 @@ def _write_entries(model: type[Model], action, pairs: list[tuple[Model | None, M
     pks = [(new if new is not None else old).pk for old, new in pairs]
     # The records each one's name mentions, and the child each is about, in a few queries.
     direct = [f.name for f in model._meta.concrete_fields if f.many_to_one]
+    # A model may say which related records its name (``__str__``) reads: only those are read (any other it
+    # read would be read record by record, the same entry written).
+    named = getattr(model, "TRAIL_NAME_READS", None)
+    if named is not None:
+        direct = [name for name in direct if name in named]
     path = child_path(model)
     if all(old is None for old, _new in pairs) and fields is None:
         # Created: the records are as written; their related records are read once each.

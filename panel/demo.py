@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.db.models import Q
 
-from panel import selectors
+from panel import last_reviews, selectors
 from panel.choices import ConsolidationOutcome, Decision, MeetingStatus
 from panel.models import ConsolidationMeeting, PanelAction, PanelMeeting, PanelReview
 from panel.services import chairs
@@ -52,7 +52,8 @@ ACTIONS = [
 
 def demo_remove() -> None:
     """Remove the demo's panel records: those of demo children, and the demo's meetings."""
-    PanelReview.objects.filter(Q(child__source=RecordSource.DEMO) | Q(meeting__source=RecordSource.DEMO)).delete()
+    with last_reviews.deferred():  # the children's last reviews kept again once, not once a review
+        PanelReview.objects.filter(Q(child__source=RecordSource.DEMO) | Q(meeting__source=RecordSource.DEMO)).delete()
     ConsolidationMeeting.objects.filter(child__source=RecordSource.DEMO).delete()
     PanelMeeting.objects.filter(source=RecordSource.DEMO).delete()
 
@@ -110,6 +111,7 @@ def _hold(meeting: PanelMeeting, rng: random.Random, today: date, demo_children:
             next_review_date=rules.add_months(meeting.date, 1 if decision == Decision.DEFERRED else months),
         ))
     PanelReview.objects.bulk_create(reviews)
+    last_reviews.keep(review.child_id for review in reviews)  # bulk_create sends no signal
     _panel_savings(meeting, reviews, rng)
     actions = []
     for review in reviews:

@@ -50,8 +50,10 @@ class PanelMeeting(models.Model):
 class PanelReview(models.Model):
     """One child's item on an agenda, and its minute."""
 
-    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="reviews")
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="panel_reviews")
+    # Not indexed alone: the unique (meeting, child) and the index (child, meeting) begin with each (fewer indexes
+    # to write when an agenda of thousands is built).
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="reviews", db_index=False)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="panel_reviews", db_index=False)
     placement = models.ForeignKey(Placement, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="panel_reviews")
     reasons = models.JSONField(default=list, help_text="Rule codes as they were when the agenda was built.")
@@ -77,6 +79,9 @@ class PanelReview(models.Model):
                                        related_name="+", help_text="What the panel's decision saves (rule C3).")
     minuted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    #: The related records ``__str__`` reads: the trail's entries of a bulk write read only these (``audit.bulk``).
+    TRAIL_NAME_READS = ("child", "meeting")
+
     class Meta:
         ordering = ["meeting", "removed", "carried", "position", "pk"]
         constraints = [models.UniqueConstraint(fields=["meeting", "child"], name="one_item_per_child_a_meeting")]
@@ -92,6 +97,23 @@ class PanelReview(models.Model):
     @property
     def reasons_joined(self) -> str:
         return ";".join(self.reasons)
+
+
+class LastMinutedReview(models.Model):
+    """A child's last minuted review of all (the latest meeting, then the latest item), kept as the reviews change
+    (``panel.last_reviews``), with what the agenda's candidates read of it: no anti-join over every review and no
+    JSON to decode when an agenda is built."""
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    review_id = models.BigIntegerField(unique=True, help_text="The review (kept as a plain key: the row is derived).")
+    meeting_date = models.DateField(db_index=True)
+    next_review_date = models.DateField(null=True, blank=True)
+    codes = models.TextField(blank=True, help_text="The review's rule codes, separated by spaces.")
+    weekly_cost = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    placement_id = models.BigIntegerField(null=True, blank=True, help_text="The placement reviewed (a plain key).")
+
+    def __str__(self) -> str:
+        return f"Last minuted review of child {self.child_id} on {self.meeting_date}"
 
 
 class PanelAction(models.Model):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from decimal import Decimal
 
 from placements import rules
@@ -63,6 +64,7 @@ def money(amount: Decimal) -> str:
     return f"£{rules.money_round(amount):,.2f}"
 
 
+@lru_cache(maxsize=4096)  # an agenda names the same few hundred days thousands of times
 def day(value: date) -> str:
     return f"{value.day} {value:%b %Y}"
 
@@ -199,7 +201,7 @@ class AgendaCandidate:
 
     @property
     def is_priority(self) -> bool:
-        return any(reason.is_priority for reason in self.reasons)
+        return any(reason.code not in PRIORITY_EXCLUDES for reason in self.reasons)  # Reason.is_priority
 
     @property
     def codes(self) -> list[str]:

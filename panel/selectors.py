@@ -15,20 +15,22 @@ from placements import selectors as placement_selectors
 from placements.choices import CostKind, OfstedRating, Ownership, PlacementCategory
 from placements.models import AuthoritySettings, Child, CostLine, DeprivationOfLiberty, OfstedInspection, Placement
 from placements.register import ratings
-from panel import rules
+from panel import last_reviews, rules
 from panel.choices import ConsolidationOutcome, MeetingStatus
-from panel.models import ConsolidationMeeting, PanelAction, PanelMeeting, PanelReview
+from panel.models import ConsolidationMeeting, LastMinutedReview, PanelAction, PanelMeeting, PanelReview
 
 
 def cost_threshold() -> Decimal:
     return AuthoritySettings.current().panel_cost_threshold
 
 
-def _minuted(on: date) -> QuerySet[PanelReview]:
-    return PanelReview.objects.filter(meeting__date__lt=on).exclude(decision="")
+def _minuted(on: date | None) -> QuerySet[PanelReview]:
+    """Reviews with a decision, at meetings before ``on`` (at any meeting when None)."""
+    minuted = PanelReview.objects.exclude(decision="")
+    return minuted if on is None else minuted.filter(meeting__date__lt=on)
 
 
-def _the_latest(on: date, children: list[int] | None = None) -> Q:
+def _the_latest(on: date | None, children: list[int] | None = None) -> Q:
     """A minuted review with none later for the same child before ``on`` (a later meeting, or the same meeting
     day and a later item): the child's last. PostgreSQL answers it as one anti-join over the minuted reviews
     (of these ``children`` only, when given: both sides of it)."""
@@ -40,29 +42,34 @@ def _the_latest(on: date, children: list[int] | None = None) -> Q:
     return ~Q(Exists(later))
 
 
-def last_minuted_reviews(on: date, children: list[int] | None = None) -> QuerySet[PanelReview]:
+def last_minuted_reviews(on: date | None, children: list[int] | None = None) -> QuerySet[PanelReview]:
     """Each child's last minuted review before ``on`` (the latest meeting, then the latest item): one a child;
-    of these ``children`` only, when given."""
+    of these ``children`` only, when given. With ``on`` None, the last of all: what ``panel.last_reviews`` keeps
+    (``LastMinutedReview``), which the agenda reads instead when it ``holds_on`` the day."""
     minuted = _minuted(on)
     if children is not None:
         minuted = minuted.filter(Among("child_id", children))
     return minuted.filter(_the_latest(on, children))
 
 
-def review_not_due(on: date) -> QuerySet:
+def review_not_due(on: date, *, kept: bool = False) -> QuerySet:
     """The children whose last minuted review before ``on`` set a next review after ``on``, or none (the panel
-    need not see them again unless something changes): as a subquery, run once, not once a placement."""
-    not_due = _minuted(on).filter(Q(next_review_date__isnull=True) | Q(next_review_date__gt=on))
-    return not_due.filter(_the_latest(on)).values("child_id")
+    need not see them again unless something changes): as a subquery, run once, not once a placement. ``kept``:
+    read from the kept last reviews (``panel.last_reviews``; only where they ``holds_on(on)``)."""
+    later_or_none = Q(next_review_date__isnull=True) | Q(next_review_date__gt=on)
+    if kept:
+        return LastMinutedReview.objects.filter(later_or_none).values("child_id")
+    return _minuted(on).filter(later_or_none).filter(_the_latest(on)).values("child_id")
 
 
 def could_come_to_panel(on: date, threshold: Decimal, *, inadequate: frozenset[int] = frozenset(),
-                        movers: frozenset[int] = frozenset(), outside_area: str = "") -> Q:
+                        movers: frozenset[int] = frozenset(), outside_area: str = "", kept_reviews: bool = False) -> Q:
     """In SQL, on the day's care segments and what they carry of their placement and child
     (``placements.care.facts``), a condition every child who meets a rule P on ``on`` meets (and a few who do
     not): the rules (``panel.rules.panel_reasons``) still decide, on far fewer rows than every child looked after.
 
-    ``inadequate``: the providers rated inadequate on ``on``. Needs the annotation ``weekly_cost``
+    ``inadequate``: the providers rated inadequate on ``on``. ``kept_reviews``: whether the kept last reviews
+    hold on ``on`` (``review_not_due``). Needs the annotation ``weekly_cost``
     (``placement_selectors.weekly_cost_subquery``).
     """
     external = Q(placement_ownership=Ownership.EXTERNAL)
@@ -76,7 +83,7 @@ def could_come_to_panel(on: date, threshold: Decimal, *, inadequate: frozenset[i
     additional = Q(placement_id__in=CostLine.objects.filter(kind=CostKind.ADDITIONAL)
                    .filter(placement_selectors.in_force(on)).values("placement_id"))
     # Never reviewed or due by ``on``: not among the children whose last review set a later date (one set).
-    review_due = ~Q(child_id__in=review_not_due(on))
+    review_due = ~Q(child_id__in=review_not_due(on, kept=kept_reviews))
     # Cheapest tests first: PostgreSQL evaluates an OR from the left and stops at the first true.
     condition = (
         Q(placement_desired_not_met_market=True)
@@ -94,34 +101,45 @@ def could_come_to_panel(on: date, threshold: Decimal, *, inadequate: frozenset[i
     return condition
 
 
-def _last_reviews(child_ids: list[int], on: date) -> dict[int, tuple]:
+def _last_reviews(child_ids: list[int], on: date, *, kept: bool = False) -> dict[int, tuple]:
     """Per child, their last minuted review before ``on`` as plain values: (meeting date, next review date,
-    rule codes, weekly cost, placement). In batches within the database's limit on
-    parameters (one query on PostgreSQL)."""
-    # The children are named twice (both sides of the anti-join): one array each on PostgreSQL.
-    size = (connection.features.max_query_params or 0) // 2 or len(child_ids) or 1
+    rule codes, weekly cost, placement). ``kept``: read from the kept last reviews (``panel.last_reviews``; only
+    where they ``holds_on(on)``), one row a child, else by the definition (``last_minuted_reviews``). In batches
+    within the database's limit on parameters (one query on PostgreSQL)."""
+    # The definition names the children twice (both sides of the anti-join): one array each on PostgreSQL.
+    size = (connection.features.max_query_params or 0) // (1 if kept else 2) or len(child_ids) or 1
     last: dict[int, tuple] = {}
     for start in range(0, len(child_ids), size):
-        for child_id, *values in (last_minuted_reviews(on, child_ids[start:start + size]).order_by()
-                                  .values_list("child_id", "meeting__date", "next_review_date", "reasons",
-                                               "weekly_cost", "placement_id")):
-            last[child_id] = tuple(values)
+        batch = child_ids[start:start + size]
+        if kept:
+            for child_id, meeting_date, next_review_date, codes, weekly_cost, placement_id in (
+                    LastMinutedReview.objects.filter(Among("child_id", batch)).order_by()
+                    .values_list("child_id", "meeting_date", "next_review_date", "codes", "weekly_cost",
+                                 "placement_id")):
+                last[child_id] = (meeting_date, next_review_date, frozenset(codes.split()), weekly_cost, placement_id)
+            continue
+        for child_id, meeting_date, next_review_date, reasons, weekly_cost, placement_id in (
+                last_minuted_reviews(on, batch).order_by()
+                .values_list("child_id", "meeting__date", "next_review_date", "reasons", "weekly_cost",
+                             "placement_id")):
+            last[child_id] = (meeting_date, next_review_date, frozenset(reasons), weekly_cost, placement_id)
     return last
 
 
-def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
+def agenda_candidates(meeting_date: date, *, authority: AuthoritySettings | None = None) -> list[rules.AgendaCandidate]:
     """Every child the rules bring to the panel on ``meeting_date``, in agenda order.
 
     A fixed number of queries whatever the data: the providers rated inadequate on the day and their histories;
     the children looked after that day whose placement could meet a rule (``could_come_to_panel``), in one read of
     the day's ``CareSegment`` rows (the one definition) and what they carry of placement and child
-    (``placements.care.facts``), with no join; their last minuted reviews; then the DoL orders, desired types and
-    additional cost lines the rules read, each only where a rule can use it; the ratings the panel's review
-    dates compare; who attends for the children brought. The rules run on plain values, so a region's
-    placements cost no model objects.
+    (``placements.care.facts``), with no join; their last minuted reviews (one row a child, kept by
+    ``panel.last_reviews``, whenever those hold on the day); then the DoL orders, desired types and additional
+    cost lines the rules read, each only where a rule can use it; the ratings the panel's review dates compare;
+    who attends for the children brought. The rules run on plain values, so a region's placements cost no model
+    objects. ``authority``: the settings, when the caller has read them already.
     """
     on = meeting_date
-    authority = AuthoritySettings.current()
+    authority = authority or AuthoritySettings.current()
     threshold = authority.panel_cost_threshold
     # The rules an authority may turn on: moves by rule T (one query over the year's changes), and the area.
     moves: dict[int, int] = {}
@@ -133,10 +151,12 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
             if event.kind == MOVE:
                 moves[event.child_id] = moves.get(event.child_id, 0) + 1
     area = authority.authority_area.strip() if authority.panel_rule_out_of_area else ""
+    # Each child's last minuted review is kept (panel.last_reviews): read so whenever it holds on the day.
+    kept = last_reviews.holds_on(on)
     # The histories of the providers rated inadequate on the day (the register's latest rating, found among those
     # ever rated inadequate), kept for those the rule itself finds inadequate then (rules.rating_on): a few
     # hundred providers' histories, not every inspection of the thousands ever rated inadequate.
-    inspections = {provider_id: history for provider_id, history in
+    inspections = {provider_id: tuple(history) for provider_id, history in
                    ratings.histories_by_urn(ratings.rated_on(OfstedRating.INADEQUATE, on), on).items()
                    if (rules.rating_on(tuple(history), on) or (None, None))[1] == OfstedRating.INADEQUATE}
     # One read of the day's segments, with what they carry of their placement and child: no join.
@@ -144,13 +164,14 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
         placement_selectors.care_segments_on(on)
         .annotate(weekly_cost=placement_selectors.weekly_cost_subquery(on, "placement_id"))
         .filter(could_come_to_panel(on, threshold, inadequate=frozenset(inspections), outside_area=area,
-                                    movers=frozenset(child for child, count in moves.items() if count >= 2)))
+                                    movers=frozenset(child for child, count in moves.items() if count >= 2),
+                                    kept_reviews=kept))
         .order_by()
         .values_list("placement_id", "child_id", "child_date_of_birth", "placement_category", "placement_start",
                      "placement_provider_id", "placement_ownership", "placement_unregulated", "weekly_cost",
                      "placement_desired_not_met_market", *(["placement_provider__local_authority"] if area else []))
     )
-    last = _last_reviews(sorted({row[1] for row in rows}), on)
+    last = _last_reviews(sorted({row[1] for row in rows}), on, kept=kept)
     # What the rules read besides the segment, each only where it can matter: a DoL order for
     # unregulated provision, the type wanted where the market did not have it, additional cost lines in force.
     dol_since: dict[int, date] = {}
@@ -179,7 +200,7 @@ def agenda_candidates(meeting_date: date) -> list[rules.AgendaCandidate]:
             weekly_cost=weekly_cost,
             desired_category=desired.get(pk, ""),
             desired_not_met_market=desired_not_met_market,
-            inspections=tuple(inspections.get(provider_id, ())),
+            inspections=inspections.get(provider_id, ()),
             dol_since=dol_since.get(child_id),
             additional_lines=tuple(additional.get(pk, ())),
             next_review=review[1] if review else None,
@@ -224,9 +245,14 @@ def _as_the_panel_left_them(candidates: list[tuple[rules.AgendaCandidate, int | 
     since = min((last[candidate.child_id][0] for candidate, _provider in compared), default=on)
     inspections = ratings.histories_since(providers, since, on)
 
+    ratings_found: dict[tuple, str | None] = {}
+
     def rating(provider_id, day):
-        found = rules.rating_on(tuple(inspections.get(provider_id, ())), day) if provider_id else None
-        return found[1] if found else None
+        key = (provider_id, day)
+        if key not in ratings_found:  # the same provider on the same day for many children
+            found = rules.rating_on(tuple(inspections.get(provider_id, ())), day) if provider_id else None
+            ratings_found[key] = found[1] if found else None
+        return ratings_found[key]
 
     kept = []
     for candidate, provider_id in candidates:
@@ -241,7 +267,7 @@ def _as_the_panel_left_them(candidates: list[tuple[rules.AgendaCandidate, int | 
             kept.append(candidate)
             continue
         seen = rules.LastReview(
-            meeting_date=meeting_date, next_review=next_review_date, codes=frozenset(codes),
+            meeting_date=meeting_date, next_review=next_review_date, codes=codes,
             weekly_cost=weekly_cost, placement_id=placement_id,
             rating=rating(provider_of.get(placement_id), meeting_date))
         changes = rules.changes_since(seen, codes=candidate.codes, weekly_cost=candidate.weekly_cost,

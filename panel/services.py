@@ -129,10 +129,11 @@ def agenda_build(*, meeting: PanelMeeting) -> int:
     """
     meeting = PanelMeeting.objects.select_for_update().get(pk=meeting.pk)
     _check_not_frozen(meeting)
-    candidates = selectors.agenda_candidates(meeting.date)
+    authority = AuthoritySettings.current()
+    candidates = selectors.agenda_candidates(meeting.date, authority=authority)
     kept = {review.child_id: review for review in meeting.reviews.filter(Q(added_by_hand=True) | Q(removed=True))}
     meeting.reviews.exclude(pk__in=[review.pk for review in kept.values()]).delete()
-    places = AuthoritySettings.current().panel_capacity - sum(
+    places = authority.panel_capacity - sum(
         1 for review in kept.values() if review.added_by_hand and not review.removed)
     position = 0
     new_items, updated = [], []
