@@ -271,6 +271,10 @@ class Placement(models.Model):
             models.Index(fields=["end"]),
             models.Index(fields=["child", "start"]),
             models.Index(fields=["category"]),
+            # New placements by category and start with where the child came from, read from the index alone
+            # (``tracker.selectors.new_residential``).
+            models.Index(fields=["category", "start"], include=["id", "came_from"],
+                         condition=Q(began_before_records=False), name="placement_new_idx"),
         ]
 
     def __str__(self) -> str:
@@ -481,6 +485,10 @@ class CareSegment(models.Model):
             models.Index(fields=["start", "end"]),
             models.Index(fields=["end"]),
             models.Index(fields=["placement"], name="segment_placement_idx"),
+            # The segments that begin their placement, by category and day, with the child's date of birth:
+            # new placements counted by age from the index alone (``tracker.selectors.beginning_segments``).
+            models.Index(fields=["placement_category", "start"], include=["placement", "child_date_of_birth"],
+                         condition=Q(start=F("placement_start")), name="segment_begins_placement_idx"),
         ]
 
     def __str__(self) -> str:
