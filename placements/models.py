@@ -489,6 +489,13 @@ class CareSegment(models.Model):
             # new placements counted by age from the index alone (``tracker.selectors.beginning_segments``).
             models.Index(fields=["placement_category", "start"], include=["placement", "child_date_of_birth"],
                          condition=Q(start=F("placement_start")), name="segment_begins_placement_idx"),
+            # A category's children on a day, oldest first: the residential tracker's pages walk it from the
+            # 17-year-olds (``tracker.selectors.residential_placements``), reading the days from the index.
+            models.Index(fields=["placement_category", "child_date_of_birth", "placement"], include=["start", "end"],
+                         name="segment_category_born_idx"),
+            # The few hundred in unregulated provision, on any day (``tracker.selectors.unregulated_keys``).
+            models.Index(fields=["start", "end"], include=["placement"], condition=Q(placement_unregulated=True),
+                         name="segment_unregulated_idx"),
         ]
 
     def __str__(self) -> str:

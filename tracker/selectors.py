@@ -18,7 +18,7 @@ from placements import rules as placement_rules
 from placements.care import daily
 from placements.care.segments import Segment
 from placements.choices import CameFrom, CostKind, PlacementCategory
-from placements.models import CareSegment, CostLine, DeprivationOfLiberty, Placement, Provider
+from placements.models import CareSegment, CostLine, DeprivationOfLiberty, Placement
 from tracker import rules
 from tracker.rules import CEASE, MOVE, START, Event
 
@@ -296,17 +296,12 @@ DOL_16_17 = "16 or 17 and subject to a DoL order"
 def unregulated_keys(on: date) -> list[int]:
     """The keys of the looked-after children's placements in unregulated provision on ``on``: one query.
 
-    A few hundred of a region's 100,000 looked after: found by the category and provider indexes, then
-    listed by key, so that the report's table sorts those few instead of walking every child by date of
-    birth until it has a page (PostgreSQL cannot tell how few there are: 190 ms to 750 ms at 100,000)."""
-    # The providers by key (one query, a few hundred of them) rather than a join: the database then finds
-    # the few unregulated placements by index instead of testing every child in care.
-    unregulated_providers = list(Provider.objects.filter(regulated=False).order_by().values_list("pk", flat=True))
-    return list(
-        selectors.looked_after_placements(on)
-        .filter(Q(category=PlacementCategory.UNREGULATED) | Q(provider_id__in=unregulated_providers))
-        .order_by("pk").values_list("pk", flat=True)
-    )
+    A few hundred of a region's 100,000 looked after: the segments covering the day of placements in
+    unregulated provision (what they carry: category ``unregulated`` or a provider recorded as not regulated,
+    ``placements.rules.is_unregulated``), read from their own small index (``segment_unregulated_idx``), so that
+    the report's table sorts those few instead of walking every child by date of birth until it has a page."""
+    return list(selectors.care_segments_on(on).filter(placement_unregulated=True)
+                .order_by("placement_id").values_list("placement_id", flat=True))
 
 
 def unregulated_placements(on: date, keys: Sequence[int] | None = None) -> QuerySet[Placement]:
@@ -377,15 +372,21 @@ def in_residential(on: date) -> QuerySet[Placement]:
 
 
 def residential_placements(on: date) -> QuerySet[Placement]:
-    """Every looked-after child in residential on ``on``, with the additional cost lines in force."""
+    """Every looked-after child in residential on ``on``, with the additional cost lines in force, oldest first.
+
+    Found and ordered by the care segment covering the day (one a placement: a child's segments never overlap)
+    and what it carries (the placement's category, the child's date of birth): a page of them is a walk of
+    ``segment_category_born_idx`` from the 17-year-olds, stopping at the page, with no join to a region's
+    children (under 18 is true of every looked-after child already; stated, it is where the walk begins)."""
     additional = CostLine.objects.filter(selectors.in_force(on), kind=CostKind.ADDITIONAL).order_by("pk")
     return (
-        in_residential(on)
-        .filter(under_18_on(on))
+        Placement.objects.filter(
+            selectors.covering(on, "care_segments__"), care_segments__placement_category=PlacementCategory.RESIDENTIAL,
+            care_segments__child_date_of_birth__gt=placement_rules.born_on_or_before_to_be(18, on))
         .select_related("child", "provider")
         .annotate(weekly_cost=selectors.weekly_cost_subquery(on))
         .prefetch_related(Prefetch("cost_lines", queryset=additional, to_attr="additional_lines"))
-        .order_by("child__date_of_birth", "pk")
+        .order_by("care_segments__child_date_of_birth", "pk")
     )
 
 
