@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import (Case, Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value,
                               When)
 
@@ -486,13 +486,22 @@ def hashed():
     if connection.vendor != "postgresql":
         yield
         return
+
+    def reset():
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_nestloop; RESET enable_sort")
+
     with connection.cursor() as cursor:
         cursor.execute("SET enable_nestloop = off; SET enable_sort = off")
     try:
         yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET enable_nestloop; RESET enable_sort")
+    except Exception:
+        # In a transaction the failed statement aborted, the rollback undoes the settings (and a reset would fail
+        # and hide the error); outside one, they are reset here.
+        with suppress(DatabaseError):
+            reset()
+        raise
+    reset()
 
 
 def new_residential(periods: list[tuple[str, date, date]]) -> list[NewResidential]:

@@ -102,3 +102,23 @@ def test_the_counts_are_a_plain_recount_of_new_placements_on_the_demo_authority(
     expected = recount(periods)
     assert counted == expected
     assert sum(period.total for period in expected) > 0, "the demo authority should have new residential placements"
+
+
+def test_the_planners_settings_are_as_they_were_after_counting_even_after_an_error():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner's settings are PostgreSQL's")
+
+    def settings():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_nestloop'), current_setting('enable_sort')")
+            return cursor.fetchone()
+
+    before = settings()
+    selectors.new_residential(YEAR)
+    assert settings() == before
+    with pytest.raises(ZeroDivisionError), selectors.hashed():
+        assert settings() == ("off", "off")
+        raise ZeroDivisionError
+    assert settings() == before
