@@ -277,15 +277,6 @@ def weekly_tracker(week_ending: date) -> WeeklyTracker:
     )
 
 
-def under_18_on(on: date) -> Q:
-    """Children under 18 on ``on``: true of every looked-after child already (a care segment ends by the
-    18th birthday, ``placements.care``), so it changes no list. Stated on a list shown by date of birth, oldest
-    first, so that PostgreSQL walks ``child_born_idx`` from the 17-year-olds and stops at the page: without
-    it the walk began at the oldest child ever recorded (the residential tracker at 100,000 looked after read
-    131,000 care leavers and 66,000 residential placements for its first page: 1.3 s instead of 40 ms)."""
-    return Q(child__date_of_birth__gt=placement_rules.born_on_or_before_to_be(18, on))
-
-
 # --- Weekly unregulated report ------------------------------------------------------
 
 
@@ -366,18 +357,14 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
     return first, placement_rules.add_months(first, 1) - timedelta(days=1)
 
 
-def in_residential(on: date) -> QuerySet[Placement]:
-    """The placements of the children looked after in residential on ``on``."""
-    return selectors.looked_after_placements(on).filter(category=PlacementCategory.RESIDENTIAL)
-
-
 def residential_placements(on: date) -> QuerySet[Placement]:
     """Every looked-after child in residential on ``on``, with the additional cost lines in force, oldest first.
 
     Found and ordered by the care segment covering the day (one a placement: a child's segments never overlap)
     and what it carries (the placement's category, the child's date of birth): a page of them is a walk of
     ``segment_category_born_idx`` from the 17-year-olds, stopping at the page, with no join to a region's
-    children (under 18 is true of every looked-after child already; stated, it is where the walk begins)."""
+    children. Under 18 is true of every looked-after child already (a care segment ends by the 18th birthday),
+    so it changes no list; stated, it is where the walk begins (without it, at the oldest child ever recorded)."""
     additional = CostLine.objects.filter(selectors.in_force(on), kind=CostKind.ADDITIONAL).order_by("pk")
     return (
         Placement.objects.filter(

@@ -42,8 +42,8 @@ def test_the_databases_completed_years_are_rule_a1_around_every_kind_of_birthday
 
 
 def placed(case_ref: str, born: date, start: date, **overrides):
-    return make_placement(make_child(case_ref=case_ref, date_of_birth=born), make_provider(name=f"Home {case_ref}", urn=f"SC{case_ref}"),
-                          start=start, **overrides)
+    home = make_provider(name=f"Home {case_ref}", urn=f"SC{case_ref}")
+    return make_placement(make_child(case_ref=case_ref, date_of_birth=born), home, start=start, **overrides)
 
 
 def test_a_placement_starting_on_1_april_is_the_new_years_and_on_31_march_the_old_ones():
