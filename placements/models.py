@@ -271,10 +271,11 @@ class Placement(models.Model):
             models.Index(fields=["end"]),
             models.Index(fields=["child", "start"]),
             models.Index(fields=["category"]),
-            # New placements by category and start with where the child came from, read from the index alone
-            # (``tracker.selectors.new_residential``).
-            models.Index(fields=["category", "start"], include=["id", "came_from"],
-                         condition=Q(began_before_records=False), name="placement_new_idx"),
+            # New residential placements by start with where the child came from, read from the index alone
+            # (``tracker.selectors.new_residential``). Residential only: an index of every placement cost imports
+            # more than the tracker gains.
+            models.Index(fields=["start"], include=["id", "came_from"], name="placement_new_residential_idx",
+                         condition=Q(category=PlacementCategory.RESIDENTIAL, began_before_records=False)),
         ]
 
     def __str__(self) -> str:
@@ -485,14 +486,17 @@ class CareSegment(models.Model):
             models.Index(fields=["start", "end"]),
             models.Index(fields=["end"]),
             models.Index(fields=["placement"], name="segment_placement_idx"),
-            # The segments that begin their placement, by category and day, with the child's date of birth:
-            # new placements counted by age from the index alone (``tracker.selectors.beginning_segments``).
-            models.Index(fields=["placement_category", "start"], include=["placement", "child_date_of_birth"],
-                         condition=Q(start=F("placement_start")), name="segment_begins_placement_idx"),
-            # A category's children on a day, oldest first: the residential tracker's pages walk it from the
-            # 17-year-olds (``tracker.selectors.residential_placements``), reading the days from the index.
-            models.Index(fields=["placement_category", "child_date_of_birth", "placement"], include=["start", "end"],
-                         name="segment_category_born_idx"),
+            # The residential tracker's (``tracker.selectors``), residential only: an index of every segment cost
+            # imports more than the tracker gains. The segments that begin a residential placement, by day, with
+            # the child's date of birth (``new_residential``: counted by age from the index alone); and the
+            # children in residential on a day, oldest first (``residential_placements``: a page walks it from the
+            # 17-year-olds, reading the days from the index).
+            models.Index(fields=["start"], include=["placement", "child_date_of_birth"],
+                         condition=Q(start=F("placement_start"), placement_category=PlacementCategory.RESIDENTIAL),
+                         name="segment_begins_residential_idx"),
+            models.Index(fields=["child_date_of_birth", "placement"], include=["start", "end"],
+                         condition=Q(placement_category=PlacementCategory.RESIDENTIAL),
+                         name="segment_residential_born_idx"),
             # The few hundred in unregulated provision, on any day (``tracker.selectors.unregulated_keys``).
             models.Index(fields=["start", "end"], include=["placement"], condition=Q(placement_unregulated=True),
                          name="segment_unregulated_idx"),

@@ -362,7 +362,7 @@ def residential_placements(on: date) -> QuerySet[Placement]:
 
     Found and ordered by the care segment covering the day (one a placement: a child's segments never overlap)
     and what it carries (the placement's category, the child's date of birth): a page of them is a walk of
-    ``segment_category_born_idx`` from the 17-year-olds, stopping at the page, with no join to a region's
+    ``segment_residential_born_idx`` from the 17-year-olds, stopping at the page, with no join to a region's
     children. Under 18 is true of every looked-after child already (a care segment ends by the 18th birthday),
     so it changes no list; stated, it is where the walk begins (without it, at the oldest child ever recorded)."""
     additional = CostLine.objects.filter(selectors.in_force(on), kind=CostKind.ADDITIONAL).order_by("pk")
@@ -435,8 +435,8 @@ def beginning_segments(first: date, last: date) -> QuerySet[CareSegment]:
     """The care segment each of ``new_placements(first, last)`` begins with, one a placement: a segment that
     begins on its placement's first day (what it carries, ``placements.care.facts``), of a placement not
     already running when the records begin. A child's segments never share a first day, so a placement has
-    at most one. Read through ``segment_begins_placement_idx``: the segments carry the child's date of birth
-    and the placement's category, so a count by age and category needs no join to children or placements."""
+    at most one. The segments carry the child's date of birth and the placement's category, so a count by age
+    and category needs no join to children (the residential ones: ``segment_begins_residential_idx``)."""
     return CareSegment.objects.filter(start__range=(first, last), start=F("placement_start"),
                                       placement__began_before_records=False)
 
@@ -507,7 +507,7 @@ def new_residential(periods: list[tuple[str, date, date]]) -> list[NewResidentia
     counts = (
         beginning_segments(earliest, latest).filter(placement_category=PlacementCategory.RESIDENTIAL)
         # What the segment carries, said of the placement as well: the database then reads the placements from
-        # their index of new placements by category and start (placement_new_idx), not one by one.
+        # their index of new residential placements by start (placement_new_residential_idx), not one by one.
         .filter(placement__category=PlacementCategory.RESIDENTIAL, placement__start__range=(earliest, latest))
         .annotate(piece=piece, age=CompletedYears("start", "child_date_of_birth"), origin=F("placement__came_from"))
         .order_by().values_list("piece", "age", "origin").annotate(placements=Count("*"))
