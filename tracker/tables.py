@@ -198,7 +198,7 @@ class ResidentialTable(DirectRows, OnDateTable):
         return self.additional_text(record)
 
 
-class BreakdownTable(tables.Table):
+class BreakdownTable(DirectRows, tables.Table):
     """New residential placements: one row per age band or origin, one column per period."""
 
     class Meta:

@@ -71,3 +71,10 @@ def test_empty_lists_are_written_as_django_tables2_writes_them(demo):
     for table in (residential("", month=(2040, 1))[0].table, unregulated("", sunday=date(2040, 1, 1))[0].table):
         assert squeezed(table.rendered_rows()) == squeezed(as_django_tables2_writes_them(table))
         assert "No child was" in table.rendered_rows()
+
+
+def test_the_new_residential_tables_are_written_as_django_tables2_writes_them(demo):
+    for named in residential("")[1:]:
+        table = named.table
+        assert "All new residential placements" in table.rendered_rows()
+        assert squeezed(table.rendered_rows()) == squeezed(as_django_tables2_writes_them(table)), named.name
