@@ -271,6 +271,11 @@ class Placement(models.Model):
             models.Index(fields=["end"]),
             models.Index(fields=["child", "start"]),
             models.Index(fields=["category"]),
+            # New residential placements by start with where the child came from, read from the index alone
+            # (``tracker.selectors.new_residential``). Residential only: an index of every placement cost imports
+            # more than the tracker gains.
+            models.Index(fields=["start"], include=["id", "came_from"], name="placement_new_residential_idx",
+                         condition=Q(category=PlacementCategory.RESIDENTIAL, began_before_records=False)),
         ]
 
     def __str__(self) -> str:
@@ -491,6 +496,20 @@ class CareSegment(models.Model):
             models.Index(fields=["placement"], name="segment_placement_idx"),
             # A year's moves by child (the dashboard's children with 2 or more moves) without a year's segments.
             models.Index(fields=["start", "child"], condition=Q(begins_with_move=True), name="segment_move_idx"),
+            # The residential tracker's (``tracker.selectors``), residential only: an index of every segment cost
+            # imports more than the tracker gains. The segments that begin a residential placement, by day, with
+            # the child's date of birth (``new_residential``: counted by age from the index alone); and the
+            # children in residential on a day, oldest first (``residential_placements``: a page walks it from the
+            # 17-year-olds, reading the days from the index).
+            models.Index(fields=["start"], include=["placement", "child_date_of_birth"],
+                         condition=Q(start=F("placement_start"), placement_category=PlacementCategory.RESIDENTIAL),
+                         name="segment_begins_residential_idx"),
+            models.Index(fields=["child_date_of_birth", "placement"], include=["start", "end"],
+                         condition=Q(placement_category=PlacementCategory.RESIDENTIAL),
+                         name="segment_residential_born_idx"),
+            # The few hundred in unregulated provision, on any day (``tracker.selectors.unregulated_keys``).
+            models.Index(fields=["start", "end"], include=["placement"], condition=Q(placement_unregulated=True),
+                         name="segment_unregulated_idx"),
         ]
 
     def __str__(self) -> str:

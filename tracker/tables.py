@@ -128,7 +128,7 @@ class TeamTable(DirectRows, tables.Table):
         empty_text = "No teams this week."
 
 
-class UnregulatedTable(OnDateTable):
+class UnregulatedTable(DirectRows, OnDateTable):
     case_ref = tables.Column("Child", accessor="child__case_ref", attrs=NOWRAP,
                              linkify=("child_detail", {"pk": tables.A("child_id")}))
     name = tables.Column("Name", accessor="child__full_name", orderable=False)
@@ -163,7 +163,7 @@ class UnregulatedTable(OnDateTable):
         return self.age(record)
 
 
-class ResidentialTable(OnDateTable):
+class ResidentialTable(DirectRows, OnDateTable):
     case_ref = tables.Column("Child", accessor="child__case_ref", attrs=NOWRAP,
                              linkify=("child_detail", {"pk": tables.A("child_id")}))
     name = tables.Column("Name", accessor="child__full_name")
@@ -198,7 +198,7 @@ class ResidentialTable(OnDateTable):
         return self.additional_text(record)
 
 
-class BreakdownTable(tables.Table):
+class BreakdownTable(DirectRows, tables.Table):
     """New residential placements: one row per age band or origin, one column per period."""
 
     class Meta:

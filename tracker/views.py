@@ -16,7 +16,7 @@ from placements import freshness
 from placements import rules as placement_rules
 from placements.keyset import CountedPaginator, KeysetPaginator
 from placements.coverage import data_coverage
-from tracker import dashboard, exports, selectors, weekly_page
+from tracker import dashboard, exports, report_pages, selectors, weekly_page
 from tracker.filtersets import WeeklyPlacementFilter
 from tracker.forms import BudgetForm, DashboardForm, MonthForm, WeekForm
 from tracker.models import Budget
@@ -113,24 +113,24 @@ class UnregulatedReportView(TrackerPage):
         form = WeekForm(self.request.GET or None)
         coverage = data_coverage(timezone.localdate())
         week_ending = form.week_ending_or(coverage.last_complete_week_ending())
-        counts = freshness.remembered("unregulated counts", selectors.unregulated_counts, week_ending)
-        # The table lists the placements the counts counted (kept with them): not found or counted again.
-        named_tables = exports.unregulated_tables(week_ending, counts.keys)
-        paginate(self.request, named_tables, counts={"unregulated": counts.total})
+        if self.request.GET.get("_export"):  # a download: the table itself, every row
+            named_tables, report = report_pages.unregulated_tables(self.request, week_ending), None
+        else:  # the page: its table written, remembered until the data changes
+            named_tables, report = [], report_pages.unregulated_page(self.request, week_ending)
         context.update(
             title=f"Weekly unregulated report, week ending {week_ending:%-d %B %Y}",
             coverage=coverage,
             form=form,
             tables=named_tables,
-            total=counts.total,
-            under_16=counts.under_16,
-            dol_16_17=counts.dol_16_17,
-            changes=selectors.unregulated_changes(week_ending),
+            report=report,
             week_ending=week_ending,
             period_slug=week_ending.isoformat(),
             previous_week=week_ending - timedelta(days=7),
             next_week=week_ending + timedelta(days=7),
         )
+        if report is not None:
+            context.update(total=report.total, under_16=report.under_16, dol_16_17=report.dol_16_17,
+                           changes=report.changes)
         return context
 
 
@@ -144,10 +144,13 @@ class ResidentialTrackerView(TrackerPage):
         as_at = coverage.as_at
         form = MonthForm(self.request.GET or None)
         year, month = form.month_or(coverage.last_complete_month())  # never a month with one day in it
-        tracker = selectors.residential_tracker(year, month, as_at)
-        named_tables = exports.residential_tables(tracker)
-        # The children in residential are the ones the costs counted (kept with them): not counted again.
-        paginate(self.request, named_tables[:1], counts={"residential": tracker.costs.placements})
+        if self.request.GET.get("_export"):  # a download: the tables themselves, every row
+            tracker = selectors.residential_tracker(year, month, as_at)
+            named_tables = report_pages.residential_tables(self.request, tracker)
+            children = tracker.costs.placements
+        else:  # the page: its tables written, remembered until the data changes
+            tracker = report_pages.residential_page(self.request, year, month, as_at)
+            named_tables, children = [], tracker.children
         previous = placement_rules.add_months(tracker.month_start, -1)
         following = placement_rules.add_months(tracker.month_start, 1)
         context.update(
@@ -156,7 +159,7 @@ class ResidentialTrackerView(TrackerPage):
             form=form,
             tracker=tracker,
             tables=named_tables,
-            children=named_tables[0].table.paginator.count,
+            children=children,
             period_slug=f"{tracker.month_start:%Y-%m}",
             previous_month=f"{previous:%Y-%m}",
             next_month=f"{following:%Y-%m}",

@@ -6,8 +6,7 @@ events of up to 100 rows each, the teams, and a page of open placements) was mos
 region's size. Each table's part of the page (its download links, its table with caption, headings, rows and
 page links) is the same for everyone asking for the same address (week, page, order, filter, columns chosen)
 until the data changes, so it is kept with ``placements.freshness.remembered`` under the address and the
-versions of the tables the figures and the rows were read from. The HTML is what the templates write
-(``includes/downloads.html``, ``includes/table.html``); downloads build the tables afresh.
+versions of the tables the figures and the rows were read from (``tracker.page_parts``).
 """
 
 from __future__ import annotations
@@ -15,15 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.template import Context
-from django.template.loader import get_template
-
 from placements import freshness
-from tracker import exports, selectors
+from tracker import exports, page_parts, selectors
+from tracker.page_parts import TablePart
 from tracker.filtersets import WeeklyPlacementFilter
-
-#: One table's part of the page: its download links and the table (includes/table.html).
-PART_TEMPLATE = "tracker/includes/weekly_table.html"
 
 
 def weekly_tables(request, week_ending: date, tracker: selectors.WeeklyTracker | None = None):
@@ -43,13 +37,6 @@ def weekly_tables(request, week_ending: date, tracker: selectors.WeeklyTracker |
 
 
 @dataclass(frozen=True)
-class TablePart:
-    name: str
-    caption: str
-    html: str
-
-
-@dataclass(frozen=True)
 class WeeklyPage:
     """What the page shows of the tracker: the headline figures and each table's part, written."""
 
@@ -60,28 +47,13 @@ class WeeklyPage:
     tables: list[TablePart]
 
 
-def _written(named, request) -> str:
-    """A table's part as the page's template writes it. The request is in the context as a RequestContext
-    carries it (``{% querystring %}`` reads ``context.request``), without running the context processors: the
-    part shows nothing of theirs (the navigation's look-up of the user's groups was a query a table)."""
-    context = Context({"named": named, "request": request}, autoescape=True)
-    context.request = request
-    return get_template(PART_TEMPLATE).template.render(context)
-
-
-def _address(request) -> tuple:
-    """The page's address as the tables' parts depend on it (every parameter: the tables' links keep them)."""
-    return request.path, tuple(sorted((key, tuple(request.GET.getlist(key))) for key in request.GET))
-
-
 def weekly_page(request, week_ending: date) -> WeeklyPage:
     """The page's figures and written tables for this address, remembered until the data they show changes."""
 
     def write(week_ending: date, address: tuple) -> WeeklyPage:
         tracker = freshness.remembered("weekly tracker", selectors.weekly_tracker, week_ending)
         named_tables, _ = weekly_tables(request, week_ending, tracker)
-        parts = [TablePart(named.name, named.caption, _written(named, request)) for named in named_tables]
         return WeeklyPage(week_ending=week_ending, figures=tracker.figures, previous=tracker.previous,
-                          changes=tracker.changes(), tables=parts)
+                          changes=tracker.changes(), tables=page_parts.parts(named_tables, request))
 
-    return freshness.remembered("weekly tracker page", write, week_ending, _address(request))
+    return freshness.remembered("weekly tracker page", write, week_ending, page_parts.address(request))
