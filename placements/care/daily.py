@@ -215,8 +215,7 @@ def _write_kept(m: dict, kept: tuple) -> None:
     # Changed in place (not deleted and inserted), so a writer waiting on the lock above reads the new row.
     if gone:
         Kept.objects.filter(child_id__in=gone).delete()
-    Kept.objects.bulk_update([Kept(child_id=child_id, changes=text) for child_id, text in changed], ["changes"],
-                             batch_size=500)
+    bulk_insert.update_values(Kept, ["child_id", "changes"], changed, using=Kept.objects.db)
     bulk_insert.insert_values(Kept, ["child_id", "changes"], added, using=Kept.objects.db)
 
 
