@@ -537,6 +537,7 @@ def _plan_changes(plan, header_by_child, episode_rows, dol_rows, uasc_rows, exis
     for row in sorted(episode_rows, key=lambda r: r.return_year):
         incoming[row.child].append(row)
     kept_later = 0
+    new_episode = bulk_insert.record_class(Episode)  # new(Episode, ...) with the columns named: EPISODE_DATA
     for ref, rows in incoming.items():
         child = children[ref]
         merged = dict(stored.get(child.pk, {})) if child.pk else {}
@@ -544,7 +545,11 @@ def _plan_changes(plan, header_by_child, episode_rows, dol_rows, uasc_rows, exis
         for row in rows:
             episode = merged.get(row.decom)
             if episode is None:
-                episode = new(Episode, child=child, decom=row.decom, **{n: getattr(row, n) for n in EPISODE_DATA})
+                episode = new_episode(child=child, decom=row.decom, dec=row.dec, rne=row.rne,
+                                      legal_status=row.legal_status, cin=row.cin, place=row.place,
+                                      place_provider=row.place_provider, rec=row.rec,
+                                      reason_place_change=row.reason_place_change, urn=row.urn,
+                                      return_year=row.return_year)
                 merged[row.decom] = episode
                 plan.new_episodes.append(episode)
             elif row.return_year < episode.return_year:
