@@ -87,6 +87,8 @@ def changes_of(team: str, segments: Iterable[tuple[int, date, date | None]],
         placement = placements[placement_id]
         add(start, placement, 0, 1)
         add(end, placement, 0, -1)
+        if not placement.lines:  # no cost: nothing paid (an import's new placements)
+            continue
         # Inside the segment the weekly cost changes only where a line begins or ends: judge each piece once.
         days = {start}
         for line in placement.lines:
