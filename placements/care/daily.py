@@ -100,6 +100,8 @@ def changes_of(team: str, segments: Iterable[tuple[int, date, date | None, bool]
         placement = placements[placement_id]
         add(start, placement, 0, 1)
         add(end, placement, 0, -1)
+        if not placement.lines:  # no cost: nothing paid (an import's new placements)
+            continue
         # Inside the segment the weekly cost changes only where a line begins or ends: judge each piece once.
         days = {start}
         for line in placement.lines:
@@ -203,39 +205,49 @@ def count_new(children: Iterable[tuple[int, str, date, list[tuple[int, date, dat
            for child_id, team, born, segments, placements in children}
     if new:
         m = _models()
-        with transaction.atomic(using=using or m["DayChange"].objects.db):
-            _keep(m, new, {})
+        # Worked out before the first statement: inside an import's ``bulk_insert.writing_behind`` a statement
+        # waits for the rows written before it, and the work is done meanwhile.
+        kept = _kept(new, {})
+        with transaction.atomic(using=using or m["DayChange"].objects.db, savepoint=False):
+            _write_kept(m, kept)
 
 
 def _keep(m: dict, new: dict[int, dict[Key, list[int]]], old: dict[int, dict[Key, list[int]]]) -> None:
     """Append the difference between the children's changes counted now (``new``) and before (``old``), and
     keep the new ones as theirs."""
-    Kept = m["ChildDayChanges"]
+    _write_kept(m, _kept(new, old))
+
+
+def _kept(new: dict[int, dict[Key, list[int]]], old: dict[int, dict[Key, list[int]]]) -> tuple:
+    """What ``_keep`` writes, worked out: the rows appended, the children whose kept changes go, change or are
+    new (their JSON)."""
     difference: dict[Key, list[int]] = defaultdict(lambda: [0] * len(MEASURES))
     for changes, sign in ((new, 1), (old, -1)):
         for per_child in changes.values():
             for key, values in per_child.items():
                 total = difference[key]
                 for index, value in enumerate(values):
-                    total[index] += sign * value
-    _append(m["DayChange"], difference)
-    # Changed in place (not deleted and inserted), so a writer waiting on the lock above reads the new row.
+                    if value:  # most of a row's measures do not change on its day
+                        total[index] += sign * value
+    appended = [(day, team, category, ownership, *values, APPENDED)
+                for (day, team, category, ownership), values in sorted(difference.items()) if any(values)]
     gone = [child_id for child_id in old if not new.get(child_id)]
+    changed = [(child_id, _encode(changes)) for child_id, changes in new.items()
+               if changes and child_id in old and changes != old[child_id]]
+    added = [(child_id, _encode(changes)) for child_id, changes in new.items() if changes and child_id not in old]
+    return appended, gone, changed, added
+
+
+def _write_kept(m: dict, kept: tuple) -> None:
+    appended, gone, changed, added = kept
+    Kept, DayChange = m["ChildDayChanges"], m["DayChange"]
+    bulk_insert.insert_values(DayChange, ["day", *DIMENSIONS, *MEASURES, "kind"], appended,
+                              using=DayChange.objects.db)
+    # Changed in place (not deleted and inserted), so a writer waiting on the lock above reads the new row.
     if gone:
         Kept.objects.filter(child_id__in=gone).delete()
-    Kept.objects.bulk_update([Kept(child_id=child_id, changes=_encode(changes)) for child_id, changes in new.items()
-                              if changes and child_id in old and changes != old[child_id]], ["changes"],
-                             batch_size=500)
-    bulk_insert.insert_values(Kept, ["child_id", "changes"],
-                              [(child_id, _encode(changes)) for child_id, changes in new.items()
-                               if changes and child_id not in old], using=Kept.objects.db)
-
-
-def _append(DayChange, changes: dict[Key, list[int]]) -> None:
-    rows = [(day, team, category, ownership, *values, APPENDED)
-            for (day, team, category, ownership), values in sorted(changes.items()) if any(values)]
-    bulk_insert.insert_values(DayChange, ["day", *DIMENSIONS, *MEASURES, "kind"], rows,
-                              using=DayChange.objects.db)
+    bulk_insert.update_values(Kept, ["child_id", "changes"], changed, using=Kept.objects.db)
+    bulk_insert.insert_values(Kept, ["child_id", "changes"], added, using=Kept.objects.db)
 
 
 def _encode(changes: dict[Key, list[int]]) -> str:

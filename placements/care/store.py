@@ -32,11 +32,13 @@ def _deferred_ids() -> set[int] | None:
     return getattr(_pending, "child_ids", None)
 
 
-def care_segments_rebuild(child_ids: Iterable[int] | None = None, *, apps=None) -> int:
+def care_segments_rebuild(child_ids: Iterable[int] | None = None, *, apps=None, tidy: bool = False) -> int:
     """Rebuild the segments of these children (every child when None), and their daily figures
     (``placements.care.daily``); returns how many segments now exist for them. Reads and writes in batches of
     children, so a region's rebuild holds little in memory. A child id that no longer exists loses its
-    segments and figures. ``apps`` is a migration's model registry, when a migration calls this."""
+    segments and figures. ``apps`` is a migration's model registry, when a migration calls this. After a large
+    write (more than a batch of children), and with ``tidy`` whatever the number (a bulk writer's segments
+    written before), the daily figures are compacted and the segments' statistics taken again."""
     if apps is None:
         from django.apps import apps
     models = {name: apps.get_model("placements", name)
@@ -55,9 +57,9 @@ def care_segments_rebuild(child_ids: Iterable[int] | None = None, *, apps=None) 
                 daily.refresh(ids[index:index + BATCH], apps=apps)
         if daily_kept and child_ids is None:
             daily.rebuild_all(apps=apps)
-        elif daily_kept and len(ids) > BATCH:
+        elif daily_kept and (len(ids) > BATCH or tidy):
             daily.compact(apps=apps)
-        if len(ids) > BATCH:
+        if len(ids) > BATCH or tidy:
             _analyse(CareSegment=models["CareSegment"])
     return written
 
@@ -147,7 +149,7 @@ def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFact
         for batch in _whole_children(rows):  # the carried facts read a batch of placements at a time
             _insert(CareSegment, batch, births, Placement, using=using, placement_ids={row[1] for row in batch})
     ids = sorted({child[0] for child in children})
-    if costs is not None:
+    if costs is not None:  # (worked out before any statement: see daily.count_new)
         segments: dict[int, list] = defaultdict(list)
         for child_id, placement_id, start, end, _legal_status, before_records in rows:
             segments[child_id].append((placement_id, start, end, before_records))
@@ -156,10 +158,13 @@ def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFact
     else:
         for index in range(0, len(ids), BATCH):
             daily.refresh(ids[index:index + BATCH])
-    if len(ids) > BATCH:
-        daily.compact()
-    if len(rows) > BATCH:
-        _analyse(CareSegment=CareSegment)
+    if _deferred_ids() is not None:  # once, at the end of the deferred block, after its rebuild
+        _pending.tidy = _pending.tidy or len(ids) > BATCH or len(rows) > BATCH
+    else:
+        if len(ids) > BATCH:
+            daily.compact()
+        if len(rows) > BATCH:
+            _analyse(CareSegment=CareSegment)
     return len(rows)
 
 
@@ -187,12 +192,14 @@ def care_segments_deferred() -> Iterator[set[int]]:
         yield outer
         return
     _pending.child_ids = touched = set()
+    _pending.tidy = False
     try:
         yield touched
     finally:
         _pending.child_ids = None
-    if touched:
-        care_segments_rebuild(touched)
+    tidy, _pending.tidy = _pending.tidy, False
+    if touched or tidy:
+        care_segments_rebuild(touched, tidy=tidy)
 
 
 def child_changed(child_id: int) -> None:

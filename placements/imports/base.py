@@ -29,6 +29,7 @@ Progress = Callable[[str], None]
 
 #: Values that mean "nothing here" as well as an empty cell: databases export the literal NULL.
 BLANKS = frozenset({"", "NULL"})
+_WRITTEN_BLANKS = BLANKS - {""}
 
 #: Bad values kept per file: a file with more (a whole file of children not known here) keeps the first
 #: this many, by line, and counts the rest (``ImportResult.errors_left_out``), so a preview stays small.
@@ -356,6 +357,8 @@ def open_csv(source: SourceFile, *, upper: bool = False) -> tuple[list[str], Ite
 
 def _rows(reader, width: int, named: list[tuple[int, str]]) -> Iterator[tuple[int, dict[str, str]]]:
     line = reader.line_num
+    # Every column named (the usual file): each row's cells zipped with the names, no index looked up.
+    names = [name for _, name in named] if [i for i, _ in named] == list(range(width)) else None
     try:
         for values in reader:
             start = line + 1
@@ -366,7 +369,12 @@ def _rows(reader, width: int, named: list[tuple[int, str]]) -> Iterator[tuple[in
                 continue
             if len(values) < width:
                 values += [""] * (width - len(values))  # a short row: its missing cells are blank
-            yield start, {name: "" if values[i] in BLANKS else values[i] for i, name in named}
+            if names is not None:
+                if not _WRITTEN_BLANKS.isdisjoint(values):
+                    values = ["" if value in BLANKS else value for value in values]
+                yield start, dict(zip(names, values))
+            else:
+                yield start, {name: "" if values[i] in BLANKS else values[i] for i, name in named}
     except csv.Error as error:
         raise FileProblem(f"This is not a CSV file: line {line + 1} cannot be read ({error}).") from error
 

@@ -160,8 +160,13 @@ class Journal:
             self._table(model)["created"] += pks
 
     def bulk_update(self, model, objs: list, fields: list[str], **kwargs) -> None:
+        """Change rows already here: through ``placements.bulk_insert.update`` when it can write every column of
+        the table (three statements on PostgreSQL, whatever the number of rows), else ``bulk_update``."""
         self.changing(model, [obj.pk for obj in objs])
-        model.objects.bulk_update(objs, fields, **kwargs)
+        if bulk_insert.can_insert(model):
+            bulk_insert.update(model, objs, fields)
+        else:
+            model.objects.bulk_update(objs, fields, **kwargs)
 
     def changing(self, model, pks: Iterable) -> None:
         """Keep these rows as they are now, before they change (a row created by this import is not kept)."""

@@ -537,6 +537,7 @@ def _plan_changes(plan, header_by_child, episode_rows, dol_rows, uasc_rows, exis
     for row in sorted(episode_rows, key=lambda r: r.return_year):
         incoming[row.child].append(row)
     kept_later = 0
+    new_episode = bulk_insert.record_class(Episode)  # new(Episode, ...) with the columns named: EPISODE_DATA
     for ref, rows in incoming.items():
         child = children[ref]
         merged = dict(stored.get(child.pk, {})) if child.pk else {}
@@ -544,7 +545,11 @@ def _plan_changes(plan, header_by_child, episode_rows, dol_rows, uasc_rows, exis
         for row in rows:
             episode = merged.get(row.decom)
             if episode is None:
-                episode = new(Episode, child=child, decom=row.decom, **{n: getattr(row, n) for n in EPISODE_DATA})
+                episode = new_episode(child=child, decom=row.decom, dec=row.dec, rne=row.rne,
+                                      legal_status=row.legal_status, cin=row.cin, place=row.place,
+                                      place_provider=row.place_provider, rec=row.rec,
+                                      reason_place_change=row.reason_place_change, urn=row.urn,
+                                      return_year=row.return_year)
                 merged[row.decom] = episode
                 plan.new_episodes.append(episode)
             elif row.return_year < episode.return_year:
@@ -740,14 +745,21 @@ def ssda903_apply(plan: Ssda903Plan, *, progress: Progress = no_progress) -> Imp
     journal = plan.journal
     # Every new row first, each table's keys taken before any is written (on PostgreSQL a table's rows are worked
     # out while the one before is written: bulk_insert.writing_behind), then the rows already here that change.
+    # Each statement waits for the rows written behind before it, so everything read comes first, and the new
+    # children's segments and daily figures are worked out (and written behind) before any other statement.
     with transaction.atomic(), bulk_insert.writing_behind(), care_segments_deferred() as touched:
         touched.update(LegalStatusPeriod.objects.filter(pk__in=plan.removed_period_ids)
                        .values_list("child_id", flat=True))
+        providers = _providers_placed_with(plan)
         journal.bulk_create_all([(Child, plan.new_children), (Placement, plan.new_placements),
                                  (Episode, plan.new_episodes), (LegalStatusPeriod, plan.new_periods),
                                  (DeprivationOfLiberty, plan.new_dol_orders)])
         progress(f"Wrote {len(plan.new_children):,} new children, {len(plan.new_placements):,} placements, "
                  f"{len(plan.new_episodes):,} episodes and {len(plan.new_periods):,} legal status periods.")
+        # New children: every record of theirs is in the plan, so their segments come from it; the rest are
+        # rebuilt from what is stored, at the end of the block.
+        new_children, carried, costs = _new_children_records(plan, providers)
+        care_segments_write(new_children, carried=carried, costs=costs)
         journal.bulk_update(Child, plan.changed_children, CHILD_FIELDS, batch_size=BATCH)
         journal.bulk_update(Placement, plan.changed_placements, PLACEMENT_FIELDS, batch_size=BATCH)
         _link_moved_episodes(plan.changed_episodes)
@@ -768,28 +780,29 @@ def ssda903_apply(plan: Ssda903Plan, *, progress: Progress = no_progress) -> Imp
         touched.update(c.pk for c in [*plan.new_children, *plan.changed_children])
         touched.update(r.child_id for r in [*plan.new_placements, *plan.changed_placements, *plan.new_episodes,
                                             *plan.changed_episodes, *plan.new_periods, *plan.changed_periods])
-        # New children: every record of theirs is in the plan, so their segments come from it; the rest are
-        # rebuilt from what is stored, at the end of the block.
-        new_children, carried, costs = _new_children_records(plan)
-        care_segments_write(new_children, carried=carried, costs=costs)
         touched.difference_update(child_id for child_id, *_records in new_children)
         progress(f"Rebuilding the looked-after days of {len(touched):,} children.")
     plan.result.applied = True
     return plan.result
 
 
-def _new_children_records(plan: Ssda903Plan) -> tuple[list[tuple], dict[int, tuple], dict[int, tuple[str, dict]]]:
+def _providers_placed_with(plan: Ssda903Plan) -> dict[int, tuple]:
+    """The ownership and regulation of the providers of the plan's new placements, by key."""
+    return {pk: (ownership, regulated) for pk, ownership, regulated in Provider.objects.filter(
+        pk__in={p.provider_id for p in plan.new_placements if p.provider_id is not None}).values_list(
+        "pk", "ownership", "regulated")}
+
+
+def _new_children_records(plan: Ssda903Plan, providers: dict[int, tuple]
+                          ) -> tuple[list[tuple], dict[int, tuple], dict[int, tuple[str, dict]]]:
     """Each new child's date of birth, placements, legal-status periods and episodes, as the plan wrote them;
     what each of their placements' segments carry (``placements.care.facts``); and each child's team and what
     the daily figures need of their placements (no cost lines: the return has none, and the placements are
-    new). Nothing read back but the providers placed with."""
+    new). Nothing read back: ``providers`` are the providers placed with (``_providers_placed_with``)."""
     new = {child.pk: child for child in plan.new_children}
     placements: dict[int, list] = defaultdict(list)
     carried: dict[int, tuple] = {}
     costs: dict[int, tuple[str, dict]] = {pk: (child.team or "", {}) for pk, child in new.items()}
-    providers = {pk: (ownership, regulated) for pk, ownership, regulated in Provider.objects.filter(
-        pk__in={p.provider_id for p in plan.new_placements if p.provider_id is not None}).values_list(
-        "pk", "ownership", "regulated")}
     for p in plan.new_placements:
         if p.child_id in new:
             placements[p.child_id].append(SegmentPlacement(p.pk, p.start, p.end, p.legal_status))

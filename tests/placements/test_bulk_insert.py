@@ -86,6 +86,45 @@ def test_insert_writes_model_instances_as_well():
     assert bulk_insert.copy_lines(Child, stored) == lines  # the text written is the text read back
 
 
+def test_update_writes_what_bulk_update_writes_in_as_many_statements_for_500_rows_as_for_5():
+    """``update`` changes the named columns of rows already here, and only those rows and columns: awkward text,
+    a date, a flag, and a foreign key given as a record written since (its key read from it)."""
+    def made(count: int, prefix: str) -> list[Child]:
+        children = [Child(case_ref=f"{prefix}{n}", given_name="Kept", family_name="", sex="1",
+                          date_of_birth=date(2012, 1, 2)) for n in range(count)]
+        bulk_insert.insert(Child, children)
+        return children
+
+    def update(children: list[Child], names: list[str]) -> int:
+        with CaptureQueriesContext(connection) as context:
+            bulk_insert.update(Child, children, names)
+        return len(context)
+
+    few, many, untouched = made(5, "FEW-"), made(500, "MANY-"), made(3, "LEFT-")
+    for n, child in enumerate([*few, *many]):
+        child.family_name, child.uasc = AWKWARD[n % len(AWKWARD)], n % 2 == 0
+        child.date_of_birth, child.given_name = date(2013, 3, 4), "Not written"
+    assert update(many, ["family_name", "uasc", "date_of_birth"]) == update(few, ["family_name", "uasc",
+                                                                                "date_of_birth"])
+    for child in [*few, *many]:
+        stored = Child.objects.get(pk=child.pk)
+        assert (stored.family_name, stored.uasc, stored.date_of_birth) == (child.family_name, child.uasc,
+                                                                           date(2013, 3, 4))
+        assert stored.given_name == "Kept"  # a column not named is left as it was
+    assert set(Child.objects.filter(pk__in=[c.pk for c in untouched]).values_list("family_name", "uasc",
+                                                                                   "date_of_birth")) == {
+        ("", False, date(2012, 1, 2))}
+    episode = Episode.objects.create(child=few[0], decom=date(2020, 1, 1), rne="S", legal_status="C2", place="U1",
+                                     return_year=2019)
+    placement = bulk_insert.new(Placement, child=few[0], category="fostering", start=date(2020, 1, 1))
+    bulk_insert.insert(Placement, [placement])
+    episode.placement = None
+    episode.__dict__["placement_id"] = None
+    Episode._meta.get_field("placement").set_cached_value(episode, placement)
+    bulk_insert.update(Episode, [episode], ["placement", "dec"])
+    assert Episode.objects.get(pk=episode.pk).placement_id == placement.pk
+
+
 def test_the_journal_tells_rows_as_written_from_rows_changed_or_deleted_since():
     journal = Journal()
     children = [bulk_insert.new(Child, case_ref=f"FP-{n}", given_name=name, family_name="Ñ", sex="1",
