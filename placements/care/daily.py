@@ -393,34 +393,12 @@ def _rows_up_to(day: date, since: date | None = None) -> Q:
 
 def figures_on(days: Sequence[date], by: Sequence[str] = ()) -> dict[date, dict[tuple, DayFigures]]:
     """Each day's figures, by the dimensions named in ``by`` (team, category, ownership; none: the totals,
-    under the key ``()``). One query whatever the days; groups with nothing that day are left out."""
-    from placements.models import DayChange
-
-    days = sorted(set(days))
-    if not days:
-        return {}
-    wanted = {day: _rows_up_to(day) for day in days}
-    aggregates = {"appended": Count("pk", filter=Q(kind=APPENDED))}
-    for index, day in enumerate(days):
-        for measure in FIGURES:
-            aggregates[f"{measure}_{index}"] = Sum(measure, filter=wanted[day])
-    any_day = Q()
-    for condition in wanted.values():
-        any_day |= condition
-    changes = DayChange.objects.filter(any_day).order_by()
-    rows = changes.values(*by).annotate(**aggregates) if by else [changes.aggregate(**aggregates)]
-    result: dict[date, dict[tuple, DayFigures]] = {day: {} for day in days}
-    appended = 0
-    for row in rows:
-        appended += row["appended"]
-        group = tuple(row[name] for name in by)
-        for index, day in enumerate(days):
-            looked_after, paid, cost, charged = (row[f"{measure}_{index}"] or 0 for measure in FIGURES)
-            if looked_after or paid or cost or charged:
-                result[day][group] = DayFigures(int(looked_after), int(paid), _money(cost), _money(charged))
-    if appended > COMPACT_AT:
-        compact()
-    return result
+    under the key ``()``), as ``DayFigures``: ``levels`` of the four, money in pounds. One query whatever the
+    days; groups with nothing that day are left out."""
+    return {day: {group: DayFigures(values.get("looked_after", 0), values.get("paid", 0),
+                                    _money(values.get("cost", 0)), _money(values.get("charged", 0)))
+                  for group, values in groups.items()}
+            for day, groups in levels(days, FIGURES, by).items()}
 
 
 def totals_on(on: date, by: Sequence[str] = ()) -> dict[tuple, DayFigures]:
