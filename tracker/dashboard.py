@@ -459,9 +459,8 @@ def dashboard_figures(first: date, last: date, category: str = "") -> DashboardF
         charts.team_trend_chart(new_placements_by_team(months, category), partial),
     ]
     measures = stability(on)
-    moves = selectors.moves_by_child(rules.add_months(on, -12) + timedelta(days=1), on, at_least=2)
-    rows = Child.objects.filter(pk__in=list(moves)).values_list("pk", "given_name", "family_name", "case_ref")
+    rows = selectors.movers(rules.add_months(on, -12) + timedelta(days=1), on, at_least=2)
     # Most moves first, then as children are listed (family name, given name, case reference).
-    unsettled = [Unsettled(pk, Child.name_of(given, family, case_ref), case_ref, moves[pk])
-                 for pk, given, family, case_ref in sorted(rows, key=lambda row: (-moves[row[0]], *row[2:0:-1], row[3]))]
+    unsettled = [Unsettled(pk, Child.name_of(given, family, case_ref), case_ref, moves)
+                 for pk, given, family, case_ref, moves in sorted(rows, key=lambda row: (-row[4], *row[2:0:-1], row[3]))]
     return DashboardFigures(charts=chart_list, measures=measures, unsettled=unsettled)

@@ -165,6 +165,9 @@ def test_after_any_sequence_of_writes_the_kept_figures_are_a_recount_and_a_rebui
         for offset in range(0, 480, 37):
             on = BASE + timedelta(days=offset)
             assert kept(on) == recount(on), on
+        for month in range(1, 16, 4):  # month ends: read through the next month's opening figures once compacted
+            on = date(2023 + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+            assert kept(on) == recount(on), on
         transaction.set_rollback(True)
 
 
@@ -190,6 +193,47 @@ def test_compacting_keeps_every_figure_and_spend_on_every_day_and_reads_a_months
     daily.compact()  # again, over its own opening figures: nothing counted twice
     assert daily.totals_on(date(2023, 3, 15))[()].looked_after == march + 1
     assert daily.totals_on(date(2023, 5, 15))[()].looked_after == 4 + 1
+
+
+def test_month_ends_read_through_the_opening_figures_are_the_figures_read_through_every_change():
+    """The dashboard's months: on the last day of a month the figures are the next month's opening figures and
+    what was appended since compaction. Every measure by every dimension, before compacting, after, with changes
+    appended after it, and on month ends past the last opening figures, equals the figures read day by day
+    through the changes (a day that is no month end among those asked for makes ``levels`` read them so)."""
+    for number in range(8):
+        child = make_child(case_ref=f"C{number}", team=f"Team {number % 3}",
+                           date_of_birth=date(2008, 2, 29) + timedelta(days=300 * number))
+        provider = make_provider(name=f"P{number}", urn=f"SC8{number}",
+                                 ownership=Ownership.EXTERNAL if number % 2 else Ownership.INTERNAL)
+        first = make_placement(child, provider, start=date(2023, 1, 3) + timedelta(days=37 * number),
+                               end=date(2023, 9, 1) + timedelta(days=11 * number),
+                               category=PlacementCategory.RESIDENTIAL if number % 3 else PlacementCategory.FOSTERING_IFA)
+        make_cost_line(first, f"{900 + number}.00", first.start, None)
+        second = make_placement(child, None, start=first.end, planned_end=date(2025, 2, 28) if number % 2 else None)
+        make_cost_line(second, f"{400 + number}.50", second.start + timedelta(days=number), None)
+    month_ends = [date(2023 + (month + 1) // 12, (month + 1) % 12 + 1, 1) - timedelta(days=1) for month in range(30)]
+    measures, by = daily.MEASURES, ("team", "category", "ownership")
+
+    def through_every_change():
+        extra = date(2023, 6, 15)  # not a month end
+        figures = daily.levels([*month_ends, extra], measures, by)
+        return {day: figures[day] for day in month_ends}
+
+    def both_ways():
+        return daily.levels(month_ends, measures, by), through_every_change()
+
+    fast, slow = both_ways()
+    assert fast == slow and any(fast.values())
+    daily.compact()
+    assert DayChange.objects.filter(kind=DayChange.OPENING).exists()
+    assert both_ways() == (slow, slow)
+    later = make_placement(make_child(case_ref="LATER", team="Team 9"), None, start=date(2023, 11, 20))  # appended
+    make_cost_line(later, "123.45", date(2023, 11, 20), date(2024, 3, 31))
+    fast, slow = both_ways()
+    assert fast == slow and ("Team 9",) in {group[:1] for group in fast[date(2023, 12, 31)]}
+    past_the_openings = date(2031, 1, 31)
+    assert daily.levels([past_the_openings], measures, by)[past_the_openings] == \
+        daily.levels([date(2031, 1, 30), past_the_openings], measures, by)[past_the_openings]
 
 
 def test_a_reader_compacts_when_many_rows_were_appended(monkeypatch):
