@@ -75,6 +75,11 @@ def rating_on(inspections: tuple[tuple[date, str], ...], on: date) -> tuple[date
     return max(earlier) if earlier else None
 
 
+@lru_cache(maxsize=64)  # the same meeting day for every child of an agenda
+def _six_months_after(meeting: date) -> date:
+    return rules.add_months(meeting, 6)
+
+
 def panel_reasons(facts: PlacementFacts, meeting: date, threshold: Decimal) -> list[Reason]:
     """Every rule the child meets on the meeting date, with the figure behind it."""
     reasons = []
@@ -114,7 +119,7 @@ def panel_reasons(facts: PlacementFacts, meeting: date, threshold: Decimal) -> l
                               f"in unregulated provision"))
 
     eighteen = rules.eighteenth_birthday(facts.date_of_birth)
-    if facts.external and meeting < eighteen <= rules.add_months(meeting, 6):
+    if facts.external and meeting < eighteen <= _six_months_after(meeting):
         reasons.append(Reason(Rule.NEAR_18, f"turns 18 on {day(eighteen)}"))
 
     if facts.moves_last_12_months is not None and facts.moves_last_12_months >= 2:

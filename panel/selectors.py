@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import attrgetter
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from placements import rules as placement_rules
 from placements.among import Among
+from placements.imports.base import gc_paused
 from placements import selectors as placement_selectors
 from placements.choices import CostKind, OfstedRating, Ownership, PlacementCategory
 from placements.models import AuthoritySettings, Child, CostLine, DeprivationOfLiberty, OfstedInspection, Placement
@@ -62,15 +66,16 @@ def review_not_due(on: date, *, kept: bool = False) -> QuerySet:
     return _minuted(on).filter(later_or_none).filter(_the_latest(on)).values("child_id")
 
 
-def could_come_to_panel(on: date, threshold: Decimal, *, inadequate: frozenset[int] = frozenset(),
+def could_come_to_panel(on: date, dearer: Iterable[int], *, inadequate: frozenset[int] = frozenset(),
                         movers: frozenset[int] = frozenset(), outside_area: str = "", kept_reviews: bool = False) -> Q:
     """In SQL, on the day's care segments and what they carry of their placement and child
     (``placements.care.facts``), a condition every child who meets a rule P on ``on`` meets (and a few who do
     not): the rules (``panel.rules.panel_reasons``) still decide, on far fewer rows than every child looked after.
 
+    ``dearer``: the placements whose weekly cost on ``on`` is over the panel's threshold (rule C1, from
+    ``placement_selectors.weekly_pence_on``: a few hundred keys, not a correlated sum a placement).
     ``inadequate``: the providers rated inadequate on ``on``. ``kept_reviews``: whether the kept last reviews
-    hold on ``on`` (``review_not_due``). Needs the annotation ``weekly_cost``
-    (``placement_selectors.weekly_cost_subquery``).
+    hold on ``on`` (``review_not_due``).
     """
     external = Q(placement_ownership=Ownership.EXTERNAL)
     residential = Q(placement_category=PlacementCategory.RESIDENTIAL)
@@ -89,7 +94,7 @@ def could_come_to_panel(on: date, threshold: Decimal, *, inadequate: frozenset[i
         Q(placement_desired_not_met_market=True)
         | Q(placement_unregulated=True)
         | (residential & (aged_12_or_under | Q(placement_provider_id__in=sorted(inadequate))))
-        | (external & (turns_18_within_6_months | review_due | Q(weekly_cost__gt=threshold)))
+        | (external & (turns_18_within_6_months | review_due | Q(Among("placement_id", sorted(dearer)))))
         | additional
     )
     # The rules an authority may turn on (off by default): children with two or more moves, and out of area.
@@ -126,6 +131,7 @@ def _last_reviews(child_ids: list[int], on: date, *, kept: bool = False) -> dict
     return last
 
 
+@gc_paused()  # tens of thousands of plain values and candidates, none of them garbage: the collector would walk them
 def agenda_candidates(meeting_date: date, *, authority: AuthoritySettings | None = None) -> list[rules.AgendaCandidate]:
     """Every child the rules bring to the panel on ``meeting_date``, in agenda order.
 
@@ -159,16 +165,19 @@ def agenda_candidates(meeting_date: date, *, authority: AuthoritySettings | None
     inspections = {provider_id: tuple(history) for provider_id, history in
                    ratings.histories_by_urn(ratings.rated_on(OfstedRating.INADEQUATE, on), on).items()
                    if (rules.rating_on(tuple(history), on) or (None, None))[1] == OfstedRating.INADEQUATE}
+    # Rule C1 for every placement with a line in force, in one read of the lines (pence); those over the threshold.
+    weekly_pence = placement_selectors.weekly_pence_on(on)
+    limit = math.floor(threshold * 100)  # whole pence over it: over the threshold
+    dearer = [placement_id for placement_id, pence in weekly_pence.items() if pence > limit]
     # One read of the day's segments, with what they carry of their placement and child: no join.
     rows = list(
         placement_selectors.care_segments_on(on)
-        .annotate(weekly_cost=placement_selectors.weekly_cost_subquery(on, "placement_id"))
-        .filter(could_come_to_panel(on, threshold, inadequate=frozenset(inspections), outside_area=area,
+        .filter(could_come_to_panel(on, dearer, inadequate=frozenset(inspections), outside_area=area,
                                     movers=frozenset(child for child, count in moves.items() if count >= 2),
                                     kept_reviews=kept))
         .order_by()
         .values_list("placement_id", "child_id", "child_date_of_birth", "placement_category", "placement_start",
-                     "placement_provider_id", "placement_ownership", "placement_unregulated", "weekly_cost",
+                     "placement_provider_id", "placement_ownership", "placement_unregulated",
                      "placement_desired_not_met_market", *(["placement_provider__local_authority"] if area else []))
     )
     last = _last_reviews(sorted({row[1] for row in rows}), on, kept=kept)
@@ -178,7 +187,7 @@ def agenda_candidates(meeting_date: date, *, authority: AuthoritySettings | None
     for child_id, start in (DeprivationOfLiberty.objects.filter(placement_selectors.dol_in_force(on))
                             .order_by("start").values_list("child_id", "start")):
         dol_since.setdefault(child_id, start)
-    wanted = [row[0] for row in rows if row[9]]
+    wanted = [row[0] for row in rows if row[8]]
     desired = dict(Placement.objects.filter(Among("pk", wanted)).values_list("pk", "desired_category"))
     additional: dict[int, list[tuple[str, Decimal]]] = {}
     for placement_id, description, amount in (
@@ -188,8 +197,10 @@ def agenda_candidates(meeting_date: date, *, authority: AuthoritySettings | None
         additional.setdefault(placement_id, []).append((description, amount))
 
     candidates = []
-    for (pk, child_id, born, category, start, provider_id, ownership, unregulated, weekly_cost,
+    money = placement_selectors.money_of_pence
+    for (pk, child_id, born, category, start, provider_id, ownership, unregulated,
          desired_not_met_market, *provider_area) in rows:
+        weekly_cost = money(weekly_pence.get(pk, 0))
         review = last.get(child_id)
         facts = rules.PlacementFacts(
             date_of_birth=born,
@@ -213,7 +224,9 @@ def agenda_candidates(meeting_date: date, *, authority: AuthoritySettings | None
         if reasons:
             candidates.append((rules.AgendaCandidate(
                 placement_id=pk, child_id=child_id, weekly_cost=weekly_cost, reasons=reasons), provider_id))
-    brought = sorted(_as_the_panel_left_them(candidates, on, last))
+    # In the candidates' order (``AgendaCandidate.sort_key``, which ends with the child: no two the same), the keys
+    # compared directly rather than through the dataclass's ordering (a tuple made for each of 30,000 comparisons).
+    brought = sorted(_as_the_panel_left_them(candidates, on, last), key=attrgetter("sort_key"))
     # Who attends for each child brought (social worker, team manager, IRO): read for them alone.
     attending = {child_id: {"social_worker": social_worker, "team_manager": team_manager, "iro": iro}
                  for child_id, social_worker, team_manager, iro in Child.objects.filter(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from placements.choices import OfstedRating, ProviderStatus, ProvisionKind
@@ -58,7 +59,17 @@ class OfstedInspection(models.Model):
     class Meta:
         ordering = ["entry_id", "-inspection_date"]
         constraints = [
-            models.UniqueConstraint(fields=["entry", "inspection_date"], name="one_inspection_per_entry_day")
+            # With the judgement, so that a provider's rating on a day is read from the index alone.
+            models.UniqueConstraint(fields=["entry", "inspection_date"], include=["overall"],
+                                    name="one_inspection_per_entry_day")
+        ]
+        indexes = [
+            # The panel's agenda (``ratings.rated_on``, ``ratings.histories_since``): the inspections of a period, and
+            # the inadequate ones up to a day, read from an index alone (at a region's size both were a parallel
+            # scan of every inspection).
+            models.Index(fields=["inspection_date"], include=["entry", "overall"], name="inspection_date_idx"),
+            models.Index(fields=["inspection_date"], include=["entry"], condition=Q(overall=OfstedRating.INADEQUATE),
+                         name="inspection_inadequate_date_idx"),
         ]
 
     def __str__(self) -> str:

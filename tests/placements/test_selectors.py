@@ -41,6 +41,22 @@ def test_the_in_force_query_agrees_with_the_in_force_rule(moved_child, day):
     assert in_sql == in_python
 
 
+@pytest.mark.parametrize("day", [date(2023, 12, 31), date(2024, 1, 1), date(2024, 1, 28), date(2024, 1, 29),
+                                 date(2024, 3, 3), date(2024, 3, 4), date(2025, 1, 1)])
+def test_the_weekly_costs_read_at_once_are_the_correlated_sums_to_the_penny(moved_child, day):
+    """``weekly_pence_on`` (the panel's candidates) against ``weekly_cost_subquery``, the same money (two places),
+    on the days lines begin and end; a placement with no line in force is left out (a cost of 0.00)."""
+    _child, old, _new = moved_child
+    make_cost_line(old, "0.01", date(2024, 1, 1), date(2024, 3, 3), kind="additional", description="a penny")
+    make_cost_line(old, "1234.56", date(2024, 1, 29), date(2024, 1, 29), kind="additional", description="one day")
+    by_subquery = dict(Placement.objects.annotate(cost=selectors.weekly_cost_subquery(day)).values_list("pk", "cost"))
+    read = selectors.weekly_pence_on(day)
+    assert {pk: selectors.money_of_pence(read.get(pk, 0)) for pk in by_subquery} == by_subquery
+    assert {pk: str(selectors.money_of_pence(read.get(pk, 0))) for pk in by_subquery} == {
+        pk: f"{cost:.2f}" for pk, cost in by_subquery.items()}
+    assert all(by_subquery[pk] > 0 for pk in read)
+
+
 def test_on_moving_day_the_child_is_counted_once_in_the_new_placement(moved_child):
     figures = selectors.day_counts(date(2024, 3, 4))
     assert figures.looked_after == 1
