@@ -24,6 +24,7 @@ these figures.
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -505,7 +506,7 @@ def _levels_at_month_ends(days: list[date], measures: Sequence[str], by: Sequenc
     years). None when a day's next month has no opening figures yet (compaction writes them up to the month of
     the last change it summed), or compaction ran between the two statements: ``levels`` then reads the changes.
     The opening figures and the appended changes are read in one statement, so from one compaction's rows."""
-    from django.db.models import Case, DateField, Subquery, Value, When
+    from django.db.models import DateField, Subquery
 
     from placements.models import DayChange
 
@@ -518,23 +519,29 @@ def _levels_at_month_ends(days: list[date], measures: Sequence[str], by: Sequenc
     mornings = [day + timedelta(days=1) for day in days]
     if latest is not None and mornings[-1] > latest:
         return None
-    bucket = Case(*[When(kind=OPENING, day=morning, then=Value(day)) for day, morning in zip(days, mornings)],
-                  *[When(kind=APPENDED, day__lte=day, then=Value(day)) for day in days], output_field=DateField())
+    # Grouped by the row's own day and put in its asked-for day here: a CASE of 144 branches costs more to
+    # build through the ORM than the statement takes to run.
     rows = (DayChange.objects.filter(Q(kind=OPENING, day__in=mornings) | Q(kind=APPENDED, day__lte=days[-1]))
             .exclude(**{name: 0 for name in measures})
-            .order_by().annotate(bucket=bucket, latest=last_opening()).values_list("bucket", "latest", "kind", *by)
+            .order_by().annotate(latest=last_opening()).values_list("day", "latest", "kind", *by)
             .annotate(appended=Count("pk", filter=Q(kind=APPENDED)),
                       **{f"total_{name}": Sum(name) for name in measures}))
     opening: dict[tuple, dict[date, list[int]]] = defaultdict(dict)
     changes: dict[tuple, dict[date, list[int]]] = defaultdict(dict)
     appended = 0
     width = len(by)
-    for bucket_day, read_latest, kind, *row in rows:
+    for row_day, read_latest, kind, *row in rows:
         if (_as_date(read_latest) if read_latest else None) != latest:
             return None  # compacted meanwhile: the opening figures read are not the ones planned on
+        values = [int(value or 0) for value in row[width + 1:]]
+        if kind == OPENING:
+            opening[tuple(row[:width])][_as_date(row_day) - timedelta(days=1)] = values
+            continue
         appended += row[width]
-        (opening if kind == OPENING else changes)[tuple(row[:width])][_as_date(bucket_day)] = \
-            [int(value or 0) for value in row[width + 1:]]
+        day = days[bisect.bisect_left(days, _as_date(row_day))]  # the first asked-for day on or after it
+        into = changes[tuple(row[:width])].setdefault(day, [0] * len(measures))
+        for index, value in enumerate(values):
+            into[index] += value
     result: dict[date, dict[tuple, dict]] = {day: {} for day in days}
     for group in opening.keys() | changes.keys():
         opened, appended_by_day = opening.get(group, {}), changes.get(group)
