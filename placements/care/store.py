@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.db import transaction
 
@@ -149,22 +149,25 @@ def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFact
         for batch in _whole_children(rows):  # the carried facts read a batch of placements at a time
             _insert(CareSegment, batch, births, Placement, using=using, placement_ids={row[1] for row in batch})
     ids = sorted({child[0] for child in children})
-    if costs is not None:  # (worked out before any statement: see daily.count_new)
-        segments: dict[int, list] = defaultdict(list)
-        for child_id, placement_id, start, end, _legal_status, before_records in rows:
-            segments[child_id].append((placement_id, start, end, before_records))
-        daily.count_new([(child_id, costs[child_id][0], births[child_id], segments[child_id], costs[child_id][1])
-                         for child_id in ids], using=using)
-    else:
-        for index in range(0, len(ids), BATCH):
-            daily.refresh(ids[index:index + BATCH])
-    if _deferred_ids() is not None:  # once, at the end of the deferred block, after its rebuild
-        _pending.tidy = _pending.tidy or len(ids) > BATCH or len(rows) > BATCH
-    else:
-        if len(ids) > BATCH:
+    deferred = _deferred_ids() is not None
+    # A large write's daily figures are compacted after it: its new children's changes are summed then, not
+    # appended first (daily.held_for_compaction; inside a deferred block, the block holds them).
+    with daily.held_for_compaction(using=using) if not deferred and len(ids) > BATCH else nullcontext():
+        if costs is not None:  # (worked out before any statement: see daily.count_new)
+            segments: dict[int, list] = defaultdict(list)
+            for child_id, placement_id, start, end, _legal_status, before_records in rows:
+                segments[child_id].append((placement_id, start, end, before_records))
+            daily.count_new([(child_id, costs[child_id][0], births[child_id], segments[child_id],
+                              costs[child_id][1]) for child_id in ids], using=using)
+        else:
+            for index in range(0, len(ids), BATCH):
+                daily.refresh(ids[index:index + BATCH])
+        if deferred:  # once, at the end of the deferred block, after its rebuild
+            _pending.tidy = _pending.tidy or len(ids) > BATCH or len(rows) > BATCH
+        elif len(ids) > BATCH:
             daily.compact()
-        if len(rows) > BATCH:
-            _analyse(CareSegment=CareSegment)
+    if not deferred and len(rows) > BATCH:
+        _analyse(CareSegment=CareSegment)
     return len(rows)
 
 
@@ -193,13 +196,16 @@ def care_segments_deferred() -> Iterator[set[int]]:
         return
     _pending.child_ids = touched = set()
     _pending.tidy = False
-    try:
-        yield touched
-    finally:
-        _pending.child_ids = None
-    tidy, _pending.tidy = _pending.tidy, False
-    if touched or tidy:
-        care_segments_rebuild(touched, tidy=tidy)
+    # New children's daily figures counted inside the block (care_segments_write) are summed by the compaction
+    # at its end, when there is one, rather than appended first.
+    with daily.held_for_compaction():
+        try:
+            yield touched
+        finally:
+            _pending.child_ids = None
+        tidy, _pending.tidy = _pending.tidy, False
+        if touched or tidy:
+            care_segments_rebuild(touched, tidy=tidy)
 
 
 def child_changed(child_id: int) -> None:
