@@ -136,8 +136,18 @@ def changes_of(team: str, segments: Iterable[tuple[int, date, date | None, bool]
             add(first, placement, 3, line.pence)
             add(last + timedelta(days=1) if last is not None else None, placement, 3, -line.pence)
     rows = [child_measures.SegmentRow(*segment) for segment in segments]
+    # The dashboard's measures, most of a child's changes: ``add`` written out, each placement's key once.
+    groups = {pk: (team, placement.category, placement.ownership) for pk, placement in placements.items()}
+    index_of = _INDEX
     for day, placement_id, measure, amount in child_measures.changes(date_of_birth, rows, placements):
-        add(day, placements[placement_id], _INDEX[measure], amount)
+        if day is not None and amount:
+            key = (day, *groups[placement_id])
+            values = changes.get(key)
+            measure = index_of[measure]
+            if values is None:
+                changes[key] = {measure: amount}
+            else:
+                values[measure] = values.get(measure, 0) + amount
     return _without_nothing(changes)
 
 
@@ -276,9 +286,12 @@ def _kept(new: dict[int, dict[Key, Changes]], old: dict[int, dict[Key, Changes]]
                 total = difference.get(key)
                 if total is None:
                     difference[key] = dict(values) if sign == 1 else {index: -value for index, value in values.items()}
-                    continue
-                for index, value in values.items():
-                    total[index] = total.get(index, 0) + sign * value
+                elif sign == 1:
+                    for index, value in values.items():
+                        total[index] = total.get(index, 0) + value
+                else:
+                    for index, value in values.items():
+                        total[index] = total.get(index, 0) - value
     width = len(MEASURES)
     appended = []
     for key in sorted(difference):
@@ -310,9 +323,12 @@ def _write_kept(m: dict, kept: tuple) -> None:
 def _encode(changes: dict[Key, Changes]) -> str:
     """Each change as the day's ordinal, team, category, ownership, then the measures that change as pairs of
     (position in ``MEASURES``, amount): most of a row's measures do not change on its day."""
-    return json.dumps([[day.toordinal(), team, category, ownership, *chain.from_iterable(sorted(values.items()))]
-                       for (day, team, category, ownership), values in sorted(changes.items())],
-                      separators=(",", ":"))
+    return _JSON.encode([[day.toordinal(), team, category, ownership,
+                          *(chain.from_iterable(sorted(values.items())) if len(values) > 1 else next(iter(values.items())))]
+                         for (day, team, category, ownership), values in sorted(changes.items())])
+
+
+_JSON = json.JSONEncoder(separators=(",", ":"))  # as json.dumps with these separators, without a new encoder each time
 
 
 def _decode(text: str) -> dict[Key, Changes]:
