@@ -226,26 +226,37 @@ def _refresh(ids: list[int], m: dict) -> None:
 
 def count_new(children: Iterable[tuple[int, str, date, list[tuple[int, date, date | None, bool]],
                                         dict[int, PlacementCosts]]],
-              *, using: str | None = None) -> None:
+              *, using: str | None = None, counted: tuple | None = None) -> None:
     """Count the figures of children a bulk writer has just created and whose every record it holds (an import's
     new children), as (child, team, date of birth, care segments as (placement, start, end, before_records),
     every placement of theirs): what
     ``refresh`` would read back, without reading back what was just written. Nothing was counted for them
     before (a child's key is never used again); were it, the writing of their counts would fail, not add.
+    ``counted``: what ``counted_new`` gave for them, when worked out already (``placements.care.aside``).
     Inside ``held_for_compaction`` their summed changes are not appended but summed by the block's compaction."""
-    new = {child_id: changes_of(team or "", segments, placements, born)
-           for child_id, team, born, segments, placements in children}
-    if new:
-        m = _models()
+    if counted is None:
         # Worked out before the first statement: inside an import's ``bulk_insert.writing_behind`` a statement
         # waits for the rows written before it, and the work is done meanwhile.
-        appended, gone, changed, added = _kept(new, {})
-        held = getattr(_held, "rows", None)
-        if held is not None:
-            held += appended
-            appended = []
-        with transaction.atomic(using=using or m["DayChange"].objects.db, savepoint=False):
-            _write_kept(m, (appended, gone, changed, added))
+        counted = counted_new(children)
+    appended, gone, changed, added = counted
+    if not (appended or added):
+        return
+    m = _models()
+    held = getattr(_held, "rows", None)
+    if held is not None:
+        held += appended
+        appended = []
+    with transaction.atomic(using=using or m["DayChange"].objects.db, savepoint=False):
+        _write_kept(m, (appended, gone, changed, added))
+
+
+def counted_new(children: Iterable[tuple[int, str, date, list[tuple[int, date, date | None, bool]],
+                                          dict[int, PlacementCosts]]]) -> tuple:
+    """What ``count_new`` writes for these children, worked out: plain Python on the values given, nothing read
+    (a process of its own may do it: ``placements.care.aside``)."""
+    new = {child_id: changes_of(team or "", segments, placements, born)
+           for child_id, team, born, segments, placements in children}
+    return _kept(new, {})
 
 
 _held = threading.local()
