@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -761,8 +762,8 @@ def ssda903_apply(plan: Ssda903Plan, *, progress: Progress = no_progress) -> Imp
         # rebuilt from what is stored, at the end of the block. Their daily figures are worked out in a process
         # of its own (a region's import: seconds of Python) while their rows are written.
         new_children, carried, costs = _new_children_records(plan, providers)
-        with aside.worked_aside(new_children_counted, new_children, costs,
-                                fork=len(new_children) >= COUNTED_ASIDE_FROM) as counted:
+        aside_ = len(new_children) >= COUNTED_ASIDE_FROM  # else counted here (care_segments_write), when written
+        with aside.worked_aside(new_children_counted, new_children, costs) if aside_ else nullcontext() as counted:
             journal.bulk_create_all(writes)
             progress(f"Wrote {len(plan.new_children):,} new children, {len(plan.new_placements):,} placements, "
                      f"{len(plan.new_episodes):,} episodes and {len(plan.new_periods):,} legal status periods.")
