@@ -348,19 +348,27 @@ def take_keys(model, count: int, using: str) -> list[int]:
     return list(range(largest + 1, largest + 1 + count))
 
 
+def link_keys(model, objs: Sequence, fields: list | None = None) -> None:
+    """Each plain record's foreign keys (of ``fields``, else every column) read from the records they refer to,
+    when those are given: as the rows are written, or before, once every record has its key (``give_keys``)."""
+    for field in fields if fields is not None else model._meta.concrete_fields:
+        if not field.is_relation:
+            continue
+        name, attname = field.name, field.attname
+        for obj in objs:
+            related = getattr(obj, name)
+            if related is not None:
+                if related.pk is None:
+                    raise ValueError(f"{model.__name__}.{name}: the {field.related_model.__name__} it refers to "
+                                     "has not been written yet.")
+                setattr(obj, attname, related.pk)
+
+
 def _values(model, objs: Sequence, fields: list) -> list[tuple]:
     """Each record's column values, a foreign key read from the record it refers to when that is given."""
     relations = [(index, field) for index, field in enumerate(fields) if field.is_relation]
     if objs and all(isinstance(obj, Record) for obj in objs):
-        for index, field in relations:
-            name, attname = field.name, field.attname
-            for obj in objs:
-                related = getattr(obj, name)
-                if related is not None:
-                    if related.pk is None:
-                        raise ValueError(f"{model.__name__}.{name}: the {field.related_model.__name__} it refers to "
-                                         "has not been written yet.")
-                    setattr(obj, attname, related.pk)
+        link_keys(model, objs, fields)
         values = attrgetter(*[field.attname for field in fields])
         return [values(obj) for obj in objs] if len(fields) > 1 else [(values(obj),) for obj in objs]
     rows = []

@@ -190,11 +190,18 @@ def _intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
     return pieces
 
 
-def _three_or_more(segments: Sequence[SegmentRow], placements: dict, months: int) -> list[Interval]:
-    """The days d on which the child was looked after in 3 or more placements (temporary ones left out) on at least
-    one day from ``months`` calendar months before d (not that day itself) to d."""
+def _counted(segments: Sequence[SegmentRow], placements: dict) -> list[SegmentRow]:
+    """The segments in the placements the stability measures count (temporary ones left out), or none when they
+    are in fewer than 3 placements (no window can hold 3)."""
     counted = [s for s in segments if not is_temporary(placements[s.placement].place_code)]
-    if len({s.placement for s in counted}) < 3:
+    return counted if len({s.placement for s in counted}) >= 3 else []
+
+
+def _three_or_more(counted: Sequence[SegmentRow], months: int) -> list[Interval]:
+    """The days d on which the child was looked after in 3 or more placements (temporary ones left out: the
+    segments ``_counted`` gives) on at least one day from ``months`` calendar months before d (not that day
+    itself) to d."""
+    if not counted:
         return []
     by_placement: dict[int, list[Interval]] = defaultdict(list)
     for segment in counted:
@@ -223,7 +230,8 @@ def _three_or_more(segments: Sequence[SegmentRow], placements: dict, months: int
 
 def _stability(date_of_birth: date | None, segments: Sequence[SegmentRow], placements: dict) -> Iterator[Change]:
     # Most children hold none of the measures on any day: each is left as soon as it cannot hold.
-    in_year = _three_or_more(segments, placements, 12)
+    counted = _counted(segments, placements)
+    in_year = _three_or_more(counted, 12)
     if in_year:
         yield from _levels("three_in_year", in_year, segments)
     spells = _spells(segments)
@@ -234,7 +242,7 @@ def _stability(date_of_birth: date | None, segments: Sequence[SegmentRow], place
             long_term.append((from_day, end))
     if long_term:
         yield from _levels("long_term", long_term, segments)
-        in_two_years = _three_or_more(segments, placements, 24)
+        in_two_years = _three_or_more(counted, 24)
         if in_two_years:
             yield from _levels("three_in_two_years", _intersect(in_two_years, long_term), segments)
     if date_of_birth is None:

@@ -26,8 +26,11 @@ from __future__ import annotations
 
 import bisect
 import json
+import threading
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import chain
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -51,6 +54,7 @@ FIGURES = MEASURES[:4]
 DIMENSIONS = ("team", "category", "ownership")
 
 Key = tuple[date, str, str, str]  # day, team, category, ownership
+Changes = dict[int, int]  # a key's changes: position in MEASURES -> amount, the measures that change only
 
 
 @dataclass(frozen=True)
@@ -85,17 +89,23 @@ def pence(amount) -> int:
 
 
 def changes_of(team: str, segments: Iterable[tuple[int, date, date | None, bool]],
-               placements: dict[int, PlacementCosts], date_of_birth: date | None = None) -> dict[Key, list[int]]:
+               placements: dict[int, PlacementCosts], date_of_birth: date | None = None) -> dict[Key, Changes]:
     """One child's changes: for each (day, team, category, ownership) the change that day in looked after, paid,
     cost of the looked-after placement (pence a week), cost of every placement covering the day (pence a
-    week), and the dashboard's measures (``child_measures``). ``segments`` are the child's care segments as
-    (placement, start, end, before_records); ``placements`` every placement of the child."""
+    week), and the dashboard's measures (``child_measures``), each as {position in ``MEASURES``: amount}, the
+    measures that do not change that day left out (most of them: a sparse row). ``segments`` are the child's
+    care segments as (placement, start, end, before_records); ``placements`` every placement of the child."""
     segments = list(segments)
-    changes: dict[Key, list[int]] = defaultdict(lambda: [0] * len(MEASURES))
+    changes: dict[Key, Changes] = {}
 
     def add(day: date | None, placement: PlacementCosts, measure: int, amount: int) -> None:
         if day is not None and amount:
-            changes[(day, team, placement.category, placement.ownership)][measure] += amount
+            key = (day, team, placement.category, placement.ownership)
+            values = changes.get(key)
+            if values is None:
+                changes[key] = {measure: amount}
+            else:
+                values[measure] = values.get(measure, 0) + amount
 
     for placement_id, start, end, _before_records in segments:
         placement = placements[placement_id]
@@ -127,9 +137,30 @@ def changes_of(team: str, segments: Iterable[tuple[int, date, date | None, bool]
             add(first, placement, 3, line.pence)
             add(last + timedelta(days=1) if last is not None else None, placement, 3, -line.pence)
     rows = [child_measures.SegmentRow(*segment) for segment in segments]
+    # The dashboard's measures, most of a child's changes: ``add`` written out, each placement's key once.
+    groups = {pk: (team, placement.category, placement.ownership) for pk, placement in placements.items()}
+    index_of = _INDEX
     for day, placement_id, measure, amount in child_measures.changes(date_of_birth, rows, placements):
-        add(day, placements[placement_id], _INDEX[measure], amount)
-    return {key: values for key, values in changes.items() if any(values)}
+        if day is not None and amount:
+            key = (day, *groups[placement_id])
+            values = changes.get(key)
+            measure = index_of[measure]
+            if values is None:
+                changes[key] = {measure: amount}
+            else:
+                values[measure] = values.get(measure, 0) + amount
+    return _without_nothing(changes)
+
+
+def _without_nothing(changes: dict[Key, Changes]) -> dict[Key, Changes]:
+    """The changes with the measures that came to nothing left out, and the keys with nothing left."""
+    kept = {}
+    for key, values in changes.items():
+        if 0 in values.values():
+            values = {index: value for index, value in values.items() if value}
+        if values:
+            kept[key] = values
+    return kept
 
 
 # --- Keeping them -------------------------------------------------------------------------------
@@ -196,42 +227,92 @@ def _refresh(ids: list[int], m: dict) -> None:
 
 def count_new(children: Iterable[tuple[int, str, date, list[tuple[int, date, date | None, bool]],
                                         dict[int, PlacementCosts]]],
-              *, using: str | None = None) -> None:
+              *, using: str | None = None, counted: tuple | None = None) -> None:
     """Count the figures of children a bulk writer has just created and whose every record it holds (an import's
     new children), as (child, team, date of birth, care segments as (placement, start, end, before_records),
     every placement of theirs): what
     ``refresh`` would read back, without reading back what was just written. Nothing was counted for them
-    before (a child's key is never used again); were it, the writing of their counts would fail, not add."""
-    new = {child_id: changes_of(team or "", segments, placements, born)
-           for child_id, team, born, segments, placements in children}
-    if new:
-        m = _models()
+    before (a child's key is never used again); were it, the writing of their counts would fail, not add.
+    ``counted``: what ``counted_new`` gave for them, when worked out already (``placements.care.aside``).
+    Inside ``held_for_compaction`` their summed changes are not appended but summed by the block's compaction."""
+    if counted is None:
         # Worked out before the first statement: inside an import's ``bulk_insert.writing_behind`` a statement
         # waits for the rows written before it, and the work is done meanwhile.
-        kept = _kept(new, {})
-        with transaction.atomic(using=using or m["DayChange"].objects.db, savepoint=False):
-            _write_kept(m, kept)
+        counted = counted_new(children)
+    appended, gone, changed, added = counted
+    if not (appended or added):
+        return
+    m = _models()
+    held = getattr(_held, "rows", None)
+    if held is not None:
+        held += appended
+        appended = []
+    with transaction.atomic(using=using or m["DayChange"].objects.db, savepoint=False):
+        _write_kept(m, (appended, gone, changed, added))
 
 
-def _keep(m: dict, new: dict[int, dict[Key, list[int]]], old: dict[int, dict[Key, list[int]]]) -> None:
+def counted_new(children: Iterable[tuple[int, str, date, list[tuple[int, date, date | None, bool]],
+                                          dict[int, PlacementCosts]]]) -> tuple:
+    """What ``count_new`` writes for these children, worked out: plain Python on the values given, nothing read
+    (a process of its own may do it: ``placements.care.aside``)."""
+    new = {child_id: changes_of(team or "", segments, placements, born)
+           for child_id, team, born, segments, placements in children}
+    return _kept(new, {})
+
+
+_held = threading.local()
+
+
+@contextmanager
+def held_for_compaction(*, using: str | None = None) -> Iterator[None]:
+    """Inside the block, the rows ``count_new`` would append are held, and the block's ``compact`` sums them with
+    the rows it takes: a large import's new children are written once, summed, not appended and then deleted
+    and written again. Rows no compaction took (none ran, or another was running) are appended at the end."""
+    if getattr(_held, "rows", None) is not None:  # nested: the outer block holds them
+        yield
+        return
+    _held.rows = held = []
+    try:
+        yield
+    finally:
+        _held.rows = None
+    if held:
+        DayChange = _models()["DayChange"]
+        bulk_insert.insert_values(DayChange, ["day", *DIMENSIONS, *MEASURES, "kind"], held,
+                                  using=using or DayChange.objects.db)
+
+
+def _keep(m: dict, new: dict[int, dict[Key, Changes]], old: dict[int, dict[Key, Changes]]) -> None:
     """Append the difference between the children's changes counted now (``new``) and before (``old``), and
     keep the new ones as theirs."""
     _write_kept(m, _kept(new, old))
 
 
-def _kept(new: dict[int, dict[Key, list[int]]], old: dict[int, dict[Key, list[int]]]) -> tuple:
+def _kept(new: dict[int, dict[Key, Changes]], old: dict[int, dict[Key, Changes]]) -> tuple:
     """What ``_keep`` writes, worked out: the rows appended, the children whose kept changes go, change or are
     new (their JSON)."""
-    difference: dict[Key, list[int]] = defaultdict(lambda: [0] * len(MEASURES))
+    difference: dict[Key, Changes] = {}
     for changes, sign in ((new, 1), (old, -1)):
         for per_child in changes.values():
             for key, values in per_child.items():
-                total = difference[key]
-                for index, value in enumerate(values):
-                    if value:  # most of a row's measures do not change on its day
-                        total[index] += sign * value
-    appended = [(day, team, category, ownership, *values, APPENDED)
-                for (day, team, category, ownership), values in sorted(difference.items()) if any(values)]
+                total = difference.get(key)
+                if total is None:
+                    difference[key] = dict(values) if sign == 1 else {index: -value for index, value in values.items()}
+                elif sign == 1:
+                    for index, value in values.items():
+                        total[index] = total.get(index, 0) + value
+                else:
+                    for index, value in values.items():
+                        total[index] = total.get(index, 0) - value
+    width = len(MEASURES)
+    appended = []
+    for key in sorted(difference):
+        totals = difference[key]
+        if any(totals.values()):
+            row = [0] * width
+            for index, value in totals.items():
+                row[index] = value
+            appended.append((*key, *row, APPENDED))
     gone = [child_id for child_id in old if not new.get(child_id)]
     changed = [(child_id, _encode(changes)) for child_id, changes in new.items()
                if changes and child_id in old and changes != old[child_id]]
@@ -251,22 +332,23 @@ def _write_kept(m: dict, kept: tuple) -> None:
     bulk_insert.insert_values(Kept, ["child_id", "changes"], added, using=Kept.objects.db)
 
 
-def _encode(changes: dict[Key, list[int]]) -> str:
+def _encode(changes: dict[Key, Changes]) -> str:
     """Each change as the day's ordinal, team, category, ownership, then the measures that change as pairs of
     (position in ``MEASURES``, amount): most of a row's measures do not change on its day."""
-    return json.dumps([[day.toordinal(), team, category, ownership,
-                        *(item for index, value in enumerate(values) if value for item in (index, value))]
-                       for (day, team, category, ownership), values in sorted(changes.items())],
-                      separators=(",", ":"))
+    return _JSON.encode([[day.toordinal(), team, category, ownership,
+                          *(chain.from_iterable(sorted(values.items())) if len(values) > 1 else next(iter(values.items())))]
+                         for (day, team, category, ownership), values in sorted(changes.items())])
 
 
-def _decode(text: str) -> dict[Key, list[int]]:
+_JSON = json.JSONEncoder(separators=(",", ":"))  # as json.dumps with these separators, without a new encoder each time
+
+
+def _decode(text: str) -> dict[Key, Changes]:
     decoded = {}
     for row in json.loads(text):
-        values = [0] * len(MEASURES)
-        for position in range(4, len(row), 2):
-            values[row[position]] = row[position + 1]
-        decoded[(date.fromordinal(row[0]), row[1], row[2], row[3])] = values
+        values = {row[position]: row[position + 1] for position in range(4, len(row), 2) if row[position + 1]}
+        if values:
+            decoded[(date.fromordinal(row[0]), row[1], row[2], row[3])] = values
     return decoded
 
 
@@ -290,7 +372,8 @@ def compact(*, apps=None) -> None:
     """Replace the rows with the day's changes by team, category and ownership, and the opening figures of each
     month (the sum of every change before its first day). The sums are of exactly the rows taken: on PostgreSQL
     those no other transaction holds (``SKIP LOCKED``), so compaction never waits on a writer and a writer never
-    waits on it (writers only append); one compaction at a time (an advisory lock; a second one skips)."""
+    waits on it (writers only append); one compaction at a time (an advisory lock; a second one skips). Rows
+    ``count_new`` held for it (``held_for_compaction``) are summed with them."""
     DayChange = _models(apps)["DayChange"]
     table = DayChange._meta.db_table
     names = ["day", *DIMENSIONS, *MEASURES, "kind"]
@@ -311,8 +394,20 @@ def compact(*, apps=None) -> None:
             cursor.execute(sums.format(rows=f'"{table}"'))
             summed = cursor.fetchall()
             cursor.execute(f'DELETE FROM "{table}"')
-        rows = [(_as_date(day), team, category, ownership, *(int(value) for value in values), CHANGES)
-                for day, team, category, ownership, *values in summed if any(values)]
+        totals: dict[Key, list[int]] = {}
+        for day, team, category, ownership, *values in summed:
+            totals[(_as_date(day), team, category, ownership)] = [int(value) for value in values]
+        held = getattr(_held, "rows", None)
+        if held:  # count_new's rows, held for this compaction (held_for_compaction)
+            for day, team, category, ownership, *values, _kind in held:
+                total = totals.get((day, team, category, ownership))
+                if total is None:
+                    totals[(day, team, category, ownership)] = values
+                else:
+                    for position, value in enumerate(values):
+                        total[position] += value
+            held.clear()
+        rows = [(*key, *values, CHANGES) for key, values in sorted(totals.items()) if any(values)]
         rows += [(month, *group, *values, OPENING) for month, group, values in _openings(rows)]
         bulk_insert.insert_values(DayChange, names, rows, using=DayChange.objects.db)
 

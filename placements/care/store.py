@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 
 from django.db import transaction
 
@@ -123,7 +123,7 @@ def _insert(CareSegment, rows: list[tuple], births: dict, Placement, *, using: s
 def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFacts], list[StatusPeriod], list]],
                         *, carried: dict[int, tuple] | None = None,
                         costs: dict[int, tuple[str, dict[int, daily.PlacementCosts]]] | None = None,
-                        using: str | None = None) -> int:
+                        counted: Callable[[], tuple] | None = None, using: str | None = None) -> int:
     """Write the segments of children whose every record is given here and who have no segments yet: children
     a bulk writer has just created (an import's new children), as (child, date of birth, placements,
     legal-status periods, episodes' (DECOM, RNE)). The same segments a rebuild gives, without reading back
@@ -132,16 +132,12 @@ def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFact
     What each segment carries of its placement (``placements.care.facts``) is ``carried`` when the writer gives
     it (``facts.carried`` of each placement, by key), else read back. Their daily figures are counted too: from
     ``costs`` when the writer gives it (each child's team and what the figures need of each placement of theirs,
-    ``daily.count_new``), else read back (``daily.refresh``)."""
+    ``daily.count_new``), else read back (``daily.refresh``); or from ``counted``, a function that returns what
+    ``new_children_counted`` gives for the same children (worked out in a process of its own meanwhile)."""
     from placements.models import CareSegment, Placement
 
     children = list(children)
-    rows = []
-    for child_id, born, placements, periods, episodes in children:
-        for segment in care_segments(date_of_birth=born, placements=placements, legal_status_periods=periods,
-                                     records_began=records_begin(episodes)):
-            rows.append((child_id, segment.placement_id, segment.start, segment.end, segment.legal_status,
-                         segment.before_records))
+    rows = _segment_rows(children)
     births = {child[0]: child[1] for child in children}
     if carried is not None:
         _insert(CareSegment, rows, births, Placement, using=using, carried=carried)
@@ -149,23 +145,55 @@ def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFact
         for batch in _whole_children(rows):  # the carried facts read a batch of placements at a time
             _insert(CareSegment, batch, births, Placement, using=using, placement_ids={row[1] for row in batch})
     ids = sorted({child[0] for child in children})
-    if costs is not None:  # (worked out before any statement: see daily.count_new)
-        segments: dict[int, list] = defaultdict(list)
-        for child_id, placement_id, start, end, _legal_status, before_records in rows:
-            segments[child_id].append((placement_id, start, end, before_records))
-        daily.count_new([(child_id, costs[child_id][0], births[child_id], segments[child_id], costs[child_id][1])
-                         for child_id in ids], using=using)
-    else:
-        for index in range(0, len(ids), BATCH):
-            daily.refresh(ids[index:index + BATCH])
-    if _deferred_ids() is not None:  # once, at the end of the deferred block, after its rebuild
-        _pending.tidy = _pending.tidy or len(ids) > BATCH or len(rows) > BATCH
-    else:
-        if len(ids) > BATCH:
+    deferred = _deferred_ids() is not None
+    # A large write's daily figures are compacted after it: its new children's changes are summed then, not
+    # appended first (daily.held_for_compaction; inside a deferred block, the block holds them).
+    with daily.held_for_compaction(using=using) if not deferred and len(ids) > BATCH else nullcontext():
+        if counted is not None:  # worked out aside (new_children_counted)
+            daily.count_new((), using=using, counted=counted())
+        elif costs is not None:  # (worked out before any statement: see daily.count_new)
+            daily.count_new(_counted_from(ids, births, rows, costs), using=using)
+        else:
+            for index in range(0, len(ids), BATCH):
+                daily.refresh(ids[index:index + BATCH])
+        if deferred:  # once, at the end of the deferred block, after its rebuild
+            _pending.tidy = _pending.tidy or len(ids) > BATCH or len(rows) > BATCH
+        elif len(ids) > BATCH:
             daily.compact()
-        if len(rows) > BATCH:
-            _analyse(CareSegment=CareSegment)
+    if not deferred and len(rows) > BATCH:
+        _analyse(CareSegment=CareSegment)
     return len(rows)
+
+
+def _segment_rows(children: list[tuple]) -> list[tuple]:
+    """The segments of children whose every record is given (``care_segments_write``), as rows of ``COLUMNS``."""
+    rows = []
+    for child_id, born, placements, periods, episodes in children:
+        for segment in care_segments(date_of_birth=born, placements=placements, legal_status_periods=periods,
+                                     records_began=records_begin(episodes)):
+            rows.append((child_id, segment.placement_id, segment.start, segment.end, segment.legal_status,
+                         segment.before_records))
+    return rows
+
+
+def _counted_from(ids: list[int], births: dict, rows: list[tuple], costs: dict) -> list[tuple]:
+    """What ``daily.count_new`` takes of each child, from their segments' rows and ``costs``."""
+    segments: dict[int, list] = defaultdict(list)
+    for child_id, placement_id, start, end, _legal_status, before_records in rows:
+        segments[child_id].append((placement_id, start, end, before_records))
+    return [(child_id, costs[child_id][0], births[child_id], segments[child_id], costs[child_id][1])
+            for child_id in ids]
+
+
+def new_children_counted(children: list[tuple], costs: dict[int, tuple[str, dict[int, daily.PlacementCosts]]]
+                         ) -> tuple:
+    """The daily figures ``care_segments_write`` counts for these children (the same arguments), worked out
+    without a statement or a write: plain Python that a process of its own can do while the writer writes
+    (``placements.care.aside``); hand its result to ``care_segments_write`` as ``counted``."""
+    children = list(children)
+    births = {child[0]: child[1] for child in children}
+    ids = sorted(births)
+    return daily.counted_new(_counted_from(ids, births, _segment_rows(children), costs))
 
 
 def _whole_children(rows: list[tuple]) -> Iterator[list[tuple]]:
@@ -193,13 +221,16 @@ def care_segments_deferred() -> Iterator[set[int]]:
         return
     _pending.child_ids = touched = set()
     _pending.tidy = False
-    try:
-        yield touched
-    finally:
-        _pending.child_ids = None
-    tidy, _pending.tidy = _pending.tidy, False
-    if touched or tidy:
-        care_segments_rebuild(touched, tidy=tidy)
+    # New children's daily figures counted inside the block (care_segments_write) are summed by the compaction
+    # at its end, when there is one, rather than appended first.
+    with daily.held_for_compaction():
+        try:
+            yield touched
+        finally:
+            _pending.child_ids = None
+        tidy, _pending.tidy = _pending.tidy, False
+        if touched or tidy:
+            care_segments_rebuild(touched, tidy=tidy)
 
 
 def child_changed(child_id: int) -> None:

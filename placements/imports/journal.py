@@ -148,11 +148,20 @@ class Journal:
         """Several tables' new rows, in the order given (each may refer to those before it): every table's keys
         taken first, then each table written as ``bulk_create`` writes it, so that on PostgreSQL, inside
         ``bulk_insert.writing_behind``, a table's rows are worked out while the one before is written."""
+        self.take_keys(writes)
+        for model, objs in writes:
+            self.bulk_create(model, objs)
+
+    def take_keys(self, writes: list[tuple[type, list]]) -> None:
+        """Give every new row of these tables that has none its key (``bulk_create_all`` does it first), and the
+        plain records' foreign keys those of the records they refer to, so that what depends on the keys can be
+        worked out before the rows are written."""
         for model, objs in writes:
             if bulk_insert.can_insert(model):
                 bulk_insert.give_keys(model, objs)
         for model, objs in writes:
-            self.bulk_create(model, objs)
+            if bulk_insert.can_insert(model) and objs and all(isinstance(obj, bulk_insert.Record) for obj in objs):
+                bulk_insert.link_keys(model, objs)
 
     def created(self, model, objs: Iterable) -> None:
         pks = [obj.pk for obj in objs]

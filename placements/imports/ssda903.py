@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -40,7 +41,8 @@ from placements.care.segments import PlacementFacts as SegmentPlacement
 from placements.care import facts as segment_facts
 from placements.care.daily import PlacementCosts
 from placements.care.segments import StatusPeriod
-from placements.care.store import care_segments_deferred, care_segments_write
+from placements.care import aside
+from placements.care.store import care_segments_deferred, care_segments_write, new_children_counted
 from placements.choices import (
     RNE_LEGAL_STATUS_ONLY,
     RNE_STARTED,
@@ -736,6 +738,8 @@ def _plan_dol_orders(plan, rows, children, counts) -> None:
 
 
 BATCH = 2000
+#: New children from which their daily figures are worked out in a process of their own (``placements.care.aside``).
+COUNTED_ASIDE_FROM = 2000
 
 
 @gc_paused()
@@ -751,15 +755,19 @@ def ssda903_apply(plan: Ssda903Plan, *, progress: Progress = no_progress) -> Imp
         touched.update(LegalStatusPeriod.objects.filter(pk__in=plan.removed_period_ids)
                        .values_list("child_id", flat=True))
         providers = _providers_placed_with(plan)
-        journal.bulk_create_all([(Child, plan.new_children), (Placement, plan.new_placements),
-                                 (Episode, plan.new_episodes), (LegalStatusPeriod, plan.new_periods),
-                                 (DeprivationOfLiberty, plan.new_dol_orders)])
-        progress(f"Wrote {len(plan.new_children):,} new children, {len(plan.new_placements):,} placements, "
-                 f"{len(plan.new_episodes):,} episodes and {len(plan.new_periods):,} legal status periods.")
+        writes = [(Child, plan.new_children), (Placement, plan.new_placements), (Episode, plan.new_episodes),
+                  (LegalStatusPeriod, plan.new_periods), (DeprivationOfLiberty, plan.new_dol_orders)]
+        journal.take_keys(writes)
         # New children: every record of theirs is in the plan, so their segments come from it; the rest are
-        # rebuilt from what is stored, at the end of the block.
+        # rebuilt from what is stored, at the end of the block. Their daily figures are worked out in a process
+        # of its own (a region's import: seconds of Python) while their rows are written.
         new_children, carried, costs = _new_children_records(plan, providers)
-        care_segments_write(new_children, carried=carried, costs=costs)
+        aside_ = len(new_children) >= COUNTED_ASIDE_FROM  # else counted here (care_segments_write), when written
+        with aside.worked_aside(new_children_counted, new_children, costs) if aside_ else nullcontext() as counted:
+            journal.bulk_create_all(writes)
+            progress(f"Wrote {len(plan.new_children):,} new children, {len(plan.new_placements):,} placements, "
+                     f"{len(plan.new_episodes):,} episodes and {len(plan.new_periods):,} legal status periods.")
+            care_segments_write(new_children, carried=carried, costs=costs, counted=counted)
         journal.bulk_update(Child, plan.changed_children, CHILD_FIELDS, batch_size=BATCH)
         journal.bulk_update(Placement, plan.changed_placements, PLACEMENT_FIELDS, batch_size=BATCH)
         _link_moved_episodes(plan.changed_episodes)
