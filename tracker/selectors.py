@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -10,8 +9,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import DatabaseError, connection
-from django.db.models import (Case, Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value,
-                              When)
+from django.db.models import (Case, Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery,
+                              Value, When)
 
 from placements import freshness, selectors
 from placements.among import Among
@@ -79,25 +78,44 @@ def care_events_between(first: date, last: date) -> list[Event]:
     return sorted(events, key=lambda event: (event.child_id, event.day, event.kind))
 
 
-def week_events(week_ending: date) -> list[Event]:
-    """Every start, cease and move in the week ending on ``week_ending`` (rule T)."""
-    return care_events_between(week_ending - timedelta(days=6), week_ending)
+#: What the weekly tracker reads of the daily figures (``placements.care.daily``) on each Sunday, by team: the
+#: looked-after children, those in paid placements and their weekly cost (rule C1), and rule T's events, counted
+#: up to the day (a week's are the Sunday's count less the Sunday before's).
+WEEK_MEASURES = ("looked_after", "paid", "cost", "starts", "ceases", "moves")
+_EVENT_MEASURES = {START: "starts", CEASE: "ceases", MOVE: "moves"}
 
 
-def week_figures(week_ending: date, events: list[Event] | None = None) -> WeekFigures:
-    if events is None:
-        events = week_events(week_ending)
-    kinds = Counter(event.kind for event in events)
-    sunday = selectors.day_counts(week_ending)
+def week_levels(week_endings: Sequence[date]) -> dict[date, dict[tuple, dict]]:
+    """The daily figures of ``WEEK_MEASURES`` by team on each Sunday and the Sunday before it: one query."""
+    days = {day for sunday in week_endings for day in (sunday - timedelta(days=7), sunday)}
+    return daily.levels(sorted(days), WEEK_MEASURES, by=("team",))
+
+
+def _week_totals(week_ending: date, levels: dict[date, dict[tuple, dict]]) -> dict[str, int]:
+    """The week's figures summed over the teams: the Sunday's levels, and the week's events."""
+    now, before = levels[week_ending], levels[week_ending - timedelta(days=7)]
+    totals = {name: sum(values.get(name, 0) for values in now.values()) for name in WEEK_MEASURES}
+    for name in _EVENT_MEASURES.values():
+        totals[name] -= sum(values.get(name, 0) for values in before.values())
+    return totals
+
+
+def week_figures(week_ending: date, levels: dict[date, dict[tuple, dict]] | None = None) -> WeekFigures:
+    """The weekly tracker's headline figures: looked after and in paid placements on the Sunday and the week's
+    starts, ceases and moves from the daily figures (rule T as the segments carry it, counted child by child
+    as they change: ``placements.care.child_measures``), the spend over the week's seven days (rule C2)."""
+    if levels is None:
+        levels = week_levels([week_ending])
+    totals = _week_totals(week_ending, levels)
     return WeekFigures(
         week_ending=week_ending,
-        looked_after=sunday.looked_after,
-        in_paid_placements=sunday.in_paid_placements,
-        starts=kinds[START],
-        ceases=kinds[CEASE],
-        moves=kinds[MOVE],
+        looked_after=totals["looked_after"],
+        in_paid_placements=totals["paid"],
+        starts=totals["starts"],
+        ceases=totals["ceases"],
+        moves=totals["moves"],
         weekly_spend=selectors.spend_between(week_ending - timedelta(days=6), week_ending),
-        placements=sunday.placements,
+        placements=totals["looked_after"],  # each child looked after is in one placement (placements.care)
     )
 
 
@@ -188,7 +206,7 @@ def event_placements(ids) -> dict[int, EventPlacement]:
 
 
 def event_rows(events: list[Event]) -> dict[str, list[EventRow]]:
-    """Starts, ceases and moves with their placements and weekly costs, in date order."""
+    """Starts, ceases and moves with their placements and weekly costs, in date order (then the child's key)."""
     ids = {e.placement_id for e in events} | {e.previous_placement_id for e in events if e.previous_placement_id}
     placements = event_placements(ids)
     lines: dict[int, list] = {}
@@ -206,6 +224,59 @@ def event_rows(events: list[Event]) -> dict[str, list[EventRow]]:
     return rows
 
 
+def event_segments(kind: str, first: date, last: date) -> QuerySet:
+    """The segments carrying the ``kind`` events from ``first`` to ``last`` (inclusive), as ``care_events_between``
+    reads them, in the tables' order (the day, then the child: a child has one event of a kind a day), as
+    (child, placement, day, the placement a move left): a slice of them is a page of the table."""
+    if kind == CEASE:
+        return (CareSegment.objects.filter(end__range=(first, last), ends_with_cease=True).order_by("end", "child_id")
+                .values_list("child_id", "placement_id", "end", Value(None, output_field=IntegerField())))
+    if kind == START:
+        return (CareSegment.objects.filter(start__range=(first, last), begins_with_start=True)
+                .order_by("start", "child_id")
+                .values_list("child_id", "placement_id", "start", Value(None, output_field=IntegerField())))
+    # The placement a move left: the child's segment ending the day the next begins.
+    left = CareSegment.objects.filter(child_id=OuterRef("child_id"), end=OuterRef("start")).values("placement_id")[:1]
+    return (CareSegment.objects.filter(start__range=(first, last), begins_with_move=True, begins_with_start=False)
+            .order_by("start", "child_id")
+            .values_list("child_id", "placement_id", "start", Subquery(left, output_field=IntegerField())))
+
+
+def week_event_rows(kind: str, week_ending: date, offset: int = 0, limit: int | None = None) -> list[EventRow]:
+    """The week's ``kind`` events as rows, from the ``offset``-th (in the tables' order), ``limit`` of them (None:
+    to the end): a page of a table reads its own rows, whatever the week holds."""
+    segments = event_segments(kind, week_ending - timedelta(days=6), week_ending)
+    segments = segments[offset:] if limit is None else segments[offset:offset + limit]
+    events = [Event(kind, day, child_id, placement_id, left) for child_id, placement_id, day, left in segments]
+    return event_rows(events)[kind]
+
+
+class WeekEvents(Sequence):
+    """A week's starts, ceases or moves as ``EventRow``s, read from the database a slice at a time: a page of
+    100 reads its 100 (with their placements and cost lines), not the week's thousands; ``count``, how many
+    there are, is the week's figure. Iterated, every row (a download)."""
+
+    def __init__(self, kind: str, week_ending: date, count: int):
+        self.kind, self.week_ending, self.count = kind, week_ending, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop, step = key.indices(self.count)
+            if step != 1:
+                return list(self)[key]
+            return week_event_rows(self.kind, self.week_ending, start, stop - start) if stop > start else []
+        index = key + self.count if key < 0 else key
+        if not 0 <= index < self.count:
+            raise IndexError(key)
+        return self[index:index + 1][0]
+
+    def __iter__(self):
+        return iter(week_event_rows(self.kind, self.week_ending))
+
+
 @dataclass
 class TeamRow:
     team: str
@@ -216,26 +287,30 @@ class TeamRow:
     weekly_cost: Decimal = Decimal("0")
 
 
-def team_breakdown(week_ending: date, rows: dict[str, list[EventRow]]) -> list[TeamRow]:
-    """Looked after, weekly cost, starts, ceases and moves by originating social work team.
-
-    Looked after and weekly cost are counted and summed in SQL by team, in one query."""
+def team_breakdown(week_ending: date, levels: dict[date, dict[tuple, dict]] | None = None) -> list[TeamRow]:
+    """Looked after and their weekly cost (rule C1) on the Sunday, and the week's starts, ceases and moves, by
+    originating social work team: the daily figures by team (``week_levels``, one query)."""
+    if levels is None:
+        levels = week_levels([week_ending])
     teams: dict[str, TeamRow] = {}
 
     def team_row(name: str) -> TeamRow:
         name = name or "Not recorded"
         return teams.setdefault(name, TeamRow(team=name))
 
-    # Rule C1 summed over the team's looked-after placements that Sunday: the daily figures, by team.
-    for (team,), figures in daily.totals_on(week_ending, by=("team",)).items():
-        if figures.looked_after:
-            row = team_row(team)
-            row.looked_after += figures.looked_after
-            row.weekly_cost += figures.cost
-    for kind, attribute in ((START, "starts"), (CEASE, "ceases"), (MOVE, "moves")):
-        for event_row in rows[kind]:
-            row = team_row(event_row.placement.team)
-            setattr(row, attribute, getattr(row, attribute) + 1)
+    before = levels[week_ending - timedelta(days=7)]
+    for (team,), figures in levels[week_ending].items():
+        counted = {attribute: figures.get(attribute, 0) - before.get((team,), {}).get(attribute, 0)
+                   for attribute in _EVENT_MEASURES.values()}
+        looked_after = figures.get("looked_after", 0)
+        if not looked_after and not any(counted.values()):
+            continue
+        row = team_row(team)
+        if looked_after:
+            row.looked_after += looked_after
+            row.weekly_cost += daily.pounds(figures.get("cost", 0))
+        for attribute, number in counted.items():
+            setattr(row, attribute, getattr(row, attribute) + number)
     return sorted(teams.values(), key=lambda row: row.team)
 
 
@@ -244,7 +319,7 @@ class WeeklyTracker:
     week_ending: date
     figures: WeekFigures
     previous: WeekFigures
-    rows: dict[str, list[EventRow]]
+    rows: dict[str, Sequence[EventRow]]  # ``WeekEvents``: read a slice (a page) at a time
     teams: list[TeamRow]
 
     def changes(self) -> list[tuple[str, object, object, object]]:
@@ -265,14 +340,18 @@ class WeeklyTracker:
 
 
 def weekly_tracker(week_ending: date) -> WeeklyTracker:
-    events = week_events(week_ending)
-    rows = event_rows(events)
+    """The week's figures, last week's and the teams' from the daily figures (one query for the three Sundays,
+    and the two weeks' spend); the events' rows read as a table asks for them (``WeekEvents``)."""
+    previous_week = week_ending - timedelta(days=7)
+    levels = week_levels([week_ending, previous_week])
+    figures = week_figures(week_ending, levels)
     return WeeklyTracker(
         week_ending=week_ending,
-        figures=week_figures(week_ending, events),
-        previous=week_figures(week_ending - timedelta(days=7)),
-        rows=rows,
-        teams=team_breakdown(week_ending, rows),
+        figures=figures,
+        previous=week_figures(previous_week, levels),
+        rows={kind: WeekEvents(kind, week_ending, getattr(figures, attribute))
+              for kind, attribute in _EVENT_MEASURES.items()},
+        teams=team_breakdown(week_ending, levels),
     )
 
 

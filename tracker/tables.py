@@ -1,6 +1,7 @@
 """The trackers' tables. Each exports to CSV and Excel with the rows the page shows."""
 
 import django_tables2 as tables
+from django_tables2.data import TableListData
 
 from placements import rules
 from placements.choices import Ownership, PlacementCategory
@@ -73,6 +74,17 @@ class WeeklyPlacementTable(DirectRows, OnDateTable):
 
     def value_weeks(self, record):
         return (self.on - record.start).days // 7
+
+
+class SlicedRows(TableListData):
+    """A table's rows that the database gives a slice at a time (``tracker.selectors.WeekEvents``): django-tables2
+    makes a list of any other rows it is given (the week's thousands, for a page of 100); here a page is a
+    slice, and every row is read only when the table is downloaded."""
+
+    def order_by(self, aliases):
+        if aliases:  # (the tables given such rows are not orderable: a list, sorted, as django-tables2 sorts one)
+            self.data = list(self.data)
+            super().order_by(aliases)
 
 
 class EventTable(DirectRows, tables.Table):
