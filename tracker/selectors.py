@@ -9,15 +9,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import DatabaseError, connection
-from django.db.models import (Case, Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery,
-                              Value, When)
+from django.db.models import (Case, Count, DateField, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet,
+                              Subquery, Value, When)
+from django.db.models.functions import Cast
 
 from placements import freshness, selectors
 from placements.among import Among
 from placements import rules as placement_rules
 from placements.care import daily
 from placements.choices import CameFrom, CostKind, PlacementCategory
-from placements.models import CareSegment, CostLine, DeprivationOfLiberty, Placement
+from placements.models import CareSegment, Child, CostLine, DeprivationOfLiberty, Placement
 from tracker import rules
 from tracker.rules import CEASE, MOVE, START, Event
 
@@ -187,68 +188,71 @@ class EventRow:
         return f"Came from: {self.placement.came_from}" if self.placement.came_from else "Not recorded"
 
 
-def event_placements(ids) -> dict[int, EventPlacement]:
-    """The placements of events, as plain values (one query)."""
+#: What an event's table shows of its placement and child (``EventPlacement``), as read with the placement.
+_PLACEMENT_VALUES = ("child__case_ref", "child__given_name", "child__family_name", "child__team", "category",
+                     "provider__name", "start", "end", "reason_ended", "came_from")
+
+
+def _event_placement(pk: int, child_id: int, case_ref: str, given_name: str, family_name: str, team: str,
+                     category: str, provider_name: str | None, start: date, end: date | None, reason_ended: str,
+                     came_from: str) -> EventPlacement:
     from placements.choices import ReasonEnded
 
+    return EventPlacement(pk, child_id, case_ref, Child.name_of(given_name, family_name, case_ref), team, category,
+                          provider_name, start, end, ReasonEnded(reason_ended).label if reason_ended else "",
+                          CameFrom(came_from).label if came_from else "")
+
+
+def event_placements(ids) -> dict[int, EventPlacement]:
+    """The placements of events, as plain values (one query for up to 900)."""
     placements = {}
     ids = sorted(set(ids))
     for index in range(0, len(ids), 900):
-        for (pk, child_id, case_ref, given_name, family_name, team, category, provider_name, start, end,
-             reason_ended, came_from) in Placement.objects.filter(pk__in=ids[index:index + 900]).values_list(
-                "pk", "child_id", "child__case_ref", "child__given_name", "child__family_name", "child__team",
-                "category", "provider__name", "start", "end", "reason_ended", "came_from"):
-            placements[pk] = EventPlacement(
-                pk, child_id, case_ref, f"{given_name} {family_name}".strip() or case_ref, team, category,
-                provider_name, start, end, ReasonEnded(reason_ended).label if reason_ended else "",
-                CameFrom(came_from).label if came_from else "")
+        for pk, child_id, *values in Placement.objects.filter(pk__in=ids[index:index + 900]).values_list(
+                "pk", "child_id", *_PLACEMENT_VALUES):
+            placements[pk] = _event_placement(pk, child_id, *values)
     return placements
 
 
-def event_rows(events: list[Event]) -> dict[str, list[EventRow]]:
-    """Starts, ceases and moves with their placements and weekly costs, in date order (then the child's key)."""
-    ids = {e.placement_id for e in events} | {e.previous_placement_id for e in events if e.previous_placement_id}
-    placements = event_placements(ids)
-    lines: dict[int, list] = {}
-    wanted = sorted({e.placement_id for e in events})
-    for index in range(0, len(wanted), 900):
-        for line in CostLine.objects.filter(placement_id__in=wanted[index:index + 900]).values_list(
-                "placement_id", "weekly_amount", "date_from", "date_to", named=True):
-            lines.setdefault(line.placement_id, []).append(line)
-    rows: dict[str, list[EventRow]] = {START: [], CEASE: [], MOVE: []}
-    for event in sorted(events, key=lambda e: (e.day, e.child_id)):
-        previous = placements.get(event.previous_placement_id) if event.previous_placement_id else None
-        row = EventRow(event, placements[event.placement_id], previous)
-        row.weekly_cost = placement_rules.weekly_cost_on(row.placement, lines.get(event.placement_id, []), row.cost_day)
-        rows[event.kind].append(row)
-    return rows
-
-
 def event_segments(kind: str, first: date, last: date) -> QuerySet:
-    """The segments carrying the ``kind`` events from ``first`` to ``last`` (inclusive), as ``care_events_between``
-    reads them, in the tables' order (the day, then the child: a child has one event of a kind a day), as
-    (child, placement, day, the placement a move left): a slice of them is a page of the table."""
+    """The ``kind`` events from ``first`` to ``last`` (inclusive), from the segments that carry them, as
+    ``care_events_between`` reads them, in the tables' order (the day, then the child: a child has one event of
+    a kind a day): a slice of them is a page of the table. Each as plain values read with the segment: the
+    child, the day, the placement and what the tables show of it (``_PLACEMENT_VALUES``), its weekly cost on
+    the day the child began in it, or for a cease on their last day in it (rule C1, as
+    ``placements.selectors.weekly_cost_subquery`` sums it in the database; nothing where the placement does not
+    cover the day), and for a move the placement left (the child's segment ending the day the next begins)."""
     if kind == CEASE:
-        return (CareSegment.objects.filter(end__range=(first, last), ends_with_cease=True).order_by("end", "child_id")
-                .values_list("child_id", "placement_id", "end", Value(None, output_field=IntegerField())))
-    if kind == START:
-        return (CareSegment.objects.filter(start__range=(first, last), begins_with_start=True)
-                .order_by("start", "child_id")
-                .values_list("child_id", "placement_id", "start", Value(None, output_field=IntegerField())))
-    # The placement a move left: the child's segment ending the day the next begins.
-    left = CareSegment.objects.filter(child_id=OuterRef("child_id"), end=OuterRef("start")).values("placement_id")[:1]
-    return (CareSegment.objects.filter(start__range=(first, last), begins_with_move=True, begins_with_start=False)
-            .order_by("start", "child_id")
-            .values_list("child_id", "placement_id", "start", Subquery(left, output_field=IntegerField())))
+        segments = CareSegment.objects.filter(end__range=(first, last), ends_with_cease=True).annotate(
+            day=F("end"), cost_day=Cast(F("end") - timedelta(days=1), DateField()))
+    else:
+        segments = CareSegment.objects.filter(start__range=(first, last)).annotate(day=F("start"), cost_day=F("start"))
+        if kind == START:
+            segments = segments.filter(begins_with_start=True)
+        else:
+            segments = segments.filter(begins_with_move=True, begins_with_start=False)
+    left = (CareSegment.objects.filter(child_id=OuterRef("child_id"), end=OuterRef("start")).order_by()
+            .values("placement_id")[:1])
+    covered = Q(placement__start__lte=F("cost_day")) & (Q(placement__end__isnull=True)
+                                                         | Q(placement__end__gt=F("cost_day")))
+    return segments.annotate(
+        weekly_cost=Case(When(covered, then=selectors.weekly_cost_subquery(OuterRef("cost_day"), "placement_id")),
+                         default=selectors.ZERO_MONEY),
+        left=Subquery(left, output_field=IntegerField()) if kind == MOVE else Value(None, IntegerField()),
+    ).order_by("day", "child_id").values_list(
+        "day", "left", "weekly_cost", "placement_id", "child_id", *(f"placement__{name}" for name in _PLACEMENT_VALUES))
 
 
 def week_event_rows(kind: str, week_ending: date, offset: int = 0, limit: int | None = None) -> list[EventRow]:
     """The week's ``kind`` events as rows, from the ``offset``-th (in the tables' order), ``limit`` of them (None:
-    to the end): a page of a table reads its own rows, whatever the week holds."""
+    to the end): a page of a table reads its own rows, whatever the week holds, in one query (and the
+    placements the moves left, in one more)."""
     segments = event_segments(kind, week_ending - timedelta(days=6), week_ending)
-    segments = segments[offset:] if limit is None else segments[offset:offset + limit]
-    events = [Event(kind, day, child_id, placement_id, left) for child_id, placement_id, day, left in segments]
-    return event_rows(events)[kind]
+    segments = list(segments[offset:] if limit is None else segments[offset:offset + limit])
+    left = event_placements(row[1] for row in segments if row[1]) if kind == MOVE else {}
+    return [EventRow(Event(kind, day, placement[1], placement[0], previous), _event_placement(*placement),
+                     left.get(previous) if previous else None, weekly_cost)
+            for day, previous, weekly_cost, *placement in segments]
 
 
 class WeekEvents(Sequence):
