@@ -181,7 +181,7 @@ def test_the_weekly_page_reads_a_page_of_each_event_table_in_a_statement_whateve
     assert page.count("43 in all") == 3  # the starts, ceases and moves, each counted as the figures count them
     # The session, the user, their permissions and groups, the coverage, the versions (SQLite: the one row), the
     # figures (3), a statement for each event table's page and one for the placements the moves left, the open
-    # placements' page: 21 on SQLite and PostgreSQL (28 before the figures came from the daily figures).
+    # placements' page: 21 on SQLite and PostgreSQL.
     assert len(small) <= 21
 
 
