@@ -171,10 +171,6 @@ class EventRow:
     weekly_cost: Decimal = Decimal("0")
 
     @property
-    def cost_day(self) -> date:
-        return self.event.day - timedelta(days=1) if self.event.kind == CEASE else self.event.day
-
-    @property
     def reason(self) -> str:
         if self.event.kind == CEASE:
             if self.placement.end != self.event.day:  # care ended (a birthday, a legal status) but not the placement
