@@ -97,7 +97,8 @@ def looked_after_placement_keys(on: date) -> QuerySet:
 
 def weekly_cost_subquery(on: date, placement: str = "pk") -> Subquery:
     """Rule C1 as a correlated subquery, for annotating a placement list without multiplying rows
-    (``placement``: the outer query's column holding the placement, for rows that are not placements)."""
+    (``placement``: the outer query's column holding the placement, for rows that are not placements; ``on``: a
+    day, or the outer query's column holding one, ``OuterRef``, for rows each costed on their own day)."""
     lines = (
         CostLine.objects.filter(placement=OuterRef(placement))
         .filter(in_force(on))

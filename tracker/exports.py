@@ -9,6 +9,7 @@ from tracker.tables import (
     EventTable,
     MoveTable,
     ResidentialTable,
+    SlicedRows,
     TeamTable,
     UnregulatedTable,
     WeeklyPlacementTable,
@@ -23,9 +24,9 @@ def weekly_tables(tracker: selectors.WeeklyTracker, placements=None) -> list[Nam
         placements = selectors.open_placements(on)
     return [
         NamedTable("placements", "Open placements", WeeklyPlacementTable(placements, on=on)),
-        NamedTable("starts", "Starts", EventTable(tracker.rows[START])),
-        NamedTable("ceases", "Ceases", EventTable(tracker.rows[CEASE])),
-        NamedTable("moves", "Moves", MoveTable(tracker.rows[MOVE])),
+        NamedTable("starts", "Starts", EventTable(SlicedRows(tracker.rows[START]))),
+        NamedTable("ceases", "Ceases", EventTable(SlicedRows(tracker.rows[CEASE]))),
+        NamedTable("moves", "Moves", MoveTable(SlicedRows(tracker.rows[MOVE]))),
         NamedTable("teams", "By originating team", TeamTable(tracker.teams)),
     ]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -10,15 +9,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import DatabaseError, connection
-from django.db.models import (Case, Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value,
-                              When)
+from django.db.models import (Case, Count, DateField, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet,
+                              Subquery, Value, When)
+from django.db.models.functions import Cast
 
 from placements import freshness, selectors
 from placements.among import Among
 from placements import rules as placement_rules
 from placements.care import daily
 from placements.choices import CameFrom, CostKind, PlacementCategory
-from placements.models import CareSegment, CostLine, DeprivationOfLiberty, Placement
+from placements.models import CareSegment, Child, CostLine, DeprivationOfLiberty, Placement
 from tracker import rules
 from tracker.rules import CEASE, MOVE, START, Event
 
@@ -79,25 +79,44 @@ def care_events_between(first: date, last: date) -> list[Event]:
     return sorted(events, key=lambda event: (event.child_id, event.day, event.kind))
 
 
-def week_events(week_ending: date) -> list[Event]:
-    """Every start, cease and move in the week ending on ``week_ending`` (rule T)."""
-    return care_events_between(week_ending - timedelta(days=6), week_ending)
+#: What the weekly tracker reads of the daily figures (``placements.care.daily``) on each Sunday, by team: the
+#: looked-after children, those in paid placements and their weekly cost (rule C1), and rule T's events, counted
+#: up to the day (a week's are the Sunday's count less the Sunday before's).
+WEEK_MEASURES = ("looked_after", "paid", "cost", "starts", "ceases", "moves")
+_EVENT_MEASURES = {START: "starts", CEASE: "ceases", MOVE: "moves"}
 
 
-def week_figures(week_ending: date, events: list[Event] | None = None) -> WeekFigures:
-    if events is None:
-        events = week_events(week_ending)
-    kinds = Counter(event.kind for event in events)
-    sunday = selectors.day_counts(week_ending)
+def week_levels(week_endings: Sequence[date]) -> dict[date, dict[tuple, dict]]:
+    """The daily figures of ``WEEK_MEASURES`` by team on each Sunday and the Sunday before it: one query."""
+    days = {day for sunday in week_endings for day in (sunday - timedelta(days=7), sunday)}
+    return daily.levels(sorted(days), WEEK_MEASURES, by=("team",))
+
+
+def _week_totals(week_ending: date, levels: dict[date, dict[tuple, dict]]) -> dict[str, int]:
+    """The week's figures summed over the teams: the Sunday's levels, and the week's events."""
+    now, before = levels[week_ending], levels[week_ending - timedelta(days=7)]
+    totals = {name: sum(values.get(name, 0) for values in now.values()) for name in WEEK_MEASURES}
+    for name in _EVENT_MEASURES.values():
+        totals[name] -= sum(values.get(name, 0) for values in before.values())
+    return totals
+
+
+def week_figures(week_ending: date, levels: dict[date, dict[tuple, dict]] | None = None) -> WeekFigures:
+    """The weekly tracker's headline figures: looked after and in paid placements on the Sunday and the week's
+    starts, ceases and moves from the daily figures (rule T as the segments carry it, counted child by child
+    as they change: ``placements.care.child_measures``), the spend over the week's seven days (rule C2)."""
+    if levels is None:
+        levels = week_levels([week_ending])
+    totals = _week_totals(week_ending, levels)
     return WeekFigures(
         week_ending=week_ending,
-        looked_after=sunday.looked_after,
-        in_paid_placements=sunday.in_paid_placements,
-        starts=kinds[START],
-        ceases=kinds[CEASE],
-        moves=kinds[MOVE],
+        looked_after=totals["looked_after"],
+        in_paid_placements=totals["paid"],
+        starts=totals["starts"],
+        ceases=totals["ceases"],
+        moves=totals["moves"],
         weekly_spend=selectors.spend_between(week_ending - timedelta(days=6), week_ending),
-        placements=sunday.placements,
+        placements=totals["looked_after"],  # each child looked after is in one placement (placements.care)
     )
 
 
@@ -152,10 +171,6 @@ class EventRow:
     weekly_cost: Decimal = Decimal("0")
 
     @property
-    def cost_day(self) -> date:
-        return self.event.day - timedelta(days=1) if self.event.kind == CEASE else self.event.day
-
-    @property
     def reason(self) -> str:
         if self.event.kind == CEASE:
             if self.placement.end != self.event.day:  # care ended (a birthday, a legal status) but not the placement
@@ -169,41 +184,97 @@ class EventRow:
         return f"Came from: {self.placement.came_from}" if self.placement.came_from else "Not recorded"
 
 
-def event_placements(ids) -> dict[int, EventPlacement]:
-    """The placements of events, as plain values (one query)."""
+#: What an event's table shows of its placement and child (``EventPlacement``), as read with the placement.
+_PLACEMENT_VALUES = ("child__case_ref", "child__given_name", "child__family_name", "child__team", "category",
+                     "provider__name", "start", "end", "reason_ended", "came_from")
+
+
+def _event_placement(pk: int, child_id: int, case_ref: str, given_name: str, family_name: str, team: str,
+                     category: str, provider_name: str | None, start: date, end: date | None, reason_ended: str,
+                     came_from: str) -> EventPlacement:
     from placements.choices import ReasonEnded
 
+    return EventPlacement(pk, child_id, case_ref, Child.name_of(given_name, family_name, case_ref), team, category,
+                          provider_name, start, end, ReasonEnded(reason_ended).label if reason_ended else "",
+                          CameFrom(came_from).label if came_from else "")
+
+
+def event_placements(ids) -> dict[int, EventPlacement]:
+    """The placements of events, as plain values (one query for up to 900)."""
     placements = {}
     ids = sorted(set(ids))
     for index in range(0, len(ids), 900):
-        for (pk, child_id, case_ref, given_name, family_name, team, category, provider_name, start, end,
-             reason_ended, came_from) in Placement.objects.filter(pk__in=ids[index:index + 900]).values_list(
-                "pk", "child_id", "child__case_ref", "child__given_name", "child__family_name", "child__team",
-                "category", "provider__name", "start", "end", "reason_ended", "came_from"):
-            placements[pk] = EventPlacement(
-                pk, child_id, case_ref, f"{given_name} {family_name}".strip() or case_ref, team, category,
-                provider_name, start, end, ReasonEnded(reason_ended).label if reason_ended else "",
-                CameFrom(came_from).label if came_from else "")
+        for pk, child_id, *values in Placement.objects.filter(pk__in=ids[index:index + 900]).values_list(
+                "pk", "child_id", *_PLACEMENT_VALUES):
+            placements[pk] = _event_placement(pk, child_id, *values)
     return placements
 
 
-def event_rows(events: list[Event]) -> dict[str, list[EventRow]]:
-    """Starts, ceases and moves with their placements and weekly costs, in date order."""
-    ids = {e.placement_id for e in events} | {e.previous_placement_id for e in events if e.previous_placement_id}
-    placements = event_placements(ids)
-    lines: dict[int, list] = {}
-    wanted = sorted({e.placement_id for e in events})
-    for index in range(0, len(wanted), 900):
-        for line in CostLine.objects.filter(placement_id__in=wanted[index:index + 900]).values_list(
-                "placement_id", "weekly_amount", "date_from", "date_to", named=True):
-            lines.setdefault(line.placement_id, []).append(line)
-    rows: dict[str, list[EventRow]] = {START: [], CEASE: [], MOVE: []}
-    for event in sorted(events, key=lambda e: (e.day, e.child_id)):
-        previous = placements.get(event.previous_placement_id) if event.previous_placement_id else None
-        row = EventRow(event, placements[event.placement_id], previous)
-        row.weekly_cost = placement_rules.weekly_cost_on(row.placement, lines.get(event.placement_id, []), row.cost_day)
-        rows[event.kind].append(row)
-    return rows
+def event_segments(kind: str, first: date, last: date) -> QuerySet:
+    """The ``kind`` events from ``first`` to ``last`` (inclusive), from the segments that carry them, as
+    ``care_events_between`` reads them, in the tables' order (the day, then the child: a child has one event of
+    a kind a day): a slice of them is a page of the table. Each as plain values read with the segment: the
+    child, the day, the placement and what the tables show of it (``_PLACEMENT_VALUES``), its weekly cost on
+    the day the child began in it, or for a cease on their last day in it (rule C1, as
+    ``placements.selectors.weekly_cost_subquery`` sums it in the database; nothing where the placement does not
+    cover the day), and for a move the placement left (the child's segment ending the day the next begins)."""
+    if kind == CEASE:
+        segments = CareSegment.objects.filter(end__range=(first, last), ends_with_cease=True).annotate(
+            day=F("end"), cost_day=Cast(F("end") - timedelta(days=1), DateField()))
+    else:
+        segments = CareSegment.objects.filter(start__range=(first, last)).annotate(day=F("start"), cost_day=F("start"))
+        if kind == START:
+            segments = segments.filter(begins_with_start=True)
+        else:
+            segments = segments.filter(begins_with_move=True, begins_with_start=False)
+    left = (CareSegment.objects.filter(child_id=OuterRef("child_id"), end=OuterRef("start")).order_by()
+            .values("placement_id")[:1])
+    covered = Q(placement__start__lte=F("cost_day")) & (Q(placement__end__isnull=True)
+                                                         | Q(placement__end__gt=F("cost_day")))
+    return segments.annotate(
+        weekly_cost=Case(When(covered, then=selectors.weekly_cost_subquery(OuterRef("cost_day"), "placement_id")),
+                         default=selectors.ZERO_MONEY),
+        left=Subquery(left, output_field=IntegerField()) if kind == MOVE else Value(None, IntegerField()),
+    ).order_by("day", "child_id").values_list(
+        "day", "left", "weekly_cost", "placement_id", "child_id", *(f"placement__{name}" for name in _PLACEMENT_VALUES))
+
+
+def week_event_rows(kind: str, week_ending: date, offset: int = 0, limit: int | None = None) -> list[EventRow]:
+    """The week's ``kind`` events as rows, from the ``offset``-th (in the tables' order), ``limit`` of them (None:
+    to the end): a page of a table reads its own rows, whatever the week holds, in one query (and the
+    placements the moves left, in one more)."""
+    segments = event_segments(kind, week_ending - timedelta(days=6), week_ending)
+    segments = list(segments[offset:] if limit is None else segments[offset:offset + limit])
+    left = event_placements(row[1] for row in segments if row[1]) if kind == MOVE else {}
+    return [EventRow(Event(kind, day, placement[1], placement[0], previous), _event_placement(*placement),
+                     left.get(previous) if previous else None, weekly_cost)
+            for day, previous, weekly_cost, *placement in segments]
+
+
+class WeekEvents(Sequence):
+    """A week's starts, ceases or moves as ``EventRow``s, read from the database a slice at a time: a page of
+    100 reads its 100 (with their placements and cost lines), not the week's thousands; ``count``, how many
+    there are, is the week's figure. Iterated, every row (a download)."""
+
+    def __init__(self, kind: str, week_ending: date, count: int):
+        self.kind, self.week_ending, self.count = kind, week_ending, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop, step = key.indices(self.count)
+            if step != 1:
+                return list(self)[key]
+            return week_event_rows(self.kind, self.week_ending, start, stop - start) if stop > start else []
+        index = key + self.count if key < 0 else key
+        if not 0 <= index < self.count:
+            raise IndexError(key)
+        return self[index:index + 1][0]
+
+    def __iter__(self):
+        return iter(week_event_rows(self.kind, self.week_ending))
 
 
 @dataclass
@@ -216,26 +287,30 @@ class TeamRow:
     weekly_cost: Decimal = Decimal("0")
 
 
-def team_breakdown(week_ending: date, rows: dict[str, list[EventRow]]) -> list[TeamRow]:
-    """Looked after, weekly cost, starts, ceases and moves by originating social work team.
-
-    Looked after and weekly cost are counted and summed in SQL by team, in one query."""
+def team_breakdown(week_ending: date, levels: dict[date, dict[tuple, dict]] | None = None) -> list[TeamRow]:
+    """Looked after and their weekly cost (rule C1) on the Sunday, and the week's starts, ceases and moves, by
+    originating social work team: the daily figures by team (``week_levels``, one query)."""
+    if levels is None:
+        levels = week_levels([week_ending])
     teams: dict[str, TeamRow] = {}
 
     def team_row(name: str) -> TeamRow:
         name = name or "Not recorded"
         return teams.setdefault(name, TeamRow(team=name))
 
-    # Rule C1 summed over the team's looked-after placements that Sunday: the daily figures, by team.
-    for (team,), figures in daily.totals_on(week_ending, by=("team",)).items():
-        if figures.looked_after:
-            row = team_row(team)
-            row.looked_after += figures.looked_after
-            row.weekly_cost += figures.cost
-    for kind, attribute in ((START, "starts"), (CEASE, "ceases"), (MOVE, "moves")):
-        for event_row in rows[kind]:
-            row = team_row(event_row.placement.team)
-            setattr(row, attribute, getattr(row, attribute) + 1)
+    before = levels[week_ending - timedelta(days=7)]
+    for (team,), figures in levels[week_ending].items():
+        counted = {attribute: figures.get(attribute, 0) - before.get((team,), {}).get(attribute, 0)
+                   for attribute in _EVENT_MEASURES.values()}
+        looked_after = figures.get("looked_after", 0)
+        if not looked_after and not any(counted.values()):
+            continue
+        row = team_row(team)
+        if looked_after:
+            row.looked_after += looked_after
+            row.weekly_cost += daily.pounds(figures.get("cost", 0))
+        for attribute, number in counted.items():
+            setattr(row, attribute, getattr(row, attribute) + number)
     return sorted(teams.values(), key=lambda row: row.team)
 
 
@@ -244,7 +319,7 @@ class WeeklyTracker:
     week_ending: date
     figures: WeekFigures
     previous: WeekFigures
-    rows: dict[str, list[EventRow]]
+    rows: dict[str, Sequence[EventRow]]  # ``WeekEvents``: read a slice (a page) at a time
     teams: list[TeamRow]
 
     def changes(self) -> list[tuple[str, object, object, object]]:
@@ -265,14 +340,18 @@ class WeeklyTracker:
 
 
 def weekly_tracker(week_ending: date) -> WeeklyTracker:
-    events = week_events(week_ending)
-    rows = event_rows(events)
+    """The week's figures, last week's and the teams' from the daily figures (one query for the three Sundays,
+    and the two weeks' spend); the events' rows read as a table asks for them (``WeekEvents``)."""
+    previous_week = week_ending - timedelta(days=7)
+    levels = week_levels([week_ending, previous_week])
+    figures = week_figures(week_ending, levels)
     return WeeklyTracker(
         week_ending=week_ending,
-        figures=week_figures(week_ending, events),
-        previous=week_figures(week_ending - timedelta(days=7)),
-        rows=rows,
-        teams=team_breakdown(week_ending, rows),
+        figures=figures,
+        previous=week_figures(previous_week, levels),
+        rows={kind: WeekEvents(kind, week_ending, getattr(figures, attribute))
+              for kind, attribute in _EVENT_MEASURES.items()},
+        teams=team_breakdown(week_ending, levels),
     )
 
 

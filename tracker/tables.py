@@ -1,12 +1,14 @@
 """The trackers' tables. Each exports to CSV and Excel with the rows the page shows."""
 
 import django_tables2 as tables
+from django_tables2.data import TableListData
 
 from placements import rules
 from placements.choices import Ownership, PlacementCategory
 from placements.models import Placement
 from placements.table_rows import DirectRows
 from placements.tables import DateColumn, MoneyColumn
+from tracker.written_rows import Addresses, Cell, Dates, WrittenRows, attribute, choice_label, shown, text
 
 NUMERIC = {"th": {"class": "govuk-table__header--numeric"}, "td": {"class": "govuk-table__cell--numeric"}}
 NOWRAP = {"td": {"class": "app-nowrap"}}
@@ -28,7 +30,7 @@ class OnDateTable(tables.Table):
         return placement.child.age_on(self.on)
 
 
-class WeeklyPlacementTable(DirectRows, OnDateTable):
+class WeeklyPlacementTable(WrittenRows, OnDateTable):
     case_ref = tables.Column("Child", accessor="child__case_ref", attrs=NOWRAP,
                              linkify=("child_detail", {"pk": tables.A("child_id")}))
     name = tables.Column("Name", accessor="child__family_name", order_by=("child__family_name", "child__given_name"),
@@ -74,8 +76,39 @@ class WeeklyPlacementTable(DirectRows, OnDateTable):
     def value_weeks(self, record):
         return (self.on - record.start).days // 7
 
+    def cells(self) -> dict[str, Cell]:
+        """Each column's cell as django-tables2 writes it (``tracker.written_rows``): a placement's own choices
+        by their labels, the table's own render methods."""
+        dates, child, placement = Dates(), Addresses("child_detail"), Addresses("placement_detail")
+        money = self.columns["weekly_cost"].column.render
+        return {
+            "case_ref": Cell(attribute("child__case_ref"), shown, link=lambda record: child(record.child_id)),
+            "name": Cell(attribute("child__family_name"), lambda record, _value: text(self.render_name(record))),
+            "age": Cell(attribute("child__date_of_birth"), lambda record, _value: text(self.render_age(record))),
+            "category": Cell(choice_label(Placement, "category"), shown),
+            "provider": Cell(attribute("provider__name"), shown),
+            "ownership": Cell(attribute("ownership"), lambda record, _value: text(self.render_ownership(record))),
+            "route": Cell(choice_label(Placement, "route"), shown),
+            "weekly_cost": Cell(attribute("weekly_cost"), lambda record, value: text(money(value))),
+            "start": Cell(attribute("start"), lambda record, value: dates(value),
+                          link=lambda record: placement(record.pk)),
+            "weeks": Cell(attribute("start"), lambda record, _value: text(self.render_weeks(record))),
+            "team": Cell(attribute("child__team"), shown),
+        }
 
-class EventTable(DirectRows, tables.Table):
+
+class SlicedRows(TableListData):
+    """A table's rows that the database gives a slice at a time (``tracker.selectors.WeekEvents``): django-tables2
+    makes a list of any other rows it is given (the week's thousands, for a page of 100); here a page is a
+    slice, and every row is read only when the table is downloaded."""
+
+    def order_by(self, aliases):
+        if aliases:  # (the tables given such rows are not orderable: a list, sorted, as django-tables2 sorts one)
+            self.data = list(self.data)
+            super().order_by(aliases)
+
+
+class EventTable(WrittenRows, tables.Table):
     """The week's starts, ceases or moves (rows are tracker.selectors.EventRow)."""
 
     day = DateColumn("Day", accessor="event__day")
@@ -99,6 +132,21 @@ class EventTable(DirectRows, tables.Table):
     def value_category(self, value):
         return PlacementCategory(value).label
 
+    def cells(self) -> dict[str, Cell]:
+        """Each column's cell as django-tables2 writes it (``tracker.written_rows``), from the rows' plain values."""
+        dates, child = Dates(), Addresses("child_detail")
+        money = self.columns["weekly_cost"].column.render
+        return {
+            "day": Cell(attribute("event__day"), lambda row, value: dates(value)),
+            "case_ref": Cell(attribute("placement__case_ref"), shown, link=lambda row: child(row.placement.child_id)),
+            "name": Cell(attribute("placement__full_name"), shown),
+            "category": Cell(attribute("placement__category"), lambda row, value: text(self.render_category(value))),
+            "provider": Cell(attribute("placement__provider_name"), shown),
+            "team": Cell(attribute("placement__team"), shown),
+            "weekly_cost": Cell(attribute("weekly_cost"), lambda row, value: text(money(value))),
+            "reason": Cell(attribute("reason"), shown),
+        }
+
 
 class MoveTable(EventTable):
     moved_from = tables.Column("Moved from", accessor="previous__category")
@@ -113,6 +161,12 @@ class MoveTable(EventTable):
 
     def value_moved_from(self, value):
         return PlacementCategory(value).label
+
+    def cells(self) -> dict[str, Cell]:
+        return {**super().cells(),
+                "moved_from": Cell(attribute("previous__category"),
+                                   lambda row, value: text(self.render_moved_from(value))),
+                "previous_provider": Cell(attribute("previous__provider_name"), shown)}
 
 
 class TeamTable(DirectRows, tables.Table):

@@ -465,7 +465,8 @@ class DayFigures:
     charged: Decimal = Decimal("0.00")  # every placement covering the day, a week (rule C1)
 
 
-def _money(pence_total) -> Decimal:
+def pounds(pence_total) -> Decimal:
+    """An amount as kept (pence) in pounds and pence."""
     return (Decimal(int(pence_total or 0)) / 100).quantize(rules.PENNY)
 
 
@@ -492,7 +493,7 @@ def figures_on(days: Sequence[date], by: Sequence[str] = ()) -> dict[date, dict[
     under the key ``()``), as ``DayFigures``: ``levels`` of the four, money in pounds. One query whatever the
     days; groups with nothing that day are left out."""
     return {day: {group: DayFigures(values.get("looked_after", 0), values.get("paid", 0),
-                                    _money(values.get("cost", 0)), _money(values.get("charged", 0)))
+                                    pounds(values.get("cost", 0)), pounds(values.get("charged", 0)))
                   for group, values in groups.items()}
             for day, groups in levels(days, FIGURES, by).items()}
 

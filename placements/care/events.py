@@ -1,7 +1,7 @@
 """Rule T (SPEC section 3): a child's starts, ceases and moves, from their care segments. The one definition:
-the weekly tracker lists them (``tracker.selectors.care_events_between``), the daily figures count them
-(``placements.care.child_measures``), the segments carry whether each begins with a move (``facts``) and the
-panel and the dashboard read that.
+the daily figures count them (``placements.care.child_measures``: the weekly tracker's and the dashboard's
+figures), the segments carry whether each begins or ends with one (``facts``) and the weekly tracker's lists
+(``tracker.selectors.event_segments``), the panel and the dashboard read that.
 
 Plain functions on plain values.
 """

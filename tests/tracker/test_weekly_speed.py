@@ -12,8 +12,9 @@ from django_tables2 import RequestConfig
 
 from placements.demo import demo_authority_build
 from placements.keyset import KeysetPaginator
-from tests.factories import make_child, make_placement, make_provider
+from tests.factories import make_child, make_cost_line, make_placement, make_provider
 from tracker import exports, selectors
+from tracker.rules import CEASE, MOVE, START
 from tracker.tables import WeeklyPlacementTable
 from tracker.views import paginate
 from tests.table_html import as_django_tables2_writes_them, squeezed
@@ -64,6 +65,62 @@ def test_hidden_columns_and_empty_tables_are_written_as_django_tables2_writes_th
     html = placements.rendered_rows()
     assert "£" not in html
     assert squeezed(html) == squeezed(as_django_tables2_writes_them(placements))
+
+
+def awkward_week():
+    """A week whose rows hold what a hand-written cell could get wrong: markup in names, providers and teams, no
+    provider, no team, no name, a start, a cease with its cost line ending the day before, a move, a cease of a
+    placement that goes on (an 18th birthday), a child with no cost at all."""
+    home = make_provider(name='Fern & "Co" <homes>', urn="SC9")
+    start = make_child(case_ref="S<1>", given_name="Zoë", family_name="O'Brien & <b>", team="Team <A> & B")
+    placement = make_placement(start, None, start=date(2026, 11, 18), came_from="hospital")
+    make_cost_line(placement, "1234.56", placement.start)
+    leaver = make_child(case_ref="L1", given_name="", family_name="", team="")
+    left = make_placement(leaver, home, start=date(2025, 1, 1), end=date(2026, 11, 20), reason_ended="returned_home")
+    make_cost_line(left, "700", left.start, date(2026, 11, 18))
+    mover = make_child(case_ref="M1", team="")
+    make_placement(mover, home, start=date(2025, 1, 1), end=date(2026, 11, 17), reason_ended="breakdown")
+    make_placement(mover, None, category="fostering_ifa", start=date(2026, 11, 17))
+    second = make_child(case_ref="M2")
+    make_placement(second, home, start=date(2025, 1, 1), end=date(2026, 11, 19))  # no reason recorded
+    make_placement(second, home, category="fostering_ifa", start=date(2026, 11, 19))
+    make_placement(make_child(case_ref="E18", date_of_birth=date(2008, 11, 19)), home, start=date(2025, 1, 1))
+
+
+def test_hand_written_rows_are_django_tables2s_for_awkward_values_and_chosen_columns(demo):
+    awkward_week()
+    for query in ["", "sort=-weeks", "sort=team"]:
+        for named in weekly_tables_for(query):
+            table = named.table
+            assert squeezed(table.rendered_rows()) == squeezed(as_django_tables2_writes_them(table)), (query, named.name)
+    named_tables = weekly_tables_for("")
+    html = "".join(named.table.rendered_rows() for named in named_tables)
+    assert "O&#x27;Brien &amp; &lt;b&gt;" in html and "Fern &amp; &quot;Co&quot; &lt;homes&gt;" in html
+    assert "S&lt;1&gt;</a>" in html and "<b>" not in html
+    for named in named_tables[1:4]:  # columns chosen: the hidden ones written by neither
+        table = named.table
+        table.columns.hide("provider")
+        table.columns.hide("day")
+        assert squeezed(table.rendered_rows()) == squeezed(as_django_tables2_writes_them(table)), named.name
+        assert "No provider" not in table.rendered_rows()
+
+
+def test_a_weeks_events_read_a_slice_at_a_time_are_the_whole_lists_rows(demo):
+    """A page of an event table is a slice of the week's rows, read on its own, in the order of the whole list
+    (the day, then the child); the number of rows is the week's figure."""
+    awkward_week()
+    tracker = selectors.weekly_tracker(SUNDAY)
+    counted = {START: tracker.figures.starts, CEASE: tracker.figures.ceases, MOVE: tracker.figures.moves}
+    for kind, rows in tracker.rows.items():
+        whole = list(rows)
+        assert len(rows) == len(whole) == counted[kind] > 1, kind
+        assert [(row.event.day, row.event.child_id) for row in whole] == sorted(
+            (row.event.day, row.event.child_id) for row in whole)
+        for first, last in [(0, 1), (1, 3), (0, len(whole)), (len(whole) - 1, len(whole) + 5), (2, 2)]:
+            assert rows[first:last] == whole[first:last], (kind, first, last)
+        assert rows[-1] == whole[-1]
+        with pytest.raises(IndexError):
+            rows[len(whole)]
 
 
 # --- Pages in name order found by key (item 3) -----------------------------------------------------------
