@@ -220,8 +220,10 @@ def _write_entries(model: type[Model], action, pairs: list[tuple[Model | None, M
             changes = model_instance_diff(old, new, fields_to_check=checked, use_json_for_changes=json_changes)
         if not changes:
             continue
-        values = dict(object_pk=smart_str(pk), object_id=pk if isinstance(pk, int) else None,
-                      object_repr=smart_str(shown.get(pk, new or old)), changes=changes,
+        # ``smart_str`` of a key and of a record is ``str`` of it (neither is bytes nor lazy text): called directly.
+        values = dict(object_pk=str(pk) if type(pk) is int else smart_str(pk),
+                      object_id=pk if isinstance(pk, int) else None,
+                      object_repr=str(shown.get(pk, new or old)), changes=changes,
                       case_ref=case_refs.get(pk) or "")
         if as_rows:
             entries.append(entry_rows.row(timestamp=timezone.now(), **values))
