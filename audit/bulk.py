@@ -141,16 +141,21 @@ class _EntryRows:
         return tuple([values[name] if name in values else shared[name] for name in self.names])
 
 
-def _hold_related(model: type[Model], records: list[Model], names: list[str]) -> None:
+def _hold_related(model: type[Model], records: list[Model], names: list[str],
+                  columns: dict[str, tuple[str, ...]] | None = None) -> None:
     """Each record's related records (its foreign keys ``names``) read once each, by key, and held on the records
     as ``prefetch_related_objects`` would hold them, without composing a lookup of one expression a key (for
-    the agenda's 3,222 items that composing took longer than the reading)."""
+    the agenda's 3,222 items that composing took longer than the reading). ``columns``: for a foreign key named
+    there, the only columns its records are read with (what the record's name reads; the rest deferred)."""
     for name in names:
         field = model._meta.get_field(name)
         keys = {getattr(record, field.attname) for record in records if not field.is_cached(record)} - {None}
         if not keys:
             continue
-        found = field.related_model._base_manager.in_bulk(list(keys), field_name=field.target_field.attname)
+        related = field.related_model._base_manager
+        if columns and columns.get(name):
+            related = related.only(*columns[name])
+        found = related.in_bulk(list(keys), field_name=field.target_field.attname)
         for record in records:
             if not field.is_cached(record):
                 key = getattr(record, field.attname)
@@ -182,15 +187,17 @@ def _write_entries(model: type[Model], action, pairs: list[tuple[Model | None, M
     # The records each one's name mentions, and the child each is about, in a few queries.
     direct = [f.name for f in model._meta.concrete_fields if f.many_to_one]
     # A model may say which related records its name (``__str__``) reads: only those are read (any other it
-    # read would be read record by record, the same entry written).
+    # read would be read record by record, the same entry written); as a mapping, with the columns read of each
+    # (the name's and the child's case reference: any other column would be read record by record).
     named = getattr(model, "TRAIL_NAME_READS", None)
     if named is not None:
         direct = [name for name in direct if name in named]
+    named_columns = named if isinstance(named, dict) else None
     path = child_path(model)
     if all(old is None for old, _new in pairs) and fields is None:
         # Created: the records are as written; their related records are read once each.
         shown = {new.pk: new for _old, new in pairs}
-        _hold_related(model, list(shown.values()), direct)
+        _hold_related(model, list(shown.values()), direct, named_columns)
         case_refs = {} if path is None else _case_refs_of_created(list(shown.values()), path)
     else:
         shown = model._default_manager.select_related(*direct).in_bulk(pks)
@@ -213,8 +220,10 @@ def _write_entries(model: type[Model], action, pairs: list[tuple[Model | None, M
             changes = model_instance_diff(old, new, fields_to_check=checked, use_json_for_changes=json_changes)
         if not changes:
             continue
-        values = dict(object_pk=smart_str(pk), object_id=pk if isinstance(pk, int) else None,
-                      object_repr=smart_str(shown.get(pk, new or old)), changes=changes,
+        # ``smart_str`` of a key and of a record is ``str`` of it (neither is bytes nor lazy text): called directly.
+        values = dict(object_pk=str(pk) if type(pk) is int else smart_str(pk),
+                      object_id=pk if isinstance(pk, int) else None,
+                      object_repr=str(shown.get(pk, new or old)), changes=changes,
                       case_ref=case_refs.get(pk) or "")
         if as_rows:
             entries.append(entry_rows.row(timestamp=timezone.now(), **values))

@@ -79,8 +79,9 @@ class PanelReview(models.Model):
                                        related_name="+", help_text="What the panel's decision saves (rule C3).")
     minuted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    #: The related records ``__str__`` reads: the trail's entries of a bulk write read only these (``audit.bulk``).
-    TRAIL_NAME_READS = ("child", "meeting")
+    #: The related records ``__str__`` reads: the trail's entries of a bulk write read only these (``audit.bulk``),
+    #: the child with only the columns its name and the entry's case reference read (the meeting whole).
+    TRAIL_NAME_READS = {"child": ("given_name", "family_name", "case_ref"), "meeting": ()}
 
     class Meta:
         ordering = ["meeting", "removed", "carried", "position", "pk"]
