@@ -27,6 +27,8 @@ from __future__ import annotations
 import hashlib
 import re
 from contextvars import ContextVar
+from functools import lru_cache
+from pathlib import Path
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -182,13 +184,28 @@ def _record_tables(execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of the apps' Python code, worked out once a process: a figure computed by other code (before a
+    deployment) is never given after it, whatever its data, by a cache that outlives the processes (a shared
+    one). Its numbers might follow an old definition, and its shape an old class (a field added since)."""
+    from django.conf import settings
+
+    digest = hashlib.sha256()
+    for app in ("placements", "tracker", "panel"):
+        for path in sorted((Path(settings.BASE_DIR) / app).rglob("*.py")):
+            digest.update(str(path.relative_to(settings.BASE_DIR)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _key(*parts) -> str:
-    """The cache key of a figure: its parts and the database it was read from (a cache shared by two
-    deployments, or a process that moves between databases, must never give one database's figures for
-    another's, whose versions may be the same numbers). Hashed: any cache backend takes the key (memcached
-    refuses spaces and long keys)."""
+    """The cache key of a figure: its parts, the code that computed it (``code_version``) and the database it
+    was read from (a cache shared by two deployments, or a process that moves between databases, must never
+    give one database's figures for another's, whose versions may be the same numbers). Hashed: any cache
+    backend takes the key (memcached refuses spaces and long keys)."""
     database = connection.settings_dict
-    parts = (connection.vendor, database.get("HOST"), database.get("PORT"), str(database.get("NAME")), *parts)
+    parts = (code_version(), connection.vendor, database.get("HOST"), database.get("PORT"),
+             str(database.get("NAME")), *parts)
     return "figures:" + hashlib.sha256("|".join(repr(part) for part in parts).encode()).hexdigest()
 
 

@@ -418,7 +418,12 @@ class DashboardFigures:
 
     charts: list
     measures: list[StabilityMeasure]
-    unsettled: list[Unsettled]  # most moves first
+    unsettled: list[Unsettled]  # the UNSETTLED_SHOWN with the most moves, most first
+    unsettled_count: int  # every child with 2 or more moves
+
+
+#: Children with 2 or more moves listed on the dashboard, most moves first (a region has thousands).
+UNSETTLED_SHOWN = 100
 
 
 def dashboard_figures(first: date, last: date, category: str = "") -> DashboardFigures:
@@ -459,8 +464,8 @@ def dashboard_figures(first: date, last: date, category: str = "") -> DashboardF
         charts.team_trend_chart(new_placements_by_team(months, category), partial),
     ]
     measures = stability(on)
-    rows = selectors.movers(rules.add_months(on, -12) + timedelta(days=1), on, at_least=2)
-    # Most moves first, then as children are listed (family name, given name, case reference).
+    unsettled_count, rows = selectors.movers(rules.add_months(on, -12) + timedelta(days=1), on, at_least=2,
+                                             most=UNSETTLED_SHOWN)
     unsettled = [Unsettled(pk, Child.name_of(given, family, case_ref), case_ref, moves)
-                 for pk, given, family, case_ref, moves in sorted(rows, key=lambda row: (-row[4], *row[2:0:-1], row[3]))]
-    return DashboardFigures(charts=chart_list, measures=measures, unsettled=unsettled)
+                 for pk, given, family, case_ref, moves in rows]
+    return DashboardFigures(charts=chart_list, measures=measures, unsettled=unsettled, unsettled_count=unsettled_count)

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import DatabaseError, connection
 from django.db.models import (Case, Count, DateField, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet,
                               Subquery, Value, When)
 from django.db.models.functions import Cast
 
 from placements import freshness, selectors
 from placements.among import Among
+from placements.planner import hashed
 from placements import rules as placement_rules
 from placements.care import daily
 from placements.choices import CameFrom, CostKind, PlacementCategory
@@ -504,16 +503,25 @@ def moves_by_child(first: date, last: date, at_least: int = 1) -> dict[int, int]
     return dict(_moves(first, last, at_least))
 
 
-def movers(first: date, last: date, at_least: int = 1) -> list[tuple[int, str, str, str, int]]:
-    """``moves_by_child``'s children with their names: (pk, given name, family name, case reference, moves):
-    two statements (a region's dashboard lists about 5,000)."""
+def movers(first: date, last: date, at_least: int = 1, most: int | None = None
+           ) -> tuple[int, list[tuple[int, str, str, str, int]]]:
+    """``moves_by_child``'s children: how many there are, and the ``most`` with the most moves (all, without it)
+    with their names: (pk, given name, family name, case reference, moves), most moves first, then as children
+    are listed (family name, given name, case reference). Counted in one statement; only the children who can
+    be among those shown (as many moves as the last one shown, or more) are named, in one more: a region has
+    about 5,000 children with 2 or more moves in a year, and the dashboard shows 100."""
     from placements.among import Among
     from placements.models import Child
 
-    # Counted, then the children by key (one array on PostgreSQL): a join has PostgreSQL hash every child.
     moves = dict(_moves(first, last, at_least))
-    names = Child.objects.filter(Among("pk", moves)).values_list("pk", "given_name", "family_name", "case_ref")
-    return [(pk, given, family, case_ref, moves[pk]) for pk, given, family, case_ref in names]
+    named = moves
+    if most is not None and len(moves) > most:
+        fewest_shown = sorted(moves.values(), reverse=True)[most - 1]
+        named = {pk: number for pk, number in moves.items() if number >= fewest_shown}
+    names = Child.objects.filter(Among("pk", named)).values_list("pk", "given_name", "family_name", "case_ref")
+    rows = sorted(((pk, given, family, case_ref, moves[pk]) for pk, given, family, case_ref in names),
+                  key=lambda row: (-row[4], row[2], row[1], row[3]))
+    return len(moves), rows[:most] if most is not None else rows
 
 
 def _moves(first: date, last: date, at_least: int):
@@ -567,34 +575,6 @@ class CompletedYears(Func):
         return super().as_sql(compiler, connection, template="((CAST(replace(%(expressions)s, '-', '') AS integer)) "
                               "/ 10000)", arg_joiner=", '-', '') AS integer) - CAST(replace(", **extra_context)
 
-
-@contextmanager
-def hashed():
-    """PostgreSQL: join and group by hashing, not by looking rows up one at a time or sorting them, while inside.
-
-    For the segments that begin placements: the planner cannot tell how many segments begin on their
-    placement's first day (a comparison of two columns, guessed at 0.5%: 166 where there are 37,834 at
-    100,000 looked after), so it would look each one's placement up in an index (240 ms, against 45 ms
-    hashed) and sort them to count them (40 ms more)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-
-    def reset():
-        with connection.cursor() as cursor:
-            cursor.execute("RESET enable_nestloop; RESET enable_sort")
-
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_nestloop = off; SET enable_sort = off")
-    try:
-        yield
-    except Exception:
-        # In a transaction the failed statement aborted, the rollback undoes the settings (and a reset would fail
-        # and hide the error); outside one, they are reset here.
-        with suppress(DatabaseError):
-            reset()
-        raise
-    reset()
 
 
 def new_residential(periods: list[tuple[str, date, date]]) -> list[NewResidential]:

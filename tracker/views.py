@@ -167,10 +167,6 @@ class ResidentialTrackerView(TrackerPage):
         return context
 
 
-#: Children with 2 or more moves listed on the dashboard, most moves first (a region has thousands).
-UNSETTLED_SHOWN = 100
-
-
 class DashboardView(TrackerPage):
     """The demand and cost dashboard: every chart with its numbers beneath, for one period and category."""
 
@@ -187,7 +183,7 @@ class DashboardView(TrackerPage):
             title="Demand and cost dashboard", coverage=coverage, form=form, charts=figures.charts,
             tables=[c.table for c in figures.charts], first=first, last=last, on=last, category=category,
             category_label=dashboard.category_label(category), measures=figures.measures,
-            unsettled=figures.unsettled[:UNSETTLED_SHOWN], unsettled_count=len(figures.unsettled),
+            unsettled=figures.unsettled, unsettled_count=figures.unsettled_count,
             period_slug=f"{first:%Y-%m}-to-{last:%Y-%m}",
         )
         if category:

@@ -38,7 +38,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 
-from placements import bulk_insert, rules
+from placements import bulk_insert, planner, rules
 from placements.choices import CostKind
 from placements.care import child_measures
 from placements.care.models import APPENDED, CHANGES, OPENING
@@ -538,7 +538,7 @@ def charged_changes(first: date, last: date, category: str = "") -> list[tuple[d
     # Read through the cursor: a region has about 16,000 such rows, and the ORM's per-row converters (there is
     # nothing to convert but SQLite's dates) cost more than the statement.
     sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with planner.hashed(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(_as_date(day), group, int(total)) for day, group, total in cursor.fetchall() if total]
 

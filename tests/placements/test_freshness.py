@@ -87,6 +87,35 @@ def test_a_figure_read_from_another_database_is_never_given_for_this_one(monkeyp
     assert freshness.remembered("children", lambda day: "the other's figure", SUNDAY) == "the other's figure"
 
 
+def test_a_figure_computed_by_other_code_is_never_given_after_a_deployment(monkeypatch):
+    """A cache shared by the app's servers outlives a deployment: a figure kept by the code before it (its
+    numbers by an old definition, its shape an old class's) is computed again by the new code."""
+    make_child(case_ref="V001")
+    assert freshness.remembered("children", lambda day: "by the old code", SUNDAY) == "by the old code"
+    assert freshness.remembered("children", lambda day: "by the new code", SUNDAY) == "by the old code"  # same code
+    monkeypatch.setattr(freshness, "code_version", lambda: "the next release")
+    assert freshness.remembered("children", lambda day: "by the new code", SUNDAY) == "by the new code"
+
+
+def test_the_code_version_follows_a_change_to_any_apps_module(tmp_path, settings):
+    for app in ("placements", "tracker", "panel"):
+        (tmp_path / app / "sub").mkdir(parents=True)
+        (tmp_path / app / "sub" / "rules.py").write_text("LIMIT = 1\n")
+    settings.BASE_DIR = tmp_path
+    versions = []
+    try:
+        for app in ("placements", "tracker", "panel"):
+            freshness.code_version.cache_clear()
+            versions.append(freshness.code_version())
+            (tmp_path / app / "sub" / "rules.py").write_text("LIMIT = 2\n")
+        freshness.code_version.cache_clear()
+        versions.append(freshness.code_version())
+        assert len(set(versions)) == 4  # each app's change gave another version
+        assert freshness.code_version() == versions[-1]  # worked out once a process
+    finally:
+        freshness.code_version.cache_clear()
+
+
 def test_the_weekly_tracker_shows_a_placement_bulk_inserted_after_it_was_first_read(client, admin_user):
     client.force_login(admin_user)
     url = reverse("tracker_weekly") + f"?week_ending={SUNDAY}"

@@ -236,9 +236,7 @@ def test_every_charts_numbers_download_as_csv(client, director):
 
 def test_a_regions_thousands_of_unsettled_children_list_the_most_moved_first(client, director, monkeypatch):
     """The early-warning list shows the children with the most moves, and says how many there are."""
-    from tracker import views
-
-    monkeypatch.setattr(views, "UNSETTLED_SHOWN", 2)
+    monkeypatch.setattr(dashboard, "UNSETTLED_SHOWN", 2)
     home = make_provider(name="Oak House", urn="SC1")
     for number, moves in enumerate([2, 3, 2], start=1):
         child = make_child(case_ref=f"U{number:03d}", family_name=f"Moved{number}")
@@ -250,6 +248,7 @@ def test_a_regions_thousands_of_unsettled_children_list_the_most_moved_first(cli
     assert "The 2 with the most moves of 3 children." in page
     assert "(U002): 3 moves" in page  # the most moves first
     assert page.count(" moves</li>") == 2
+    assert "(U001): 2 moves" in page and "(U003)" not in page  # of those with as many, as children are listed
 
 
 def test_a_date_pandas_cannot_hold_is_left_empty_not_a_failure():
