@@ -21,7 +21,12 @@ against rules P (``panel.selectors.agenda_candidates``) and writes the agenda.
 It also imports a generated SSDA903 return (``--import-episodes``, bench/import_ssda903.py's
 generator) into a fresh database and reports episodes a second.
 
-It prints one table and writes it, with a description of the machine, to ``bench/results.md``.
+With ``--load-test`` it then runs ``bench/load.sh`` (50 signed-in users, busy and stress paces, and busy again
+while SSDA903 returns are imported) and takes its summary from ``docs/load.md``.
+
+It prints one table and writes it, with a description of the machine, to ``bench/results.md``, followed by
+issue 17's targets at the largest size, each with the figure of the run this one replaces (the file's own
+first table, or ``--before``'s) beside it; the file's earlier contents are kept below, under "Earlier runs".
 A database is reused when it already holds the same demo (same size, years, seed and day);
 ``--rebuild`` builds it again. PostgreSQL only: the figures mean nothing on SQLite.
 """
@@ -31,6 +36,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -52,6 +58,16 @@ os.environ.setdefault("PLAIN_STATIC_FILES", "true")
 #: Page time targets from issue 9.
 TARGET_MEDIAN_MS = 300
 TARGET_RATIO = 2.0
+#: Issue 17's targets at the largest size, in ms: (first view after a change, viewed again); None: no target.
+ISSUE_17_TARGETS = {
+    "weekly tracker": (300, 150),
+    "dashboard": (500, 150),
+    "residential tracker": (300, 150),
+    "unregulated report": (300, 150),
+    "panel agenda builder (build POST)": (1000, None),
+}
+#: Issue 17's target for the SSDA903 import of 100,000 episodes into an empty database.
+TARGET_EPISODES_A_SECOND = 10_000
 
 
 @dataclass
@@ -415,8 +431,101 @@ def report(results: list[SizeResult], imported: dict | None, args, machine_lines
         lines += ["", "## SSDA903 import", "",
                   f"A generated return of {imported['episodes']:,} episodes (bench/import_ssda903.py's generator) "
                   f"imported with `manage.py import_ssda903` into an empty database: {imported['seconds']:.1f} s, "
-                  f"**{imported['rate']:,.0f} episodes a second** (target 5,000), process start-up included."]
+                  f"**{imported['rate']:,.0f} episodes a second** (target {TARGET_EPISODES_A_SECOND:,}), "
+                  "process start-up included."]
+    lines += ["", f"## Issue 17's targets at {max(r.size for r in results):,}", ""]
+    lines += issue_17(results, imported, args.before)
+    if args.load_summary:
+        lines += ["", "## Load test (`bench/load.sh`, the demo authority on PostgreSQL; details in docs/load.md)", ""]
+        lines += args.load_summary
     return "\n".join(lines) + "\n"
+
+
+# --- Before and after ------------------------------------------------------------------------
+
+PAGES_HEADING = "| looked after | page |"
+
+
+def earlier_figures(text: str) -> dict:
+    """From an earlier results file: its first pages table as {(size, page): (viewed again, after a change)}
+    in ms (after a change None where it has none), and "import" the episodes a second of its import."""
+    figures: dict = {}
+    in_table = False
+    for line in text.splitlines():
+        if line.startswith(PAGES_HEADING):
+            if figures:
+                break  # only the first table: the run the file's top describes
+            in_table = True
+            continue
+        if in_table:
+            if not line.startswith("|"):
+                in_table = False
+                continue
+            cells = [cell.strip() for cell in line.strip("|").split("|")]
+            if not cells[0].replace(",", "").isdigit():
+                continue  # the |---:| line
+            cold = cells[7].replace(",", "")
+            figures[int(cells[0].replace(",", "")), cells[1]] = (
+                float(cells[2].replace(",", "")), float(cold) if cold.replace(".", "").isdigit() else None)
+    rate = re.search(r"\*\*([\d,]+) episodes a second\*\*", text)
+    if rate:
+        figures["import"] = float(rate.group(1).replace(",", ""))
+    return figures
+
+
+def issue_17(results: list[SizeResult], imported: dict | None, before_text: str) -> list[str]:
+    """Issue 17's table: each page's figures before (the earlier run) and now, against its targets."""
+    largest = max(results, key=lambda r: r.size)
+    before = earlier_figures(before_text)
+
+    def then_now(then: float | None, now: float | None) -> str:
+        if now is None:
+            return ""
+        return (f"{then:,.0f} → **{now:,.0f}**" if then is not None else f"**{now:,.0f}**")
+
+    def verdict(now: float | None, target: int | None) -> str:
+        if target is None or now is None:
+            return ""
+        return "met" if now <= target else "**not met**"
+
+    lines = ["Median ms; *before* is the run this one replaced (the first table of the results file as it "
+             "stood). A target is met when the median is at or under it.", "",
+             "| page | after a change: before → now (ms) | target | | viewed again: before → now (ms) | target | |",
+             "|---|---:|---:|---|---:|---:|---|"]
+    for page in largest.pages:
+        if page.page not in ISSUE_17_TARGETS:
+            continue
+        cold_target, again_target = ISSUE_17_TARGETS[page.page]
+        then_again, then_cold = before.get((largest.size, page.page), (None, None))
+        if page.cold_times_ms:
+            cold_now, again_now = page.cold_median, page.median
+        else:  # the POST: every run is a first run
+            cold_now, again_now, then_cold, then_again = page.median, None, then_again, None
+        lines.append(f"| {page.page} | {then_now(then_cold, cold_now)} | {cold_target:,} | {verdict(cold_now, cold_target)} "
+                     f"| {then_now(then_again, again_now)} | {again_target or ''} | {verdict(again_now, again_target)} |")
+    if imported:
+        rate = imported["rate"]
+        then = before.get("import")
+        lines += ["", f"SSDA903 import of {imported['episodes']:,} episodes: "
+                  + (f"{then:,.0f} → " if then else "") + f"**{rate:,.0f} episodes a second** "
+                  f"(target {TARGET_EPISODES_A_SECOND:,}: {'met' if rate >= TARGET_EPISODES_A_SECOND else 'not met'})."]
+    return lines
+
+
+def load_test(base_url: str) -> list[str]:
+    """Run bench/load.sh on the same cluster and return docs/load.md's summary lines."""
+    subprocess.run(["bash", "bench/load.sh"], cwd=ROOT, env={**os.environ, "DATABASE_URL": base_url}, check=True)
+    text = (ROOT / "docs" / "load.md").read_text()
+    return [line for line in text.split("\n## ", 1)[0].splitlines() if line.startswith("- ")]
+
+
+def with_earlier(text: str, earlier: str) -> str:
+    """The new report, then the file's earlier contents with every heading one level down."""
+    if not earlier.strip():
+        return text
+    demoted = "\n".join("#" + line if line.startswith("#") else line for line in earlier.splitlines())
+    demoted = re.sub(r"^## Benchmark at scale$", "## Benchmark at scale: the run before", demoted, count=1, flags=re.M)
+    return text + "\n# Earlier runs\n\n" + demoted + "\n"
 
 
 def targets(results: list[SizeResult]) -> list[str]:
@@ -456,6 +565,10 @@ def main() -> None:
                         help="Episodes in the SSDA903 import measured (default 100,000; 0 to leave it out).")
     parser.add_argument("--build-only", action="store_true", help="Build the databases, measure nothing.")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.md"))
+    parser.add_argument("--before", default=None,
+                        help="An earlier results file to compare with (default: --output as it stands).")
+    parser.add_argument("--load-test", action="store_true",
+                        help="Run bench/load.sh afterwards and report its summary (about eight minutes).")
     args = parser.parse_args()
 
     base_url = os.environ.get("DATABASE_URL", "")
@@ -484,8 +597,15 @@ def main() -> None:
     if args.import_episodes:
         print(f"\n== SSDA903 import of {args.import_episodes:,} episodes", flush=True)
         imported = import_rate(base_url, args.import_episodes)
+    args.load_summary = []
+    if args.load_test:
+        print("\n== Load test (bench/load.sh)", flush=True)
+        args.load_summary = load_test(base_url)
+    output = Path(args.output)
+    earlier = output.read_text() if output.exists() else ""
+    args.before = Path(args.before).read_text() if args.before else earlier
     text = report(results, imported, args, machine_lines, started)
-    Path(args.output).write_text(text)
+    output.write_text(with_earlier(text, earlier))
     print()
     print(text)
     print(f"Written to {args.output}")
