@@ -758,6 +758,9 @@ def ssda903_apply(plan: Ssda903Plan, *, progress: Progress = no_progress) -> Imp
         writes = [(Child, plan.new_children), (Placement, plan.new_placements), (Episode, plan.new_episodes),
                   (LegalStatusPeriod, plan.new_periods), (DeprivationOfLiberty, plan.new_dol_orders)]
         journal.take_keys(writes)
+        # The children and their placements go to the server first (written behind: the server's work is the
+        # longest chain of the three), while this process works out what follows and the process aside starts.
+        journal.bulk_create_all(writes[:2])
         # New children: every record of theirs is in the plan, so their segments come from it; the rest are
         # rebuilt from what is stored, at the end of the block. Their daily figures are worked out in a process
         # of its own (a region's import: seconds of Python) while their rows are written.
@@ -767,7 +770,7 @@ def ssda903_apply(plan: Ssda903Plan, *, progress: Progress = no_progress) -> Imp
         aside_ = len(new_children) >= COUNTED_ASIDE_FROM  # else counted here (care_segments_write), when written
         with (aside.worked_aside(new_children_counted, new_children, costs, segments) if aside_ else nullcontext()
               ) as counted:
-            journal.bulk_create_all(writes)
+            journal.bulk_create_all(writes[2:])
             progress(f"Wrote {len(plan.new_children):,} new children, {len(plan.new_placements):,} placements, "
                      f"{len(plan.new_episodes):,} episodes and {len(plan.new_periods):,} legal status periods.")
             care_segments_write(new_children, rows=segments, carried=carried, costs=costs, counted=counted)
