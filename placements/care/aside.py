@@ -6,7 +6,9 @@ before the import's rows are written, a child process works them out on the othe
 builds and sends the rows; the result comes back through a pipe when the writer needs it.
 
 The child only computes: it never uses the database connection it inherits, writes nothing, and leaves with
-``os._exit`` (no clean-up of what it shares with its parent). If it fails, the parent raises its error where it
+``os._exit`` (no clean-up of what it shares with its parent). It may be forked while the parent's writing thread
+(``bulk_insert.writing_behind``) is sending a COPY: only the forking thread goes on in the child, and the child
+touches nothing that thread holds (the connection, its queue). If it fails, the parent raises its error where it
 asks for the result, inside the writer's transaction, so nothing is written. Where processes cannot be forked,
 or the work is small, it is done in this process when asked for.
 """

@@ -121,7 +121,7 @@ def _insert(CareSegment, rows: list[tuple], births: dict, Placement, *, using: s
 
 
 def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFacts], list[StatusPeriod], list]],
-                        *, carried: dict[int, tuple] | None = None,
+                        *, rows: list[tuple] | None = None, carried: dict[int, tuple] | None = None,
                         costs: dict[int, tuple[str, dict[int, daily.PlacementCosts]]] | None = None,
                         counted: Callable[[], tuple] | None = None, using: str | None = None) -> int:
     """Write the segments of children whose every record is given here and who have no segments yet: children
@@ -129,7 +129,9 @@ def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFact
     legal-status periods, episodes' (DECOM, RNE)). The same segments a rebuild gives, without reading back
     what was just written. Returns how many were written.
 
-    What each segment carries of its placement (``placements.care.facts``) is ``carried`` when the writer gives
+    ``rows``: their segments as ``segment_rows`` gives them, when the writer has worked them out already (an
+    import works them out once, for this and for ``new_children_counted``). What each segment carries of its
+    placement (``placements.care.facts``) is ``carried`` when the writer gives
     it (``facts.carried`` of each placement, by key), else read back. Their daily figures are counted too: from
     ``costs`` when the writer gives it (each child's team and what the figures need of each placement of theirs,
     ``daily.count_new``), else read back (``daily.refresh``); or from ``counted``, a function that returns what
@@ -137,7 +139,7 @@ def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFact
     from placements.models import CareSegment, Placement
 
     children = list(children)
-    rows = _segment_rows(children)
+    rows = segment_rows(children) if rows is None else rows
     births = {child[0]: child[1] for child in children}
     if carried is not None:
         _insert(CareSegment, rows, births, Placement, using=using, carried=carried)
@@ -165,8 +167,9 @@ def care_segments_write(children: Iterable[tuple[int, object, list[PlacementFact
     return len(rows)
 
 
-def _segment_rows(children: list[tuple]) -> list[tuple]:
-    """The segments of children whose every record is given (``care_segments_write``), as rows of ``COLUMNS``."""
+def segment_rows(children: list[tuple]) -> list[tuple]:
+    """The segments of children whose every record is given (``care_segments_write``), as rows of ``COLUMNS``, a
+    child's together and in the order given."""
     rows = []
     for child_id, born, placements, periods, episodes in children:
         for segment in care_segments(date_of_birth=born, placements=placements, legal_status_periods=periods,
@@ -185,15 +188,16 @@ def _counted_from(ids: list[int], births: dict, rows: list[tuple], costs: dict) 
             for child_id in ids]
 
 
-def new_children_counted(children: list[tuple], costs: dict[int, tuple[str, dict[int, daily.PlacementCosts]]]
-                         ) -> tuple:
-    """The daily figures ``care_segments_write`` counts for these children (the same arguments), worked out
-    without a statement or a write: plain Python that a process of its own can do while the writer writes
-    (``placements.care.aside``); hand its result to ``care_segments_write`` as ``counted``."""
+def new_children_counted(children: list[tuple], costs: dict[int, tuple[str, dict[int, daily.PlacementCosts]]],
+                         rows: list[tuple] | None = None) -> tuple:
+    """The daily figures ``care_segments_write`` counts for these children (the same arguments, ``rows`` their
+    segments when worked out already), worked out without a statement or a write: plain Python that a process
+    of its own can do while the writer writes (``placements.care.aside``); hand its result to
+    ``care_segments_write`` as ``counted``."""
     children = list(children)
     births = {child[0]: child[1] for child in children}
     ids = sorted(births)
-    return daily.counted_new(_counted_from(ids, births, _segment_rows(children), costs))
+    return daily.counted_new(_counted_from(ids, births, segment_rows(children) if rows is None else rows, costs))
 
 
 def _whole_children(rows: list[tuple]) -> Iterator[list[tuple]]:

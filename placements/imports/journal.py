@@ -146,9 +146,11 @@ class Journal:
 
     def bulk_create_all(self, writes: list[tuple[type, list]]) -> None:
         """Several tables' new rows, in the order given (each may refer to those before it): every table's keys
-        taken first, then each table written as ``bulk_create`` writes it, so that on PostgreSQL, inside
-        ``bulk_insert.writing_behind``, a table's rows are worked out while the one before is written."""
-        self.take_keys(writes)
+        taken first (``take_keys``, unless every record has its key already: the caller took them), then each
+        table written as ``bulk_create`` writes it, so that on PostgreSQL, inside ``bulk_insert.writing_behind``,
+        a table's rows are worked out while the one before is written."""
+        if any(obj.pk is None for _model, objs in writes for obj in objs):
+            self.take_keys(writes)
         for model, objs in writes:
             self.bulk_create(model, objs)
 

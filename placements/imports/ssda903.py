@@ -42,7 +42,7 @@ from placements.care import facts as segment_facts
 from placements.care.daily import PlacementCosts
 from placements.care.segments import StatusPeriod
 from placements.care import aside
-from placements.care.store import care_segments_deferred, care_segments_write, new_children_counted
+from placements.care.store import care_segments_deferred, care_segments_write, new_children_counted, segment_rows
 from placements.choices import (
     RNE_LEGAL_STATUS_ONLY,
     RNE_STARTED,
@@ -758,16 +758,22 @@ def ssda903_apply(plan: Ssda903Plan, *, progress: Progress = no_progress) -> Imp
         writes = [(Child, plan.new_children), (Placement, plan.new_placements), (Episode, plan.new_episodes),
                   (LegalStatusPeriod, plan.new_periods), (DeprivationOfLiberty, plan.new_dol_orders)]
         journal.take_keys(writes)
+        # The children and their placements go to the server first (written behind: the server's work is the
+        # longest chain of the three), while this process works out what follows and the process aside starts.
+        journal.bulk_create_all(writes[:2])
         # New children: every record of theirs is in the plan, so their segments come from it; the rest are
         # rebuilt from what is stored, at the end of the block. Their daily figures are worked out in a process
         # of its own (a region's import: seconds of Python) while their rows are written.
         new_children, carried, costs = _new_children_records(plan, providers)
+        # Their segments worked out once: written here, and counted by the process aside, which inherits them.
+        segments = segment_rows(new_children)
         aside_ = len(new_children) >= COUNTED_ASIDE_FROM  # else counted here (care_segments_write), when written
-        with aside.worked_aside(new_children_counted, new_children, costs) if aside_ else nullcontext() as counted:
-            journal.bulk_create_all(writes)
+        with (aside.worked_aside(new_children_counted, new_children, costs, segments) if aside_ else nullcontext()
+              ) as counted:
+            journal.bulk_create_all(writes[2:])
             progress(f"Wrote {len(plan.new_children):,} new children, {len(plan.new_placements):,} placements, "
                      f"{len(plan.new_episodes):,} episodes and {len(plan.new_periods):,} legal status periods.")
-            care_segments_write(new_children, carried=carried, costs=costs, counted=counted)
+            care_segments_write(new_children, rows=segments, carried=carried, costs=costs, counted=counted)
         journal.bulk_update(Child, plan.changed_children, CHILD_FIELDS, batch_size=BATCH)
         journal.bulk_update(Placement, plan.changed_placements, PLACEMENT_FIELDS, batch_size=BATCH)
         _link_moved_episodes(plan.changed_episodes)
