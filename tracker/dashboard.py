@@ -7,13 +7,13 @@ pandas over one query's rows where it is a time series.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pandas as pd
 from django.db.models import Sum
-from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
 from placements import rules
@@ -336,14 +336,19 @@ def cost_avoidance_by_month(months: list[date], category: str = "") -> pd.DataFr
     entries = CostAvoidance.objects.filter(date_agreed__range=(first, last))
     if category:
         entries = entries.filter(placement__category=category)
-    totals = (entries.annotate(month=TruncMonth("date_agreed")).order_by().values_list("month", "source")
-              .annotate(total=Sum("amount")))
+    # Summed by day in SQL and by month here: truncating every entry's date to its month in SQL (a cast to a time
+    # with its zone) took longer than the sums (at 100,000 looked after, 61,500 entries: 24 ms against 11).
+    by_day = entries.order_by().values_list("date_agreed", "source").annotate(total=Sum("amount"))
+    by_month: dict[tuple, Decimal] = defaultdict(Decimal)
+    for day, source, total in by_day:
+        if total is not None:
+            by_month[day.year, day.month, source] += Decimal(total)
     table = {month_end: {label: 0.0 for _, label in CostAvoidanceSource.choices} for month_end in months}
     labels = dict(CostAvoidanceSource.choices)
-    for month, source, total in totals:
-        month_end = _month_end_of(month, months)
-        if month_end is not None and total is not None:
-            table[month_end][labels.get(source, source)] += float(Decimal(total).quantize(rules.PENNY))
+    for (year, month, source), total in by_month.items():
+        month_end = _month_end_of(date(year, month, 1), months)
+        if month_end is not None:
+            table[month_end][labels.get(source, source)] += float(total.quantize(rules.PENNY))
     return pd.DataFrame([{"month": month_end, **amounts} for month_end, amounts in table.items()], columns=columns)
 
 

@@ -535,12 +535,8 @@ def charged_changes(first: date, last: date, category: str = "") -> list[tuple[d
     if category:
         rows = rows.filter(category=category)
     rows = rows.order_by().values_list("day", "category").annotate(total=Sum("charged")).order_by("day", "category")
-    # Read through the cursor: a region has about 16,000 such rows, and the ORM's per-row converters (there is
-    # nothing to convert but SQLite's dates) cost more than the statement.
-    sql, params = rows.query.sql_with_params()
-    with planner.hashed(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(_as_date(day), group, int(total)) for day, group, total in cursor.fetchall() if total]
+    with planner.hashed():  # about 16,000 rows at 100,000 looked after
+        return [(_as_date(day), group, int(total)) for day, group, total in planner.plain_rows(rows) if total]
 
 
 def _as_date(value) -> date:
@@ -579,7 +575,7 @@ def levels(days: Sequence[date], measures: Sequence[str], by: Sequence[str] = ()
     changes: dict[tuple, dict[date, list[int]]] = defaultdict(dict)
     appended = 0
     width = len(by)
-    for row in rows:
+    for row in planner.plain_rows(rows):
         appended += row[width + 1]
         changes[tuple(row[1:width + 1])][_as_date(row[0])] = [int(value or 0) for value in row[width + 2:]]
     result: dict[date, dict[tuple, dict]] = {day: {} for day in days}
@@ -626,9 +622,12 @@ def _levels_at_month_ends(days: list[date], measures: Sequence[str], by: Sequenc
     changes: dict[tuple, dict[date, list[int]]] = defaultdict(dict)
     appended = 0
     width = len(by)
-    for row_day, read_latest, kind, *row in rows:
-        if (_as_date(read_latest) if read_latest else None) != latest:
-            return None  # compacted meanwhile: the opening figures read are not the ones planned on
+    read_latests = set()
+    for row_day, read_latest, kind, *row in planner.plain_rows(rows):  # about 20,000 rows at 100,000 looked after
+        if read_latest not in read_latests:
+            if (_as_date(read_latest) if read_latest else None) != latest:
+                return None  # compacted meanwhile: the opening figures read are not the ones planned on
+            read_latests.add(read_latest)
         values = [int(value or 0) for value in row[width + 1:]]
         if kind == OPENING:
             opening[tuple(row[:width])][_as_date(row_day) - timedelta(days=1)] = values
