@@ -6,7 +6,9 @@ none. Code that writes records in bulk (the agenda builder, placing a child, a s
 calls these instead of the queryset methods, so every write is in the trail with who, when, the child and
 each field's old and new value, in the same transaction as the write. The entries are made as auditlog makes
 its own (its field differences; its actor, through the same ``pre_save`` signal its request context
-listens to), and written in one statement, so a bulk write stays a few queries whatever its size. For a
+listens to), and written a thousand a statement (``ENTRIES_A_STATEMENT``), so a bulk write stays a few queries
+whatever its size, and inside ``bulk_insert.writing_behind()`` the database writes one batch (and the records
+before them) while the next is worked out. For a
 create, whose "before" is the same for every record, the differences are worked out once a model and each
 record's values read directly (``_CreateDiff``: the same changes as auditlog's ``model_instance_diff``, a
 test compares them), as the agenda builder writes thousands at once.
@@ -69,6 +71,10 @@ class _CreateDiff:
             if (field.name not in self.masked and isinstance(field, JSONField)
                     and type(field).to_python is Field.to_python):
                 kind = "json"  # auditlog's value: the JSON text with sorted keys (the value if it has none)
+            elif field.name not in self.masked and field.one_to_many and not field.concrete:
+                # A reverse foreign key (a review's actions): auditlog's value is the text of the related manager,
+                # "app.Model.None" whatever the record (``Manager.__str__``): made once, not a manager a record.
+                kind = "reverse"
             elif field.name in self.masked or isinstance(field, (DateTimeField, JSONField)) or not field.concrete:
                 kind = "auditlog"
             elif fk_as_key and (field.one_to_one or field.many_to_one) and hasattr(field, "rel_class"):
@@ -78,12 +84,18 @@ class _CreateDiff:
             attribute = field.attname if kind == "key" else field.name
             encoder = (field.encoder or json.JSONEncoder)(sort_keys=True) if kind == "json" else None
             self.fields.append((field, kind, attribute, old, smart_str(old), encoder))
+        #: Each reverse foreign key's value, the same for every record: worked out on the first record.
+        self.reverse: dict[str, str] = {}
 
     def __call__(self, record: Model) -> dict | None:
         changes = {}
         values = record.__dict__
         for field, kind, attribute, old, old_text, encoder in self.fields:
-            if kind == "auditlog" or attribute not in values:
+            if kind == "reverse":
+                new = self.reverse.get(attribute)
+                if new is None:
+                    new = self.reverse[attribute] = get_field_value(record, field)
+            elif kind == "auditlog" or attribute not in values:
                 if field.name in self.masked:
                     return model_instance_diff(None, record)
                 if kind == "auditlog" and values.get(attribute, 0) is None and isinstance(field, DateTimeField):
@@ -114,6 +126,10 @@ class _CreateDiff:
                 changes[field.name] = (old_text, new if type(new) is str else smart_str(new))
         return changes or None
 
+
+#: Entries written a statement: inside ``bulk_insert.writing_behind()`` the database writes each batch while the next
+#: is worked out (the agenda's 3,222 entries: four statements, the last the only one waited for).
+ENTRIES_A_STATEMENT = 1000
 
 #: The entry's columns that differ from entry to entry of one write (the rest are the write's, or the context's).
 _PER_ENTRY = ("id", "object_pk", "object_id", "object_repr", "changes", "case_ref", "timestamp")
@@ -162,6 +178,19 @@ def _hold_related(model: type[Model], records: list[Model], names: list[str],
                 field.set_cached_value(record, None if key is None else found.get(key))
 
 
+def _names_read(model: type[Model]) -> tuple[list[str], dict[str, tuple[str, ...]] | None]:
+    """The foreign keys whose records an entry's name (``__str__``) reads, and for each the only columns read of it.
+
+    A model may say which related records its name reads (``TRAIL_NAME_READS``): only those are read (any other
+    it read would be read record by record, the same entry written); as a mapping, with the columns read of each
+    (the name's and the child's case reference: any other column would be read record by record)."""
+    direct = [f.name for f in model._meta.concrete_fields if f.many_to_one]
+    named = getattr(model, "TRAIL_NAME_READS", None)
+    if named is not None:
+        direct = [name for name in direct if name in named]
+    return direct, named if isinstance(named, dict) else None
+
+
 def _case_refs_of_created(records: list[Model], path: str) -> dict:
     """The case reference of the child each new record is about, through the related records it holds (read
     once each): what ``values_list(pk, f"{path}__case_ref")`` would read back, without reading it back."""
@@ -185,14 +214,7 @@ def _write_entries(model: type[Model], action, pairs: list[tuple[Model | None, M
     LogEntry = get_logentry_model()
     pks = [(new if new is not None else old).pk for old, new in pairs]
     # The records each one's name mentions, and the child each is about, in a few queries.
-    direct = [f.name for f in model._meta.concrete_fields if f.many_to_one]
-    # A model may say which related records its name (``__str__``) reads: only those are read (any other it
-    # read would be read record by record, the same entry written); as a mapping, with the columns read of each
-    # (the name's and the child's case reference: any other column would be read record by record).
-    named = getattr(model, "TRAIL_NAME_READS", None)
-    if named is not None:
-        direct = [name for name in direct if name in named]
-    named_columns = named if isinstance(named, dict) else None
+    direct, named_columns = _names_read(model)
     path = child_path(model)
     if all(old is None for old, _new in pairs) and fields is None:
         # Created: the records are as written; their related records are read once each.
@@ -214,6 +236,9 @@ def _write_entries(model: type[Model], action, pairs: list[tuple[Model | None, M
     as_rows = not entry_rows.per_entry_signal and bulk_insert.can_insert(LogEntry, converted=True)
     entries = []
     for (old, new), pk in zip(pairs, pks):
+        if as_rows and len(entries) == ENTRIES_A_STATEMENT:
+            bulk_insert.insert_values(LogEntry, entry_rows.names, entries)
+            entries = []
         if created is not None:
             changes = created(new)
         else:
@@ -245,6 +270,10 @@ def bulk_create(model: type[Model], records: Sequence[Model], **options) -> list
     with transaction.atomic():
         if not options and bulk_insert.can_insert(model, converted=True):
             records = list(records)
+            if auditlog.contains(model):
+                # What the entries' names read, read before the records are written: inside
+                # ``bulk_insert.writing_behind()`` the entries are then worked out while the records are written.
+                _hold_related(model, records, *_names_read(model))
             bulk_insert.insert(model, records)
             created = records
         else:
