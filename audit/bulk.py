@@ -6,9 +6,7 @@ none. Code that writes records in bulk (the agenda builder, placing a child, a s
 calls these instead of the queryset methods, so every write is in the trail with who, when, the child and
 each field's old and new value, in the same transaction as the write. The entries are made as auditlog makes
 its own (its field differences; its actor, through the same ``pre_save`` signal its request context
-listens to), and written a thousand a statement (``ENTRIES_A_STATEMENT``), so a bulk write stays a few queries
-whatever its size, and inside ``bulk_insert.writing_behind()`` the database writes one batch (and the records
-before them) while the next is worked out. For a
+listens to), and written in one statement, so a bulk write stays a few queries whatever its size. For a
 create, whose "before" is the same for every record, the differences are worked out once a model and each
 record's values read directly (``_CreateDiff``: the same changes as auditlog's ``model_instance_diff``, a
 test compares them), as the agenda builder writes thousands at once.
@@ -127,10 +125,6 @@ class _CreateDiff:
         return changes or None
 
 
-#: Entries written a statement: inside ``bulk_insert.writing_behind()`` the database writes each batch while the next
-#: is worked out (the agenda's 3,222 entries: four statements, the last the only one waited for).
-ENTRIES_A_STATEMENT = 1000
-
 #: The entry's columns that differ from entry to entry of one write (the rest are the write's, or the context's).
 _PER_ENTRY = ("id", "object_pk", "object_id", "object_repr", "changes", "case_ref", "timestamp")
 
@@ -178,19 +172,6 @@ def _hold_related(model: type[Model], records: list[Model], names: list[str],
                 field.set_cached_value(record, None if key is None else found.get(key))
 
 
-def _names_read(model: type[Model]) -> tuple[list[str], dict[str, tuple[str, ...]] | None]:
-    """The foreign keys whose records an entry's name (``__str__``) reads, and for each the only columns read of it.
-
-    A model may say which related records its name reads (``TRAIL_NAME_READS``): only those are read (any other
-    it read would be read record by record, the same entry written); as a mapping, with the columns read of each
-    (the name's and the child's case reference: any other column would be read record by record)."""
-    direct = [f.name for f in model._meta.concrete_fields if f.many_to_one]
-    named = getattr(model, "TRAIL_NAME_READS", None)
-    if named is not None:
-        direct = [name for name in direct if name in named]
-    return direct, named if isinstance(named, dict) else None
-
-
 def _case_refs_of_created(records: list[Model], path: str) -> dict:
     """The case reference of the child each new record is about, through the related records it holds (read
     once each): what ``values_list(pk, f"{path}__case_ref")`` would read back, without reading it back."""
@@ -214,7 +195,14 @@ def _write_entries(model: type[Model], action, pairs: list[tuple[Model | None, M
     LogEntry = get_logentry_model()
     pks = [(new if new is not None else old).pk for old, new in pairs]
     # The records each one's name mentions, and the child each is about, in a few queries.
-    direct, named_columns = _names_read(model)
+    direct = [f.name for f in model._meta.concrete_fields if f.many_to_one]
+    # A model may say which related records its name (``__str__``) reads: only those are read (any other it
+    # read would be read record by record, the same entry written); as a mapping, with the columns read of each
+    # (the name's and the child's case reference: any other column would be read record by record).
+    named = getattr(model, "TRAIL_NAME_READS", None)
+    if named is not None:
+        direct = [name for name in direct if name in named]
+    named_columns = named if isinstance(named, dict) else None
     path = child_path(model)
     if all(old is None for old, _new in pairs) and fields is None:
         # Created: the records are as written; their related records are read once each.
@@ -236,9 +224,6 @@ def _write_entries(model: type[Model], action, pairs: list[tuple[Model | None, M
     as_rows = not entry_rows.per_entry_signal and bulk_insert.can_insert(LogEntry, converted=True)
     entries = []
     for (old, new), pk in zip(pairs, pks):
-        if as_rows and len(entries) == ENTRIES_A_STATEMENT:
-            bulk_insert.insert_values(LogEntry, entry_rows.names, entries)
-            entries = []
         if created is not None:
             changes = created(new)
         else:
@@ -270,10 +255,6 @@ def bulk_create(model: type[Model], records: Sequence[Model], **options) -> list
     with transaction.atomic():
         if not options and bulk_insert.can_insert(model, converted=True):
             records = list(records)
-            if auditlog.contains(model):
-                # What the entries' names read, read before the records are written: inside
-                # ``bulk_insert.writing_behind()`` the entries are then worked out while the records are written.
-                _hold_related(model, records, *_names_read(model))
             bulk_insert.insert(model, records)
             created = records
         else:

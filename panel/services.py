@@ -163,12 +163,9 @@ def agenda_build(*, meeting: PanelMeeting) -> int:
         review.position = position
         updated.append(review)
     # Made with every value at once (bulk_insert.instance): thousands of items, each quicker than PanelReview(...).
-    # Written behind (bulk_insert.writing_behind): the database writes the items, then each thousand of their trail
-    # entries, while the next thousand are worked out.
-    with bulk_insert.writing_behind():
-        audited.bulk_create(PanelReview, [bulk_insert.instance(PanelReview, meeting=meeting, **item)
-                                          for item in new_items])
-        audited.bulk_update(updated, ["reasons", "reason_texts", "weekly_cost", "placement", "position", "carried"])
+    audited.bulk_create(PanelReview, [bulk_insert.instance(PanelReview, meeting=meeting, **item) for item in new_items])
+    audited.bulk_update(updated, ["reasons", "reason_texts", "weekly_cost", "placement", "position",
+                                              "carried"])
     # The meeting's items are now the new ones and those kept: counted here rather than read back.
     return sum(not item["carried"] for item in new_items) + sum(not r.removed and not r.carried for r in updated)
 
