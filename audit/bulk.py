@@ -69,6 +69,10 @@ class _CreateDiff:
             if (field.name not in self.masked and isinstance(field, JSONField)
                     and type(field).to_python is Field.to_python):
                 kind = "json"  # auditlog's value: the JSON text with sorted keys (the value if it has none)
+            elif field.name not in self.masked and field.one_to_many and not field.concrete:
+                # A reverse foreign key (a review's actions): auditlog's value is the text of the related manager,
+                # "app.Model.None" whatever the record (``Manager.__str__``): made once, not a manager a record.
+                kind = "reverse"
             elif field.name in self.masked or isinstance(field, (DateTimeField, JSONField)) or not field.concrete:
                 kind = "auditlog"
             elif fk_as_key and (field.one_to_one or field.many_to_one) and hasattr(field, "rel_class"):
@@ -78,12 +82,18 @@ class _CreateDiff:
             attribute = field.attname if kind == "key" else field.name
             encoder = (field.encoder or json.JSONEncoder)(sort_keys=True) if kind == "json" else None
             self.fields.append((field, kind, attribute, old, smart_str(old), encoder))
+        #: Each reverse foreign key's value, the same for every record: worked out on the first record.
+        self.reverse: dict[str, str] = {}
 
     def __call__(self, record: Model) -> dict | None:
         changes = {}
         values = record.__dict__
         for field, kind, attribute, old, old_text, encoder in self.fields:
-            if kind == "auditlog" or attribute not in values:
+            if kind == "reverse":
+                new = self.reverse.get(attribute)
+                if new is None:
+                    new = self.reverse[attribute] = get_field_value(record, field)
+            elif kind == "auditlog" or attribute not in values:
                 if field.name in self.masked:
                     return model_instance_diff(None, record)
                 if kind == "auditlog" and values.get(attribute, 0) is None and isinstance(field, DateTimeField):
