@@ -197,7 +197,7 @@ def agenda_candidates(meeting_date: date, *, authority: AuthoritySettings | None
         additional.setdefault(placement_id, []).append((description, amount))
 
     candidates = []
-    money = placement_selectors.money_of_pence
+    money = placement_rules.money_of_pence
     for (pk, child_id, born, category, start, provider_id, ownership, unregulated,
          desired_not_met_market, *provider_area) in rows:
         weekly_cost = money(weekly_pence.get(pk, 0))

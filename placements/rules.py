@@ -232,6 +232,12 @@ def cost_avoidance_over_lines(*, lines: Iterable[CostLineLike], effective_from: 
     return total / 7
 
 
+def money_of_pence(pence) -> Decimal:
+    """Whole pence (as the daily figures and the agenda's weekly costs keep money; None as none) in pounds and
+    pence, two places, as a ``DecimalField`` gives it: 12345 is 123.45, 0 is 0.00."""
+    return Decimal(int(pence or 0)).scaleb(-2)
+
+
 def money_round(amount: Decimal) -> Decimal:
     """Round to the penny, halves up, for display and export."""
     return Decimal(amount).quantize(PENNY, rounding=ROUND_HALF_UP)

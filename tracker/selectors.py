@@ -307,7 +307,7 @@ def team_breakdown(week_ending: date, levels: dict[date, dict[tuple, dict]] | No
         row = team_row(team)
         if looked_after:
             row.looked_after += looked_after
-            row.weekly_cost += daily.pounds(figures.get("cost", 0))
+            row.weekly_cost += placement_rules.money_of_pence(figures.get("cost"))
         for attribute, number in counted.items():
             setattr(row, attribute, getattr(row, attribute) + number)
     return sorted(teams.values(), key=lambda row: row.team)

@@ -465,11 +465,6 @@ class DayFigures:
     charged: Decimal = Decimal("0.00")  # every placement covering the day, a week (rule C1)
 
 
-def pounds(pence_total) -> Decimal:
-    """An amount as kept (pence) in pounds and pence."""
-    return (Decimal(int(pence_total or 0)) / 100).quantize(rules.PENNY)
-
-
 def _rows_up_to(day: date, since: date | None = None) -> Q:
     """The rows whose sum is the figures on ``day``: the opening figures of its month (or of the last month that
     has them), the compacted changes from then to the day, and every change appended, up to the day. With
@@ -493,7 +488,7 @@ def figures_on(days: Sequence[date], by: Sequence[str] = ()) -> dict[date, dict[
     under the key ``()``), as ``DayFigures``: ``levels`` of the four, money in pounds. One query whatever the
     days; groups with nothing that day are left out."""
     return {day: {group: DayFigures(values.get("looked_after", 0), values.get("paid", 0),
-                                    pounds(values.get("cost", 0)), pounds(values.get("charged", 0)))
+                                    rules.money_of_pence(values.get("cost")), rules.money_of_pence(values.get("charged")))
                   for group, values in groups.items()}
             for day, groups in levels(days, FIGURES, by).items()}
 

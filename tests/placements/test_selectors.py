@@ -51,8 +51,8 @@ def test_the_weekly_costs_read_at_once_are_the_correlated_sums_to_the_penny(move
     make_cost_line(old, "1234.56", date(2024, 1, 29), date(2024, 1, 29), kind="additional", description="one day")
     by_subquery = dict(Placement.objects.annotate(cost=selectors.weekly_cost_subquery(day)).values_list("pk", "cost"))
     read = selectors.weekly_pence_on(day)
-    assert {pk: selectors.money_of_pence(read.get(pk, 0)) for pk in by_subquery} == by_subquery
-    assert {pk: str(selectors.money_of_pence(read.get(pk, 0))) for pk in by_subquery} == {
+    assert {pk: rules.money_of_pence(read.get(pk, 0)) for pk in by_subquery} == by_subquery
+    assert {pk: str(rules.money_of_pence(read.get(pk, 0))) for pk in by_subquery} == {
         pk: f"{cost:.2f}" for pk, cost in by_subquery.items()}
     assert all(by_subquery[pk] > 0 for pk in read)
 
