@@ -124,7 +124,6 @@ def weekly_pence_on(on: date) -> dict[int, int]:
     return pence
 
 
-
 class DayDifference(Func):
     """Whole days from ``earlier`` to ``later`` (``later - earlier``; negative when ``later`` is earlier)."""
 
